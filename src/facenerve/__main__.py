@@ -1,0 +1,3 @@
+from facenerve.cli import main
+
+main()

@@ -1,0 +1,170 @@
+"""The ``facenerve`` command line: thin wrappers over the Python API.
+
+Exit status: 0 all images measured; 1 at least one image failed; 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from facenerve.engine.analyze import analyze_photo, get_detector, parse_expression
+from facenerve.engine.assessment import PhotoAssessment
+from facenerve.engine.calibrate import DEFAULT_IRIS_MM
+from facenerve.errors import FaceNerveError
+from facenerve.protocol import Expression
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="FaceNerve: objective facial palsy measurement from photos.",
+)
+out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 132)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+EXIT_FAILED, EXIT_USAGE = 1, 2
+
+
+@app.callback()
+def _root() -> None:
+    """FaceNerve: objective facial palsy measurement from photos."""
+
+
+@app.command()
+def analyze(
+    images: Annotated[list[Path], typer.Argument(help="Face photos (JPEG, PNG, WEBP, BMP, TIFF).", show_default=False)],
+    expression: Annotated[
+        str, typer.Option(help=f"Expression shown: {', '.join(e.value for e in Expression)}.")
+    ] = "rest",
+    json_lines: Annotated[
+        bool, typer.Option("--json", help="Print one facenerve.photo/1 JSON object per line.")
+    ] = False,
+    annotate: Annotated[Path | None, typer.Option(help="Write annotated PNGs into this folder.")] = None,
+    iris_mm: Annotated[
+        float | None, typer.Option(help=f"Iris diameter for the scale, mm [default {DEFAULT_IRIS_MM}].")
+    ] = None,
+    mm_per_px: Annotated[float | None, typer.Option(help="Known scale in mm per pixel (overrides the iris).")] = None,
+    mirrored: Annotated[bool, typer.Option(help="The photos are mirrored (front-camera selfies).")] = False,
+    backend: Annotated[str, typer.Option(help="Landmark backend: mediapipe or dlib.")] = "mediapipe",
+    predictor: Annotated[Path | None, typer.Option(help="dlib 68-point predictor file (dlib backend).")] = None,
+) -> None:
+    """Measure each side of the face in millimetres and find the affected side."""
+    if iris_mm is not None and mm_per_px is not None:
+        _usage("give either --iris-mm or --mm-per-px, not both")
+    try:
+        expr = parse_expression(expression)
+        detector = get_detector(backend, predictor)
+    except FaceNerveError as exc:
+        _usage(exc.message)
+    failed = 0
+    for path in images:
+        result = analyze_photo(
+            path,
+            expression=expr,
+            detector=detector,
+            iris_mm=iris_mm if iris_mm is not None else DEFAULT_IRIS_MM,
+            mm_per_px=mm_per_px,
+            mirrored=mirrored,
+        )
+        if result.ok and annotate is not None:
+            result = _annotate(path, result, annotate)
+        if json_lines:
+            out.print(result.to_json(), markup=False)
+        if not result.ok:
+            failed += 1
+            err.print(f"error: {result.error}", markup=False)
+        elif not json_lines:
+            _print_table(result)
+    if failed:
+        raise typer.Exit(EXIT_FAILED)
+
+
+def _annotate(path: Path, result: PhotoAssessment, folder: Path) -> PhotoAssessment:
+    from dataclasses import replace
+
+    from facenerve.engine.draw import save_annotation
+    from facenerve.io.images import load_image
+
+    target = folder / f"{path.stem}.annotated.png"
+    try:
+        save_annotation(load_image(path).rgb, result, target)
+    except OSError as exc:
+        return replace(result, warnings=(*result.warnings, f"could not write {target}: {exc.strerror}"))
+    return result
+
+
+def _print_table(result: PhotoAssessment) -> None:
+    a = result.asymmetry
+    title = f"{result.image} · {result.expression}"
+    if a is not None:
+        title += (
+            f" · affected side: {a.affected_side} (confidence {a.confidence:.2f}) · asymmetry index {a.index:.2f} mm"
+        )
+    table = Table(title=title, title_justify="left")
+    for column in ("measure", "unit", "right", "left", "left − right", "% of reference"):
+        table.add_column(column, justify="left" if column == "measure" else "right")
+    for name, m in result.metrics.items():
+        table.add_row(
+            name,
+            m.unit,
+            _fmt(m.right),
+            _fmt(m.left),
+            _fmt(m.difference),
+            "—" if m.percent_of_reference is None else f"{m.percent_of_reference:.0f}% of {m.reference_side}",
+        )
+    out.print(table)
+    if result.lip_midpoint_deviation_mm is not None:
+        out.print(
+            f"lip midpoint: {result.lip_midpoint_deviation_mm:+.2f} mm from the facial midline (+ = patient's left)"
+        )
+    if result.scale is not None:
+        out.print(f"scale: {result.scale.mm_per_px:.4f} mm/px from {result.scale.source}")
+    for warning in result.warnings:
+        out.print(f"warning: {warning}", markup=False)
+
+
+def _fmt(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+def _usage(message: str) -> None:
+    err.print(f"error: {message}", markup=False)
+    raise typer.Exit(EXIT_USAGE)
+
+
+def _route_native_logs_away() -> None:
+    """Send fd 2 (where MediaPipe's C++ side logs) to /dev/null; Python's stderr keeps the terminal.
+
+    Set FACENERVE_NATIVE_LOGS=1 to keep the native logs.
+    """
+    if os.environ.get("FACENERVE_NATIVE_LOGS") == "1":
+        return
+    try:
+        sys.stderr.flush()
+        python_stderr = os.fdopen(os.dup(2), "w", buffering=1, encoding=sys.stderr.encoding, errors="replace")
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        return
+    sys.stderr = python_stderr
+
+
+def main() -> None:
+    """Entry point: run the app, turning any unexpected failure into one line and status 1."""
+    _route_native_logs_away()
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)
+    except FaceNerveError as exc:
+        err.print(f"error: {exc.message}", markup=False)
+        sys.exit(EXIT_FAILED)

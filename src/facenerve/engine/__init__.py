@@ -1,0 +1,1 @@
+"""The assessment engine: image in, numbers out. Pure functions over numpy arrays."""

@@ -1,0 +1,131 @@
+"""The photo pipeline: decode → landmarks → frame → scale → metrics → asymmetry → quality."""
+
+from __future__ import annotations
+
+import atexit
+from pathlib import Path
+
+import numpy as np
+
+from facenerve.engine.assessment import MetricValue, PhotoAssessment
+from facenerve.engine.asymmetry import assess_asymmetry
+from facenerve.engine.calibrate import DEFAULT_IRIS_MM, iris_scale, manual_scale
+from facenerve.engine.frame import FaceFrame, head_pose
+from facenerve.engine.landmarks import LandmarkDetector, create_detector
+from facenerve.engine.metrics import lip_midpoint_deviation_mm, measure_all, side_geometry
+from facenerve.engine.quality import COARSE_MM_PER_PX, assess_quality, check_face_size, check_pose
+from facenerve.errors import FaceNerveError, FaceNotFoundError
+from facenerve.io.images import ImageSource, load_image
+from facenerve.protocol import Expression
+
+_DETECTORS: dict[tuple[str, str | None], LandmarkDetector] = {}
+
+
+def get_detector(backend: str = "mediapipe", predictor_path: Path | None = None) -> LandmarkDetector:
+    """The process-wide detector for ``backend``, created on first use and closed at exit."""
+    key = (backend, str(predictor_path) if predictor_path else None)
+    if key not in _DETECTORS:
+        _DETECTORS[key] = create_detector(backend, predictor_path=predictor_path)
+    return _DETECTORS[key]
+
+
+@atexit.register
+def _close_detectors() -> None:
+    for detector in _DETECTORS.values():
+        detector.close()
+    _DETECTORS.clear()
+
+
+def parse_expression(expression: str | Expression) -> Expression:
+    """The Expression named ``expression``; raises ``FaceNerveError`` (code ``bad_option``)."""
+    try:
+        return Expression(expression)
+    except ValueError:
+        names = ", ".join(e.value for e in Expression)
+        raise FaceNerveError(f"unknown expression {expression!r}; choose from {names}", code="bad_option") from None
+
+
+def analyze_photo(
+    image: ImageSource,
+    *,
+    expression: str | Expression = Expression.REST,
+    backend: str = "mediapipe",
+    detector: LandmarkDetector | None = None,
+    iris_mm: float = DEFAULT_IRIS_MM,
+    mm_per_px: float | None = None,
+    mirrored: bool = False,
+    name: str | None = None,
+) -> PhotoAssessment:
+    """Measure one face photo. Never raises for bad input: check ``.ok`` or ``.raise_for_error()``.
+
+    ``image`` is a path, encoded bytes or an RGB array. Sides in the result are the patient's;
+    set ``mirrored`` for front-camera selfies. ``mm_per_px`` overrides the iris scale.
+    """
+    label = name or (str(image) if isinstance(image, str | Path) else "<image>")
+    expr_value = str(expression.value if isinstance(expression, Expression) else expression)
+    backend_name = detector.name if detector is not None else backend
+    base = PhotoAssessment(image=label, expression=expr_value, backend=backend_name, mirrored=mirrored)
+    try:
+        expr = parse_expression(expression)
+        loaded = load_image(image, name=name or (label if isinstance(image, str | Path) else None))
+        rgb = loaded.rgb[:, ::-1] if mirrored else loaded.rgb
+        return _measure(base, np.ascontiguousarray(rgb), expr, detector or get_detector(backend), iris_mm, mm_per_px)
+    except FaceNerveError as exc:
+        return _failed(base, exc)
+    except MemoryError:
+        return _failed(base, FaceNerveError("out of memory while analysing the image", code="out_of_memory"))
+
+
+def _failed(base: PhotoAssessment, exc: FaceNerveError) -> PhotoAssessment:
+    from dataclasses import replace
+
+    message = exc.message if exc.message.startswith(base.image) else f"{base.image}: {exc.message}"
+    return replace(base, error=type(exc)(message, code=exc.code))
+
+
+def _measure(
+    base: PhotoAssessment,
+    rgb: np.ndarray,
+    expression: Expression,
+    detector: LandmarkDetector,
+    iris_mm: float,
+    mm_per_px: float | None,
+) -> PhotoAssessment:
+    from dataclasses import replace
+
+    size_px = (int(rgb.shape[1]), int(rgb.shape[0]))
+    detection = detector.detect(rgb)
+    anatomy = detection.anatomy
+    if anatomy is None:
+        raise FaceNotFoundError("no face found", code="no_face")
+    check_face_size(anatomy)
+    pose = head_pose(anatomy)
+    warnings = check_pose(pose)
+    frame = FaceFrame.from_pupils(anatomy.right.iris_center, anatomy.left.iris_center)
+    quality = assess_quality(rgb, anatomy, frame, face_count=detection.face_count)
+    warnings.extend(quality.warnings)
+    if mm_per_px is not None:
+        scale = manual_scale(mm_per_px)
+    else:
+        scale = iris_scale(anatomy, iris_mm=iris_mm, open_eyes=quality.open_eyes)
+    warnings.extend(scale.warnings)
+    if scale.mm_per_px > COARSE_MM_PER_PX:
+        warnings.append(
+            f"face is small in the photo ({scale.mm_per_px:.2f} mm per pixel): millimetre values are coarse"
+        )
+    values = measure_all(side_geometry(anatomy, frame, scale.mm_per_px))
+    asymmetry = assess_asymmetry(values, expression)
+    metrics = {name: MetricValue.of(name, v, asymmetry.healthy_side) for name, v in values.items()}
+    return replace(
+        base,
+        face_found=True,
+        anatomy=anatomy,
+        frame=frame,
+        pose=pose,
+        scale=scale,
+        metrics=metrics,
+        lip_midpoint_deviation_mm=lip_midpoint_deviation_mm(anatomy, frame, scale.mm_per_px),
+        asymmetry=asymmetry,
+        warnings=tuple(warnings),
+        image_size_px=size_px,
+    )

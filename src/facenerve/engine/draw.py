@@ -1,0 +1,287 @@
+"""Annotated PNG for the clinical record: landmarks, pupil line, midline, labelled measures.
+
+Sides are labelled with the patient's left and right; the affected side is marked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from io import BytesIO
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from facenerve.engine.assessment import PhotoAssessment
+from facenerve.engine.frame import FaceFrame
+from facenerve.engine.landmarks.base import SIDES, Side, SideAnatomy
+from facenerve.engine.metrics import y_at
+
+SIDE_COLOURS: dict[Side, tuple[int, int, int]] = {"right": (40, 140, 255), "left": (255, 150, 30)}
+LINE_COLOUR = (0, 220, 120)
+TEXT_COLOUR = (255, 255, 255)
+PANEL_COLOUR = (24, 26, 32)
+ALERT_COLOUR = (230, 60, 60)
+#: Width of the face view in the output, px; the table panel is added to its right.
+VIEW_WIDTH_PX = 900
+PANEL_WIDTH_PX = 460
+
+_Px = Callable[[np.ndarray], list[tuple[float, float]]]
+
+_TABLE_ROWS = (
+    "brow_height",
+    "palpebral_fissure_height",
+    "palpebral_fissure_width",
+    "mrd1",
+    "mrd2",
+    "eye_area",
+    "commissure_height",
+    "commissure_excursion",
+    "smile_angle",
+    "upper_lip_height",
+    "lower_lip_height",
+    "dental_show",
+    "nasolabial_fold_angle",
+)
+
+
+def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    try:
+        return ImageFont.load_default(size=size)
+    except TypeError:  # Pillow without FreeType
+        return ImageFont.load_default()
+
+
+def render_annotation(rgb: np.ndarray, result: PhotoAssessment) -> Image.Image:
+    """The annotated picture of one successful assessment (face view + measurement table)."""
+    if result.anatomy is None or result.frame is None or result.scale is None:
+        raise ValueError("only a successful assessment can be drawn")
+    anatomy, frame = result.anatomy, result.frame
+    image = rgb[:, ::-1] if result.mirrored else rgb
+    x, y, w, h = anatomy.bbox_px
+    margin = 0.35 * max(w, h)
+    x0, y0 = int(max(x - margin, 0)), int(max(y - margin * 1.2, 0))
+    x1, y1 = int(min(x + w + margin, image.shape[1])), int(min(y + h + margin * 0.8, image.shape[0]))
+    zoom = VIEW_WIDTH_PX / max(x1 - x0, 1)
+    view = Image.fromarray(np.ascontiguousarray(image[y0:y1, x0:x1])).resize(
+        (VIEW_WIDTH_PX, max(int((y1 - y0) * zoom), 1)), Image.Resampling.LANCZOS
+    )
+
+    def px(points: np.ndarray) -> list[tuple[float, float]]:
+        pts = np.atleast_2d(np.asarray(points, dtype=float))
+        return [((p[0] - x0) * zoom, (p[1] - y0) * zoom) for p in pts]
+
+    canvas = Image.new("RGB", (VIEW_WIDTH_PX + PANEL_WIDTH_PX, max(view.height, 720)), PANEL_COLOUR)
+    draw = ImageDraw.Draw(view)
+    small, normal, large = _font(13), _font(16), _font(22)
+
+    for p in px(anatomy.points_px):
+        draw.ellipse((p[0] - 1.2, p[1] - 1.2, p[0] + 1.2, p[1] + 1.2), fill=(200, 200, 200))
+    _draw_axes(draw, frame, px, view.size)
+    for side in SIDES:
+        _draw_side(draw, anatomy.side(side), frame, side, px, result, small)
+    stomion = (anatomy.upper_lip_inner_mid + anatomy.lower_lip_inner_mid) / 2
+    ((sx, sy),) = px(stomion)
+    draw.ellipse((sx - 4, sy - 4, sx + 4, sy + 4), outline=LINE_COLOUR, width=2)
+
+    # Patient-side labels: the patient's right is on the image's left (unmirrored view).
+    draw.text((12, 10), "Patient's RIGHT", fill=SIDE_COLOURS["right"], font=large)
+    label = "Patient's LEFT"
+    draw.text(
+        (VIEW_WIDTH_PX - 12 - draw.textlength(label, font=large), 10), label, fill=SIDE_COLOURS["left"], font=large
+    )
+    affected = result.asymmetry.affected_side if result.asymmetry else "none"
+    if affected in ("left", "right"):
+        bar_x = 0 if affected == "right" else VIEW_WIDTH_PX // 2
+        draw.rectangle((bar_x, view.height - 10, bar_x + VIEW_WIDTH_PX // 2, view.height), fill=ALERT_COLOUR)
+    canvas.paste(view, (0, 0))
+    _draw_panel(ImageDraw.Draw(canvas), result, VIEW_WIDTH_PX + 16, normal, large, small)
+    return canvas
+
+
+def _draw_axes(draw: ImageDraw.ImageDraw, frame: FaceFrame, px: _Px, size: tuple[int, int]) -> None:
+    span = 4000.0
+    pupil_line = frame.to_image(np.array([[-span, 0.0], [span, 0.0]]))
+    midline = frame.to_image(np.array([[0.0, -span], [0.0, span]]))
+    draw.line(px(pupil_line), fill=LINE_COLOUR, width=2)
+    a, b = px(midline)
+    _dashed(draw, a, b, LINE_COLOUR)
+
+
+def _draw_side(
+    draw: ImageDraw.ImageDraw,
+    part: SideAnatomy,
+    frame: FaceFrame,
+    side: Side,
+    px: _Px,
+    result: PhotoAssessment,
+    font: ImageFont.FreeTypeFont | ImageFont.ImageFont,
+) -> None:
+    colour = SIDE_COLOURS[side]
+    for line in (part.brow_upper, part.upper_lid, part.lower_lid, part.upper_lip_outer, part.lower_lip_outer):
+        draw.line(px(line), fill=colour, width=2)
+    c = px(part.iris_center)[0]
+    r = (part.iris_diameter_px or 0) / 2 * (px(np.array([[1.0, 0.0]]))[0][0] - px(np.array([[0.0, 0.0]]))[0][0])
+    if r > 0:
+        draw.ellipse((c[0] - r, c[1] - r, c[0] + r, c[1] + r), outline=colour, width=2)
+    pupil_f = frame.to_frame(part.iris_center)
+    x_f = float(pupil_f[0])
+    brow_f = np.array([x_f, y_at(frame.to_frame(part.brow_upper), x_f)])
+    upper_f = np.array([x_f, y_at(frame.to_frame(part.upper_lid), x_f)])
+    lower_f = np.array([x_f, y_at(frame.to_frame(part.lower_lid), x_f)])
+    corner_f = frame.to_frame(part.commissure)
+
+    def segment(a_f: np.ndarray, b_f: np.ndarray, metric: str, label_at: str = "mid") -> None:
+        a, b = px(frame.to_image(np.vstack([a_f, b_f])))
+        draw.line([a, b], fill=colour, width=3)
+        value = getattr(result.metrics[metric], side) if metric in result.metrics else None
+        text = f"{_short(metric)} {value:.1f}" if value is not None else _short(metric)
+        tx = (a[0] + b[0]) / 2 if label_at == "mid" else b[0]
+        ty = (a[1] + b[1]) / 2 if label_at == "mid" else b[1]
+        width = draw.textlength(text, font=font)
+        tx = tx + 8 if side == "left" else tx - 8 - width
+        draw.text((tx, ty - 7), text, fill=TEXT_COLOUR, font=font, stroke_width=2, stroke_fill=(0, 0, 0))
+
+    segment(pupil_f, brow_f, "brow_height")
+    segment(upper_f, lower_f, "palpebral_fissure_height", label_at="end")
+    segment(np.array([corner_f[0], 0.0]), corner_f, "commissure_height")
+    stomion = frame.to_frame(
+        (result.anatomy.upper_lip_inner_mid + result.anatomy.lower_lip_inner_mid) / 2  # type: ignore[union-attr]
+    )
+    segment(stomion, corner_f, "commissure_excursion", label_at="end")
+    a, b = px(np.vstack([part.alar_base, part.commissure]))
+    _dashed(draw, a, b, colour)
+    a, b = px(np.vstack([part.medial_canthus, part.lateral_canthus]))
+    draw.line([a, b], fill=colour, width=1)
+
+
+def _draw_panel(
+    draw: ImageDraw.ImageDraw,
+    result: PhotoAssessment,
+    x: int,
+    font: ImageFont.FreeTypeFont | ImageFont.ImageFont,
+    title_font: ImageFont.FreeTypeFont | ImageFont.ImageFont,
+    small: ImageFont.FreeTypeFont | ImageFont.ImageFont,
+) -> None:
+    y = 12
+    draw.text((x, y), "FaceNerve photo assessment", fill=TEXT_COLOUR, font=title_font)
+    y += 32
+    draw.text(
+        (x, y), f"{Path(result.image).name} · {result.expression} · {result.backend}", fill=(180, 180, 180), font=small
+    )
+    y += 22
+    if result.asymmetry:
+        a = result.asymmetry
+        side_text = a.affected_side.upper() if a.affected_side != "none" else "none detected"
+        colour = ALERT_COLOUR if a.affected_side != "none" else LINE_COLOUR
+        draw.text((x, y), f"Affected side: {side_text} (confidence {a.confidence:.2f})", fill=colour, font=font)
+        y += 22
+        draw.text((x, y), f"Asymmetry index: {a.index:.2f} mm (0 = symmetric)", fill=TEXT_COLOUR, font=font)
+        y += 22
+        ev = ", ".join(f"{k} {v:+.1f}" for k, v in a.evidence_mm.items())
+        draw.text((x, y), f"evidence (mm, + = left weaker): {ev}", fill=(180, 180, 180), font=small)
+        y += 20
+    if result.scale:
+        draw.text(
+            (x, y),
+            f"scale {result.scale.mm_per_px:.3f} mm/px from {result.scale.source}",
+            fill=(180, 180, 180),
+            font=small,
+        )
+        y += 20
+    if result.pose:
+        p = result.pose
+        draw.text(
+            (x, y),
+            f"pose yaw {p.yaw_deg:+.0f}° pitch {p.pitch_deg:+.0f}° roll {p.roll_deg:+.0f}°",
+            fill=(180, 180, 180),
+            font=small,
+        )
+        y += 26
+    cols = (x, x + 210, x + 285, x + 360)
+    for col, head in zip(cols, ("measure", "right", "left", "L-R"), strict=True):
+        draw.text((col, y), head, fill=(180, 180, 180), font=small)
+    y += 20
+    for name in _TABLE_ROWS:
+        m = result.metrics.get(name)
+        if m is None:
+            continue
+        unit = {"mm2": "mm2", "deg": "deg", "mm": "mm"}[m.unit]
+        draw.text((cols[0], y), f"{name.replace('_', ' ')} ({unit})", fill=TEXT_COLOUR, font=small)
+        for col, value, colour in (
+            (cols[1], m.right, SIDE_COLOURS["right"]),
+            (cols[2], m.left, SIDE_COLOURS["left"]),
+            (cols[3], m.difference, TEXT_COLOUR),
+        ):
+            draw.text((col, y), "—" if value is None else f"{value:.1f}", fill=colour, font=small)
+        y += 19
+    if result.lip_midpoint_deviation_mm is not None:
+        y += 4
+        draw.text(
+            (cols[0], y),
+            f"lip midpoint {result.lip_midpoint_deviation_mm:+.1f} mm from midline (+ = left)",
+            fill=TEXT_COLOUR,
+            font=small,
+        )
+        y += 22
+    for warning in result.warnings:
+        for chunk in _wrap(f"! {warning}", 62):
+            draw.text((x, y), chunk, fill=(255, 200, 80), font=small)
+            y += 17
+    y += 8
+    for chunk in _wrap("Decision support only: automated measures must be checked by a clinician.", 62):
+        draw.text((x, y), chunk, fill=(150, 150, 150), font=small)
+        y += 17
+
+
+def save_annotation(rgb: np.ndarray, result: PhotoAssessment, path: Path) -> Path:
+    """Render and write the annotated PNG; returns the path."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    render_annotation(rgb, result).save(path, format="PNG", optimize=False)
+    return path
+
+
+def annotation_png(rgb: np.ndarray, result: PhotoAssessment) -> bytes:
+    """The annotated picture as PNG bytes."""
+    buffer = BytesIO()
+    render_annotation(rgb, result).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _dashed(
+    draw: ImageDraw.ImageDraw, a: tuple[float, float], b: tuple[float, float], colour: tuple[int, int, int]
+) -> None:
+    length = float(np.hypot(b[0] - a[0], b[1] - a[1]))
+    steps = max(int(length / 10), 1)
+    for i in range(0, steps, 2):
+        t0, t1 = i / steps, min((i + 1) / steps, 1.0)
+        draw.line(
+            [
+                (a[0] + (b[0] - a[0]) * t0, a[1] + (b[1] - a[1]) * t0),
+                (a[0] + (b[0] - a[0]) * t1, a[1] + (b[1] - a[1]) * t1),
+            ],
+            fill=colour,
+            width=2,
+        )
+
+
+def _short(metric: str) -> str:
+    return {
+        "brow_height": "brow",
+        "palpebral_fissure_height": "PF",
+        "commissure_height": "comm.h",
+        "commissure_excursion": "exc",
+    }.get(metric, metric)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    words, lines, line = text.split(), [], ""
+    for word in words:
+        if len(line) + len(word) + 1 > width and line:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    if line:
+        lines.append(line)
+    return lines

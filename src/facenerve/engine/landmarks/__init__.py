@@ -1,0 +1,44 @@
+"""Landmark backends behind one interface: MediaPipe Face Mesh (default) and dlib 68-point."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from facenerve.engine.landmarks.base import (
+    SIDES,
+    Detection,
+    FaceAnatomy,
+    LandmarkDetector,
+    Side,
+    SideAnatomy,
+)
+from facenerve.errors import FaceNerveError
+
+BACKENDS = ("mediapipe", "dlib")
+
+
+def create_detector(backend: str = "mediapipe", *, predictor_path: Path | None = None) -> LandmarkDetector:
+    """Create a landmark detector. Load once per process and reuse; call ``close()`` when done."""
+    if backend == "mediapipe":
+        if predictor_path is not None:
+            raise FaceNerveError("--predictor applies to the dlib backend only", code="bad_option")
+        from facenerve.engine.landmarks.mediapipe import MediaPipeDetector
+
+        return MediaPipeDetector()
+    if backend == "dlib":
+        from facenerve.engine.landmarks.dlib import DlibDetector
+
+        return DlibDetector(predictor_path=predictor_path)
+    raise FaceNerveError(f"unknown backend {backend!r}; choose from {', '.join(BACKENDS)}", code="bad_option")
+
+
+__all__ = [
+    "BACKENDS",
+    "SIDES",
+    "Detection",
+    "FaceAnatomy",
+    "LandmarkDetector",
+    "Side",
+    "SideAnatomy",
+    "create_detector",
+]

@@ -1,0 +1,151 @@
+"""The photo engine on real photos: landmarks, sides, scale, quality checks."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from skimage import data
+
+from facenerve import METRICS, PhotoAssessment, analyze_photo
+from facenerve.engine.calibrate import DEFAULT_IRIS_MM
+from facenerve.engine.frame import POSE_TEMPLATE, FaceFrame, HeadPose
+from facenerve.engine.quality import check_pose
+from facenerve.errors import FaceNotFoundError
+from tests.synth.palsy import PalsyWarp, apply_palsy
+
+
+def test_mesh_has_478_points_and_patient_sides(astronaut_result: PhotoAssessment) -> None:
+    anatomy = astronaut_result.anatomy
+    assert anatomy is not None and anatomy.points_px.shape == (478, 2)
+    # Unmirrored photo: the patient's right eye is on the image's left.
+    assert anatomy.right.iris_center[0] < anatomy.left.iris_center[0]
+    assert anatomy.right.commissure[0] < anatomy.left.commissure[0]
+
+
+def test_values_lie_in_anatomical_ranges(astronaut_result: PhotoAssessment) -> None:
+    m = astronaut_result.metrics
+    for side in ("left", "right"):
+        assert 6 < getattr(m["palpebral_fissure_height"], side) < 13  # 8–11 mm normal [S83]
+        assert 2 < getattr(m["mrd1"], side) < 7
+        assert 20 < getattr(m["palpebral_fissure_width"], side) < 35
+        assert 8 < getattr(m["brow_height"], side) < 30
+        assert 40 < getattr(m["commissure_height"], side) < 75
+    assert astronaut_result.scale is not None and astronaut_result.scale.source == "iris"
+    diameters = astronaut_result.scale.iris_diameter_px
+    assert diameters["left"] and diameters["right"]
+    assert astronaut_result.scale.mm_per_px == pytest.approx(
+        DEFAULT_IRIS_MM / ((diameters["left"] + diameters["right"]) / 2)
+    )
+
+
+def test_every_metric_is_reported_with_difference(astronaut_result: PhotoAssessment) -> None:
+    assert set(astronaut_result.metrics) == {m.name for m in METRICS}
+    for m in astronaut_result.metrics.values():
+        assert m.left is not None and m.right is not None
+        assert m.difference == pytest.approx(m.left - m.right)
+
+
+def test_flipped_photo_swaps_sides_and_mirrored_flag_restores_them(
+    astronaut: np.ndarray, astronaut_result: PhotoAssessment
+) -> None:
+    flipped = np.ascontiguousarray(astronaut[:, ::-1])
+    swapped = analyze_photo(flipped).raise_for_error()
+    restored = analyze_photo(flipped, mirrored=True).raise_for_error()
+    for name in ("commissure_height", "brow_height", "palpebral_fissure_height"):
+        original = astronaut_result.metrics[name]
+        assert restored.metrics[name].left == pytest.approx(original.left, abs=1e-6)
+        assert swapped.metrics[name].left == pytest.approx(original.right, abs=0.6)
+
+
+def test_no_face_is_an_error() -> None:
+    result = analyze_photo(np.asarray(data.coffee()))
+    assert not result.ok and result.error is not None and result.error.code == "no_face"
+    with pytest.raises(FaceNotFoundError):
+        result.raise_for_error()
+    assert result.to_dict()["face"]["found"] is False
+
+
+def test_two_faces_measure_the_larger_and_warn(astronaut: np.ndarray, astronaut_result: PhotoAssessment) -> None:
+    small = cv2.resize(astronaut, (400, 400), interpolation=cv2.INTER_AREA)
+    canvas = np.full((800, 1200, 3), 200, np.uint8)
+    canvas[:, :800] = astronaut
+    canvas[200:600, 800:1200] = small
+    result = analyze_photo(canvas).raise_for_error()
+    assert any("2 faces" in w for w in result.warnings)
+    assert result.anatomy is not None and result.anatomy.left.iris_center[0] < 800
+    assert result.metrics["commissure_height"].left == pytest.approx(
+        astronaut_result.metrics["commissure_height"].left, abs=0.5
+    )
+
+
+def test_small_distant_face_is_found_and_warned(astronaut: np.ndarray) -> None:
+    canvas = np.full((1024, 1024, 3), 120, np.uint8)
+    canvas[700:940, 100:340] = cv2.resize(astronaut, (240, 240), interpolation=cv2.INTER_AREA)
+    result = analyze_photo(canvas)
+    assert result.ok, result.error
+    assert any("coarse" in w for w in result.warnings)
+
+
+def test_tiny_face_is_refused(astronaut: np.ndarray) -> None:
+    canvas = np.full((600, 600, 3), 120, np.uint8)
+    canvas[300:370, 300:370] = cv2.resize(astronaut, (70, 70), interpolation=cv2.INTER_AREA)
+    result = analyze_photo(canvas)
+    assert not result.ok and result.error is not None
+    assert result.error.code in {"face_too_small", "no_face"}
+
+
+def test_blur_is_warned(astronaut: np.ndarray, astronaut_result: PhotoAssessment) -> None:
+    assert not any("blurred" in w for w in astronaut_result.warnings)
+    blurred = cv2.GaussianBlur(astronaut, (0, 0), 6)
+    result = analyze_photo(blurred)
+    assert result.ok and any("blurred" in w for w in result.warnings)
+
+
+def test_closed_eyes_cannot_give_the_iris_scale(astronaut: np.ndarray, astronaut_result: PhotoAssessment) -> None:
+    closing = {
+        side: -astronaut_result.metrics["palpebral_fissure_height"].__getattribute__(side) for side in ("left", "right")
+    }
+    shut = apply_palsy(astronaut, astronaut_result, PalsyWarp("left", fissure_change_mm=closing["left"] * 0.95))
+    shut = apply_palsy(shut, astronaut_result, PalsyWarp("right", fissure_change_mm=closing["right"] * 0.95))
+    result = analyze_photo(shut)
+    assert not result.ok and result.error is not None and result.error.code == "eyes_closed"
+    assert analyze_photo(shut, mm_per_px=0.4).ok
+    assert analyze_photo(shut, expression="tight_eye_closure", mm_per_px=0.4).ok
+
+
+def test_pose_limits() -> None:
+    assert check_pose(HeadPose(2.0, 3.0, 1.0)) == []
+    warnings = check_pose(HeadPose(15.0, 0.0, 0.0))
+    assert len(warnings) == 1 and "turned" in warnings[0] and "left" in warnings[0]
+    with pytest.raises(FaceNotFoundError) as info:
+        check_pose(HeadPose(-40.0, 0.0, 0.0))
+    assert info.value.code == "head_turned"
+
+
+@pytest.mark.parametrize(("yaw", "pitch"), [(0.0, 0.0), (20.0, 0.0), (-15.0, 10.0), (0.0, -20.0)])
+def test_pose_fit_recovers_projected_template(yaw: float, pitch: float) -> None:
+    from facenerve.engine.frame import head_pose
+    from tests.synth.pose import anatomy_from_template
+
+    pose = head_pose(anatomy_from_template(yaw, pitch))
+    assert pose.yaw_deg == pytest.approx(yaw, abs=1.0)
+    assert pose.pitch_deg == pytest.approx(pitch, abs=1.0)
+
+
+def test_frame_round_trip_and_roll() -> None:
+    frame = FaceFrame.from_pupils(np.array([100.0, 100.0]), np.array([200.0, 100.0 + 100 * math.tan(0.1)]))
+    assert frame.roll_deg == pytest.approx(math.degrees(0.1))
+    pts = np.array([[10.0, 20.0], [300.0, 250.0]])
+    assert np.allclose(frame.to_image(frame.to_frame(pts)), pts)
+    assert POSE_TEMPLATE.shape == (9, 3)
+
+
+def test_docs_define_every_metric() -> None:
+    text = (Path(__file__).parents[1] / "docs" / "metrics.md").read_text()
+    for metric in METRICS:
+        assert f"`{metric.name}`" in text
+        assert metric.source and metric.measure.__doc__
