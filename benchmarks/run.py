@@ -10,7 +10,6 @@ import argparse
 import json
 import os
 import platform
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -24,9 +23,10 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from facenerve import analyze_photo, get_detector  # noqa: E402
 from tests.synth.accuracy import run_cases, summary, symmetric_bases  # noqa: E402
 from tests.synth.faces import FACE_NAMES, face_photo  # noqa: E402
+
+from facenerve import analyze_photo, get_detector  # noqa: E402
 
 MM_METRICS = ("brow_height", "palpebral_fissure_height", "mrd1", "mrd2", "commissure_height", "commissure_excursion")
 
@@ -76,8 +76,12 @@ def repeatability() -> dict[str, float]:
             m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
             variants.append(cv2.warpAffine(rgb, m, (w, h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REFLECT))
         for factor in (0.5, 2.0):
-            variants.append(cv2.resize(rgb, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC))
-        ok, enc = cv2.imencode(".jpg", rgb[:, :, ::-1], [cv2.IMWRITE_JPEG_QUALITY, 70])
+            variants.append(
+                cv2.resize(
+                    rgb, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC
+                )
+            )
+        _ok, enc = cv2.imencode(".jpg", rgb[:, :, ::-1], [cv2.IMWRITE_JPEG_QUALITY, 70])
         variants.append(cv2.imdecode(enc, cv2.IMREAD_COLOR)[:, :, ::-1].copy())
         for variant in variants:
             result = analyze_photo(variant).raise_for_error()
@@ -96,15 +100,22 @@ def main() -> None:
     lines = ["# Photo engine benchmark", ""]
     lines += [
         f"- date: {time.strftime('%Y-%m-%d %H:%M')}",
-        f"- machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}, Python {platform.python_version()}",
-        "- speed: end-to-end per 1024-px JPEG (decode → landmarks → metrics → JSON), one core (sched_setaffinity), same run",
+        f"- machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}",
+        f"- Python {platform.python_version()}",
+        "- speed: end-to-end per 1024-px JPEG (decode → landmarks → metrics → JSON),",
+        "  one core (sched_setaffinity), both backends in the same run",
         "",
     ]
     with tempfile.TemporaryDirectory() as tmp:
         paths = [str(p) for p in make_photos(Path(tmp))]
         speed = {b: time_backend(b, paths, repeats) for b in ("mediapipe", "dlib")}
     ratio = speed["dlib"]["median_ms"] / speed["mediapipe"]["median_ms"]
-    lines += ["## Speed and memory", "", "| backend | median ms | p90 ms | peak RSS after one photo (MB) |", "|---|---|---|---|"]
+    lines += [
+        "## Speed and memory",
+        "",
+        "| backend | median ms | p90 ms | peak RSS after one photo (MB) |",
+        "|---|---|---|---|",
+    ]
     for b, s in speed.items():
         lines.append(f"| {b} | {s['median_ms']:.1f} | {s['p90_ms']:.1f} | {s['peak_rss_mb_one_photo']:.0f} |")
     lines += ["", f"**mediapipe is {ratio:.2f}× faster than the dlib 68-point pipeline** (target ≥ 4×, ≤ 25 ms).", ""]
@@ -112,17 +123,31 @@ def main() -> None:
     get_detector()
     cases = run_cases(symmetric_bases())
     stats = summary(cases)
-    lines += ["## Accuracy on synthetic palsy faces", "",
-              "Symmetric composites of scikit-image's astronaut and matplotlib's Grace Hopper, one side warped by a known amount.",
-              "", "| metric | cases | MAE (mm) | slope | side correct (≥ 2 mm) |", "|---|---|---|---|---|"]
+    lines += [
+        "## Accuracy on synthetic palsy faces",
+        "",
+        "Symmetric composites of scikit-image's astronaut and matplotlib's Grace Hopper,",
+        "one side warped by a known amount.",
+        "",
+        "| metric | cases | MAE (mm) | slope | side correct (≥ 2 mm) |",
+        "|---|---|---|---|---|",
+    ]
     for metric, s in stats.items():
         lines.append(f"| {metric} | {s['n']:.0f} | {s['mae_mm']:.2f} | {s['slope']:.2f} | {s['side_accuracy']:.0%} |")
-    for face in sorted({c.face.split(':')[0] for c in cases}):
+    for face in sorted({c.face.split(":")[0] for c in cases}):
         per = summary([c for c in cases if c.face.startswith(face)])
         lines.append("")
-        lines.append(f"- {face}: " + "; ".join(f"{m} MAE {s['mae_mm']:.2f} mm, slope {s['slope']:.2f}" for m, s in per.items()))
+        lines.append(
+            f"- {face}: " + "; ".join(f"{m} MAE {s['mae_mm']:.2f} mm, slope {s['slope']:.2f}" for m, s in per.items())
+        )
     rep = repeatability()
-    lines += ["", "## Repeatability (roll ±5°, scale 0.5×/2×, JPEG q70)", "", "| metric | worst change (mm) |", "|---|---|"]
+    lines += [
+        "",
+        "## Repeatability (roll ±5°, scale 0.5×/2×, JPEG q70)",
+        "",
+        "| metric | worst change (mm) |",
+        "|---|---|",
+    ]
     lines += [f"| {m} | {v:.2f} |" for m, v in rep.items()]
     out = ROOT / "benchmarks" / "results" / "photo.md"
     out.parent.mkdir(parents=True, exist_ok=True)
