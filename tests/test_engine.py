@@ -106,9 +106,8 @@ def test_blur_is_warned(astronaut: np.ndarray, astronaut_result: PhotoAssessment
 
 
 def test_closed_eyes_cannot_give_the_iris_scale(astronaut: np.ndarray, astronaut_result: PhotoAssessment) -> None:
-    closing = {
-        side: -astronaut_result.metrics["palpebral_fissure_height"].__getattribute__(side) for side in ("left", "right")
-    }
+    fissure = astronaut_result.metrics["palpebral_fissure_height"]
+    closing = {side: -getattr(fissure, side) for side in ("left", "right")}
     shut = apply_palsy(astronaut, astronaut_result, PalsyWarp("left", fissure_change_mm=closing["left"] * 0.95))
     shut = apply_palsy(shut, astronaut_result, PalsyWarp("right", fissure_change_mm=closing["right"] * 0.95))
     result = analyze_photo(shut)

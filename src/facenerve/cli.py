@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
+import numpy as np
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -17,7 +18,8 @@ from rich.table import Table
 from facenerve.engine.analyze import analyze_photo, get_detector, parse_expression
 from facenerve.engine.assessment import PhotoAssessment
 from facenerve.engine.calibrate import DEFAULT_IRIS_MM
-from facenerve.errors import FaceNerveError
+from facenerve.errors import FaceNerveError, ImageError
+from facenerve.io.images import load_image
 from facenerve.protocol import Expression
 
 app = typer.Typer(
@@ -65,16 +67,18 @@ def analyze(
         _usage(exc.message)
     failed = 0
     for path in images:
+        rgb = _decode_for_drawing(path) if annotate is not None else None
         result = analyze_photo(
-            path,
+            path if rgb is None else rgb,
+            name=str(path),
             expression=expr,
             detector=detector,
             iris_mm=iris_mm if iris_mm is not None else DEFAULT_IRIS_MM,
             mm_per_px=mm_per_px,
             mirrored=mirrored,
         )
-        if result.ok and annotate is not None:
-            result = _annotate(path, result, annotate)
+        if result.ok and rgb is not None and annotate is not None:
+            result = _annotate(path, rgb, result, annotate)
         if json_lines:
             out.print(result.to_json(), markup=False)
         if not result.ok:
@@ -86,15 +90,22 @@ def analyze(
         raise typer.Exit(EXIT_FAILED)
 
 
-def _annotate(path: Path, result: PhotoAssessment, folder: Path) -> PhotoAssessment:
+def _decode_for_drawing(path: Path) -> np.ndarray | None:
+    """The decoded photo, kept for drawing so it is decoded once; None if unreadable (analyze says why)."""
+    try:
+        return load_image(path).rgb
+    except ImageError:
+        return None
+
+
+def _annotate(path: Path, rgb: np.ndarray, result: PhotoAssessment, folder: Path) -> PhotoAssessment:
     from dataclasses import replace
 
     from facenerve.engine.draw import save_annotation
-    from facenerve.io.images import load_image
 
     target = folder / f"{path.stem}.annotated.png"
     try:
-        save_annotation(load_image(path).rgb, result, target)
+        save_annotation(rgb, result, target)
     except OSError as exc:
         return replace(result, warnings=(*result.warnings, f"could not write {target}: {exc.strerror}"))
     return result

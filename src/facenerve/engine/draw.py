@@ -6,7 +6,6 @@ Sides are labelled with the patient's left and right; the affected side is marke
 from __future__ import annotations
 
 from collections.abc import Callable
-from io import BytesIO
 from pathlib import Path
 
 import numpy as np
@@ -239,13 +238,6 @@ def save_annotation(rgb: np.ndarray, result: PhotoAssessment, path: Path) -> Pat
     path.parent.mkdir(parents=True, exist_ok=True)
     render_annotation(rgb, result).save(path, format="PNG", optimize=False)
     return path
-
-
-def annotation_png(rgb: np.ndarray, result: PhotoAssessment) -> bytes:
-    """The annotated picture as PNG bytes."""
-    buffer = BytesIO()
-    render_annotation(rgb, result).save(buffer, format="PNG")
-    return buffer.getvalue()
 
 
 def _dashed(

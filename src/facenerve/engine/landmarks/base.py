@@ -8,7 +8,7 @@ index tables.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 import numpy as np
@@ -76,13 +76,6 @@ class FaceAnatomy:
 
     def side(self, side: Side) -> SideAnatomy:
         return self.left if side == "left" else self.right
-
-    def with_iris_diameters(self, right_px: float | None, left_px: float | None) -> FaceAnatomy:
-        return replace(
-            self,
-            right=replace(self.right, iris_diameter_px=right_px),
-            left=replace(self.left, iris_diameter_px=left_px),
-        )
 
 
 @dataclass(frozen=True)
