@@ -25,6 +25,9 @@ YAW_WARN_DEG, PITCH_WARN_DEG = 10.0, 15.0
 YAW_ERROR_DEG, PITCH_ERROR_DEG = 30.0, 35.0
 #: An eye whose lid aperture is below this fraction of its iris diameter hides the iris.
 OPEN_EYE_APERTURE_FRACTION = 0.45
+#: Without an iris, its size is estimated from the eye's width: a palpebral fissure is about 2.5 iris
+#: diameters wide (an engineering estimate for the dlib fallback only, not a clinical value).
+FISSURE_WIDTH_PER_IRIS = 2.5
 #: Sharpness (variance of the Laplacian of the face, normalised to 100 px between pupils) below
 #: this is called blurred.
 MIN_SHARPNESS = 40.0
@@ -47,7 +50,7 @@ def eye_is_open(anatomy: FaceAnatomy, frame: FaceFrame, side: Side) -> bool:
     aperture = y_at(frame.to_frame(part.lower_lid), float(pupil[0])) - y_at(
         frame.to_frame(part.upper_lid), float(pupil[0])
     )
-    reference = diameter if diameter else palpebral_width_px(anatomy, side) / 2.5
+    reference = diameter if diameter else palpebral_width_px(anatomy, side) / FISSURE_WIDTH_PER_IRIS
     return aperture >= OPEN_EYE_APERTURE_FRACTION * reference
 
 
