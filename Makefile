@@ -10,7 +10,7 @@ OUT    ?= out
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev,dlib]"
+	$(BIN)/pip install --quiet -e ".[dev,dlib,web,batch,video]"
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -33,7 +33,7 @@ pytest: $(STAMP)
 test: lint typecheck pytest
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py $(if $(QUICK),--quick)
 
 clean:
 	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache

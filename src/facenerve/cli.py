@@ -12,9 +12,10 @@ from typing import Annotated
 
 import numpy as np
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from facenerve.commands import register_all
+from facenerve.console import EXIT_FAILED, err, out, usage_error
 from facenerve.engine.analyze import analyze_photo, get_detector, parse_expression
 from facenerve.engine.assessment import PhotoAssessment
 from facenerve.engine.calibrate import DEFAULT_IRIS_MM
@@ -28,11 +29,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     help="FaceNerve: objective facial palsy measurement from photos.",
 )
-out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 132)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-EXIT_FAILED, EXIT_USAGE = 1, 2
-
 
 @app.callback()
 def _root() -> None:
@@ -59,12 +55,12 @@ def analyze(
 ) -> None:
     """Measure each side of the face in millimetres and find the affected side."""
     if iris_mm is not None and mm_per_px is not None:
-        _usage("give either --iris-mm or --mm-per-px, not both")
+        usage_error("give either --iris-mm or --mm-per-px, not both")
     try:
         expr = parse_expression(expression)
         detector = get_detector(backend, predictor)
     except FaceNerveError as exc:
-        _usage(exc.message)
+        usage_error(exc.message)
     failed = 0
     for path in images:
         rgb = _decode_for_drawing(path) if annotate is not None else None
@@ -145,11 +141,6 @@ def _fmt(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}"
 
 
-def _usage(message: str) -> None:
-    err.print(f"error: {message}", markup=False)
-    raise typer.Exit(EXIT_USAGE)
-
-
 def _route_native_logs_away() -> None:
     """Send fd 2 (where MediaPipe's C++ side logs) to /dev/null; Python's stderr keeps the terminal.
 
@@ -166,6 +157,9 @@ def _route_native_logs_away() -> None:
     except (OSError, ValueError, AttributeError):
         return
     sys.stderr = python_stderr
+
+
+register_all(app)
 
 
 def main() -> None:
