@@ -1,0 +1,198 @@
+"""Where the photos are measured: a local process pool, or a Dask distributed cluster.
+
+Both take :class:`~facenerve.batch.worker.Task` objects (paths, not pixels) and yield
+:class:`~facenerve.batch.worker.Outcome` objects as they finish, in any order. Both keep a bounded number of
+photos in flight, so memory stays flat and progress is smooth however large the batch.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import uuid
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, Protocol
+
+from facenerve.batch.worker import MeasureOptions, Outcome, Task, failed_row, init_pool_worker, measure
+from facenerve.errors import FaceNerveError
+
+#: Photos in flight per worker: enough to keep every worker busy, few enough to keep memory flat.
+IN_FLIGHT_PER_WORKER = 4
+#: The message of a photo whose measurement crashed its worker process (alone, so it is the cause).
+CRASH_CODE = "worker_crashed"
+#: After this many photos in a row crash their worker, the batch stops: the workers themselves are broken.
+MAX_CRASHES_IN_A_ROW = 3
+
+
+class Executor(Protocol):
+    """Runs tasks somewhere and yields their outcomes as they finish."""
+
+    workers: int
+
+    def run(self, tasks: Iterable[Task]) -> Iterator[Outcome]: ...
+
+    def close(self) -> None: ...
+
+
+def default_workers() -> int:
+    """All the cores this process may run on."""
+    return max(1, len(os.sched_getaffinity(0)))
+
+
+class LocalExecutor:
+    """A pool of ``workers`` processes (spawned, never forked), each creating its detector once.
+
+    If a photo crashes a worker process (a native fault), the pool is restarted and the photos that were in
+    flight are run again one at a time: the one that crashes alone is recorded as failed (``worker_crashed``),
+    the others are measured normally.
+    """
+
+    def __init__(self, options: MeasureOptions, workers: int | None = None) -> None:
+        if workers is not None and workers < 1:
+            raise FaceNerveError(f"--workers must be at least 1, not {workers}", code="bad_option")
+        self.workers = workers or default_workers()
+        self.options = options
+        self._pool: ProcessPoolExecutor | None = None
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        self.close()
+        self._pool = ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=init_pool_worker,
+            initargs=(self.options,),
+        )
+        return self._pool
+
+    def run(self, tasks: Iterable[Task]) -> Iterator[Outcome]:
+        pending = iter(tasks)
+        suspects: deque[Task] = deque()
+        in_flight: dict[Future[Outcome], Task] = {}
+        pool = self._new_pool()
+        window = self.workers * IN_FLIGHT_PER_WORKER
+        exhausted = alone = False
+        crashes_in_a_row = 0
+        while True:
+            if suspects:
+                if not in_flight:
+                    task = suspects.popleft()
+                    in_flight[pool.submit(measure, task, self.options)] = task
+                    alone = True
+            else:
+                alone = False
+                while not exhausted and len(in_flight) < window:
+                    fresh = next(pending, None)
+                    if fresh is None:
+                        exhausted = True
+                        break
+                    in_flight[pool.submit(measure, fresh, self.options)] = fresh
+            if not in_flight:
+                return
+            done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            broken = False
+            for future in done:
+                task = in_flight.pop(future)
+                try:
+                    outcome = future.result()
+                except BrokenProcessPool:
+                    broken = True
+                    if not alone:
+                        suspects.append(task)
+                        continue
+                    crashes_in_a_row += 1
+                    if crashes_in_a_row >= MAX_CRASHES_IN_A_ROW:
+                        raise FaceNerveError(
+                            f"worker processes crashed on {crashes_in_a_row} photos in a row; "
+                            "set FACENERVE_NATIVE_LOGS=1 to see why",
+                            code=CRASH_CODE,
+                        ) from None
+                    message = f"{task.label}: the worker process crashed while measuring this photo"
+                    outcome = Outcome(task.key, failed_row(task, CRASH_CODE, message), worker="")
+                else:
+                    crashes_in_a_row = 0
+                yield outcome
+            if broken:
+                suspects.extend(in_flight.values())
+                in_flight.clear()
+                pool = self._new_pool()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+class DaskExecutor:
+    """Runs the same tasks on a Dask distributed cluster (``tcp://HOST:8786``).
+
+    Workers read the photos by absolute path, so they must see the same files (a shared file system). Each
+    worker thread creates its detector once. A photo whose task kills workers repeatedly (Dask's
+    ``KilledWorker``) is recorded as failed (``worker_crashed``).
+    """
+
+    def __init__(self, options: MeasureOptions, address: str, *, connect_timeout_s: float = 10.0) -> None:
+        try:
+            import distributed
+        except ImportError:
+            raise FaceNerveError("--cluster needs Dask: pip install 'facenerve[batch]'", code="bad_option") from None
+        self.options = options
+        self.address = address
+        try:
+            client_class: Any = distributed.Client
+            self._client: Any = client_class(address, timeout=f"{connect_timeout_s}s", set_as_default=False)
+        except (OSError, TimeoutError, ValueError) as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise FaceNerveError(
+                f"cannot reach the Dask scheduler at {address} ({reason})", code="cluster_unreachable"
+            ) from None
+        self.workers = max(1, sum(self._client.nthreads().values()))
+        self._run_token = uuid.uuid4().hex[:12]
+
+    def run(self, tasks: Iterable[Task]) -> Iterator[Outcome]:
+        import distributed
+        from distributed.scheduler import KilledWorker
+
+        as_completed: Any = distributed.as_completed
+
+        pending = iter(tasks)
+        window = max(8, self.workers * IN_FLIGHT_PER_WORKER)
+        in_flight: dict[Any, Task] = {}
+        finished: Any = as_completed()
+
+        def submit(count: int) -> None:
+            for _ in range(count):
+                task = next(pending, None)
+                if task is None:
+                    return
+                key = f"facenerve-{self._run_token}-{task.key}"
+                future = self._client.submit(measure, task, self.options, pure=False, key=key)
+                in_flight[future] = task
+                finished.add(future)
+
+        submit(window)
+        for future in finished:
+            task = in_flight.pop(future)
+            try:
+                outcome: Outcome = future.result()
+            except KilledWorker:
+                message = f"{task.label}: the worker process crashed while measuring this photo"
+                outcome = Outcome(task.key, failed_row(task, CRASH_CODE, message), worker="")
+            finally:
+                future.release()
+            yield outcome
+            submit(1)
+
+    def close(self) -> None:
+        self._client.close()
+
+
+def create_executor(options: MeasureOptions, *, workers: int | None = None, cluster: str | None = None) -> Executor:
+    """A :class:`DaskExecutor` when ``cluster`` is given, else a :class:`LocalExecutor`."""
+    if cluster:
+        if workers is not None:
+            raise FaceNerveError("--workers applies to local runs; a cluster has its own workers", code="bad_option")
+        return DaskExecutor(options, cluster)
+    return LocalExecutor(options, workers)

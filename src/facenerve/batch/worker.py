@@ -1,0 +1,135 @@
+"""Worker side of a batch: measure one photo by path and return its flat row.
+
+Runs in a local pool process or on a Dask worker. Each process (each thread, on Dask) creates its landmark
+detector once and reuses it. Only paths and small dicts cross process boundaries, never pixels.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import resource
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from facenerve.engine.analyze import analyze_photo
+from facenerve.engine.landmarks import LandmarkDetector, create_detector
+from facenerve.errors import FaceNerveError
+from facenerve.io.exports import flatten_assessment
+
+
+@dataclass(frozen=True)
+class MeasureOptions:
+    """Options that change the measurements, the same for every photo of a batch."""
+
+    backend: str = "mediapipe"
+    predictor_path: str | None = None
+    iris_mm: float | None = None
+    mm_per_px: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "backend": self.backend,
+            "predictor_path": self.predictor_path,
+            "iris_mm": self.iris_mm,
+            "mm_per_px": self.mm_per_px,
+        }
+
+
+@dataclass(frozen=True)
+class Task:
+    """One photo to measure: the journal key, the table label, the absolute file and its expression/mirroring."""
+
+    key: str
+    label: str
+    file: str
+    expression: str
+    mirrored: bool
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A measured row (everything but the input columns), and who measured it with how much memory."""
+
+    key: str
+    row: dict[str, Any]
+    worker: str
+    peak_rss_mb: float = field(default=0.0)
+
+
+class WorkerSetupError(FaceNerveError):
+    """A worker could not create its detector: the whole batch stops (every photo would fail the same way)."""
+
+    code = "backend_unavailable"
+
+
+_local = threading.local()
+
+
+def silence_native_logs() -> None:
+    """Send this process's fd 2 (MediaPipe's native logs) to /dev/null, unless FACENERVE_NATIVE_LOGS=1."""
+    if os.environ.get("FACENERVE_NATIVE_LOGS") == "1":
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+
+
+def init_pool_worker(options: MeasureOptions) -> None:
+    """Local pool initializer: quiet the native logs and create the detector once, before the first photo."""
+    silence_native_logs()
+    with contextlib.suppress(FaceNerveError):  # raised again, as WorkerSetupError, by the first measure() call
+        _detector(options)
+
+
+def _detector(options: MeasureOptions) -> LandmarkDetector:
+    key = (options.backend, options.predictor_path)
+    cache: dict[tuple[str, str | None], LandmarkDetector] = getattr(_local, "detectors", None) or {}
+    _local.detectors = cache
+    if key not in cache:
+        predictor = Path(options.predictor_path) if options.predictor_path else None
+        cache[key] = create_detector(options.backend, predictor_path=predictor)
+    return cache[key]
+
+
+def measure(task: Task, options: MeasureOptions) -> Outcome:
+    """Measure one photo. Never raises for a bad photo (the row carries the error); raises
+    :class:`WorkerSetupError` when the detector cannot be created."""
+    try:
+        detector = _detector(options)
+    except FaceNerveError as exc:
+        raise WorkerSetupError(exc.message, code=exc.code) from None
+    try:
+        kwargs: dict[str, Any] = {"iris_mm": options.iris_mm} if options.iris_mm is not None else {}
+        result = analyze_photo(
+            task.file,
+            name=task.label,
+            expression=task.expression,
+            detector=detector,
+            mm_per_px=options.mm_per_px,
+            mirrored=task.mirrored,
+            **kwargs,
+        )
+        row = flatten_assessment(result)
+    except Exception as exc:  # one photo must never stop the batch
+        row = failed_row(task, "internal_error", f"{task.label}: unexpected {type(exc).__name__}: {exc}")
+    return Outcome(task.key, row, worker=worker_name(), peak_rss_mb=peak_rss_mb())
+
+
+def failed_row(task: Task, code: str, message: str) -> dict[str, Any]:
+    """The measured columns of a photo that could not be measured at all."""
+    return flatten_assessment(
+        {"backend": None, "error": {"code": code, "message": message.replace("\n", " ")}, "warnings": []}
+    )
+
+
+def worker_name() -> str:
+    """This worker: host and process id."""
+    return f"{os.uname().nodename}:{os.getpid()}"
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far, MB (Linux reports ru_maxrss in KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
