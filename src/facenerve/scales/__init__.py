@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from facenerve.scales import house_brackmann, sunnybrook
+from facenerve.scales import eface, house_brackmann, proms, sunnybrook, yanagihara
 from facenerve.scales.base import ItemSpec, ScaleInputError, ScaleResult, ScaleSpec
 
 SCALES: Mapping[str, ScaleSpec] = MappingProxyType(
@@ -25,6 +25,11 @@ SCALES: Mapping[str, ScaleSpec] = MappingProxyType(
             house_brackmann.SPEC,
             house_brackmann.SPEC_QUANTITATIVE,
             sunnybrook.SPEC,
+            eface.SPEC,
+            yanagihara.SPEC,
+            proms.FACE_SPEC,
+            proms.FDI_SPEC,
+            proms.SAQ_SPEC,
         )
     }
 )

@@ -48,15 +48,15 @@ class ItemSpec:
     required: bool = True
     help: str = ""
 
-    def describe_allowed(self) -> str:
-        """The permitted values in words, e.g. ``an integer 1–5`` or ``a number ≥ 0``."""
+    def describe_allowed(self, *, with_choices: bool = True) -> str:
+        """The permitted values in words, e.g. ``an integer 1–5`` or ``a number ≥ 0``, then the choice names."""
         if self.allowed is not None:
             values = sorted(self.allowed)
-            if all(float(v).is_integer() for v in values) and len(values) > 2:
-                ints = [int(v) for v in values]
-                if ints == list(range(ints[0], ints[-1] + 1)):
-                    return f"an integer {ints[0]}–{ints[-1]}"
-            text = "one of " + ", ".join(_fmt(v) for v in values)
+            ints = [int(v) for v in values if float(v).is_integer()]
+            if len(values) > 2 and ints == list(range(ints[0], ints[0] + len(values))):
+                text = f"an integer {ints[0]}–{ints[-1]}"
+            else:
+                text = "one of " + ", ".join(_fmt(v) for v in values)
         elif self.minimum is not None and self.maximum is not None:
             text = f"a number {_fmt(self.minimum)}–{_fmt(self.maximum)}"
         elif self.minimum is not None:
@@ -65,7 +65,7 @@ class ItemSpec:
             text = f"a number ≤ {_fmt(self.maximum)}"
         else:
             text = "a number"
-        if self.choices:
+        if self.choices and with_choices:
             text += " (or " + " / ".join(f'"{name}"' for name, _ in self.choices) + ")"
         return text
 
@@ -171,7 +171,8 @@ def validate(
         if raw is None:
             if item.required and not allow_missing:
                 state = "is null" if item.key in flat else "is missing"
-                raise ScaleInputError(f"{scale}: item '{item.key}' {state}; it must be {item.describe_allowed()}")
+                allowed = item.describe_allowed(with_choices=False)
+                raise ScaleInputError(f"{scale}: item '{item.key}' {state}; it must be {allowed}")
             values[item.key] = None
             continue
         values[item.key] = _check_value(scale, item, raw)
@@ -179,15 +180,16 @@ def validate(
 
 
 def _check_value(scale: str, item: ItemSpec, raw: Any) -> Value:
-    def bad(got: str) -> ScaleInputError:
-        return ScaleInputError(f"{scale}: item '{item.key}' must be {item.describe_allowed()}, got {got}")
+    def bad(got: str, with_choices: bool = False) -> ScaleInputError:
+        allowed = item.describe_allowed(with_choices=with_choices)
+        return ScaleInputError(f"{scale}: item '{item.key}' must be {allowed}, got {got}")
 
     if isinstance(raw, str):
         wanted = _normalise_choice(raw)
         for name, points in item.choices:
             if _normalise_choice(name) == wanted:
                 return points
-        raise bad(repr(raw))
+        raise bad(repr(raw), with_choices=True)
     if isinstance(raw, bool) or not isinstance(raw, int | float):
         raise bad(f"{type(raw).__name__} {raw!r}")
     if not math.isfinite(raw):
