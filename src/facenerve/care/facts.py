@@ -1,0 +1,197 @@
+"""Plain facts the care pathway and the prognosis work on: an episode, its assessments and treatments.
+
+Shells (the web app, the CLI) map their own records into these frozen dataclasses; nothing here knows of an ORM.
+Sides are the patient's. Every constructor validates its ranges and raises :class:`CareInputError` (one line).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any, Literal, get_args
+
+from facenerve.errors import FaceNerveError
+
+Side = Literal["left", "right", "bilateral"]
+TreatmentKind = Literal["medication", "therapy", "botulinum_toxin", "procedure"]
+
+SIDES: tuple[str, ...] = get_args(Side)
+TREATMENT_KINDS: tuple[str, ...] = get_args(TreatmentKind)
+
+
+class CareInputError(FaceNerveError):
+    """Facts given to the care pathway or prognosis are invalid (a grade out of range, a date in the wrong order)."""
+
+    code = "bad_care_input"
+
+
+class Cause(StrEnum):
+    """Cause of the facial palsy episode."""
+
+    BELLS = "bells"
+    RAMSAY_HUNT = "ramsay_hunt"
+    TRAUMA = "trauma"
+    TUMOUR_OR_SURGERY = "tumour_or_surgery"
+    CENTRAL = "central"
+    CONGENITAL = "congenital"
+    OTHER = "other"
+
+
+class Severity(StrEnum):
+    """How pressing an alert is; red flags can never be dismissed."""
+
+    INFO = "info"
+    ADVISORY = "advisory"
+    URGENT = "urgent"
+    RED_FLAG = "red_flag"
+
+    @property
+    def rank(self) -> int:
+        """0 for the most pressing (red flag) to 3 for information, for sorting."""
+        return [Severity.RED_FLAG, Severity.URGENT, Severity.ADVISORY, Severity.INFO].index(self)
+
+
+def _check(condition: bool, message: str) -> None:
+    if not condition:
+        raise CareInputError(message)
+
+
+def _check_number(name: str, value: float | None, low: float, high: float) -> None:
+    if value is None:
+        return
+    _check(
+        isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value),
+        f"{name} must be a finite number, got {value!r}",
+    )
+    _check(low <= value <= high, f"{name} must be between {low:g} and {high:g}, got {value:g}")
+
+
+@dataclass(frozen=True)
+class EpisodeFacts:
+    """One episode of facial palsy: onset, side (patient's), cause, completeness at onset, recurrence.
+
+    ``previous_sides`` are the sides of earlier episodes (for "recurrent on the same side");
+    ``comorbidities`` are lower-case names such as ``"diabetes"``, ``"hypertension"``, ``"pregnancy"``,
+    ``"dry_eye"``, ``"dysacusis"``.
+    """
+
+    onset_date: date
+    side: Side
+    cause: Cause
+    complete_at_onset: bool | None
+    recurrence: bool
+    previous_sides: tuple[Side, ...] = ()
+    birth_date: date | None = None
+    comorbidities: frozenset[str] = field(default_factory=frozenset)
+
+    def __post_init__(self) -> None:
+        _check(isinstance(self.onset_date, date), f"onset_date must be a date, got {self.onset_date!r}")
+        _check(self.side in SIDES, f"side must be one of {', '.join(SIDES)}, got {self.side!r}")
+        _check(isinstance(self.cause, Cause), f"cause must be a Cause, got {self.cause!r}")
+        for side in self.previous_sides:
+            _check(side in SIDES, f"previous side must be one of {', '.join(SIDES)}, got {side!r}")
+        if self.birth_date is not None:
+            _check(self.birth_date <= self.onset_date, "birth_date is after onset_date")
+        object.__setattr__(self, "comorbidities", frozenset(c.strip().lower() for c in self.comorbidities))
+
+    def age_years(self, on: date) -> int | None:
+        """Age in whole years on ``on``, or None when the birth date is unknown."""
+        if self.birth_date is None:
+            return None
+        before_birthday = (on.month, on.day) < (self.birth_date.month, self.birth_date.day)
+        return on.year - self.birth_date.year - int(before_birthday)
+
+    def days_since_onset(self, on: date) -> int:
+        """Whole days from onset to ``on`` (0 on the day of onset)."""
+        return (on - self.onset_date).days
+
+
+@dataclass(frozen=True)
+class AssessmentFacts:
+    """One assessment: any of the measures may be missing.
+
+    ``asymmetry_index_mm`` (engine, mm, lower is better); ``house_brackmann`` grade 1..6 (lower is better);
+    ``sunnybrook_composite`` (raw, -15..100, higher is better; S4, S5); ``eface_total`` 0..100 (higher is better;
+    S10); ``synkinesis_score`` the Sunnybrook synkinesis subscore 0..15 (S4, S7); ``lagophthalmos_mm`` gap left
+    on full eye closure (mm).
+    """
+
+    on: date
+    asymmetry_index_mm: float | None = None
+    house_brackmann: int | None = None
+    sunnybrook_composite: float | None = None
+    eface_total: float | None = None
+    eye_closure_complete: bool | None = None
+    lagophthalmos_mm: float | None = None
+    synkinesis_score: float | None = None
+
+    def __post_init__(self) -> None:
+        _check(isinstance(self.on, date), f"assessment date must be a date, got {self.on!r}")
+        if self.house_brackmann is not None:
+            _check(
+                isinstance(self.house_brackmann, int) and not isinstance(self.house_brackmann, bool),
+                f"house_brackmann must be a whole grade, got {self.house_brackmann!r}",
+            )
+        _check_number("house_brackmann", self.house_brackmann, 1, 6)  # grades I..VI [S1]
+        _check_number("sunnybrook_composite", self.sunnybrook_composite, -15, 100)  # raw range [S5, S7]
+        _check_number("eface_total", self.eface_total, 0, 100)  # [S11]
+        _check_number("synkinesis_score", self.synkinesis_score, 0, 15)  # Sunnybrook synkinesis 0..15 [S4, S7]
+        _check_number("asymmetry_index_mm", self.asymmetry_index_mm, 0, math.inf)
+        _check_number("lagophthalmos_mm", self.lagophthalmos_mm, 0, math.inf)
+
+
+@dataclass(frozen=True)
+class TreatmentFacts:
+    """One treatment record: a medication course, a therapy session, a botulinum toxin injection or a procedure.
+
+    ``name`` is lower-case, e.g. ``"prednisolone"``, ``"valaciclovir"``, ``"physiotherapy"``,
+    ``"botulinum_toxin"``, ``"nerve_transfer"``, ``"free_muscle_transfer"``.
+    """
+
+    kind: TreatmentKind
+    name: str
+    start: date
+    stop: date | None = None
+
+    def __post_init__(self) -> None:
+        _check(self.kind in TREATMENT_KINDS, f"treatment kind must be one of {', '.join(TREATMENT_KINDS)}")
+        _check(isinstance(self.start, date), f"treatment start must be a date, got {self.start!r}")
+        _check(self.stop is None or self.stop >= self.start, "treatment stop is before its start")
+        object.__setattr__(self, "name", self.name.strip().lower().replace(" ", "_").replace("-", "_"))
+
+
+@dataclass(frozen=True)
+class Alert:
+    """One care pathway alert: a stable ``rule`` id, severity, a one-line title, the explanation and its sources.
+
+    ``dismissible`` is False for every red flag: nothing may silence a red flag. ``provisional`` is True when
+    the rule relies on a FaceNerve convention rather than a published number (see docs/care.md).
+    """
+
+    rule: str
+    severity: Severity
+    title: str
+    explanation: str
+    sources: tuple[str, ...]
+    due: date | None = None
+    dismissible: bool = True
+    provisional: bool = False
+
+    def __post_init__(self) -> None:
+        if self.severity is Severity.RED_FLAG and self.dismissible:
+            raise ValueError(f"red flag {self.rule!r} must not be dismissible")
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (dates as ISO strings)."""
+        return {
+            "rule": self.rule,
+            "severity": str(self.severity),
+            "title": self.title,
+            "explanation": self.explanation,
+            "sources": list(self.sources),
+            "due": self.due.isoformat() if self.due else None,
+            "dismissible": self.dismissible,
+            "provisional": self.provisional,
+        }

@@ -1,0 +1,325 @@
+"""The care pathway: rules that read an episode, its assessments and treatments on a given day and return alerts.
+
+Each rule is a small pure function with a stable id, severity, explanation and sources (keys of the clinical
+reference). Every number comes from :mod:`facenerve.care.evidence`; the course judgements (improvement,
+progressing, complete recovery, synkinesis emerging) from :mod:`facenerve.care.course`. docs/care.md lists the
+rules. Red flags are never dismissible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from facenerve.care import course
+from facenerve.care import evidence as ev
+from facenerve.care.facts import (
+    Alert,
+    AssessmentFacts,
+    CareInputError,
+    Cause,
+    EpisodeFacts,
+    Severity,
+    TreatmentFacts,
+)
+
+IDIOPATHIC = frozenset({Cause.BELLS, Cause.OTHER})
+"""Red flags mark a palsy that is 'not typical Bell's palsy' [S37]: they apply while no other cause is known."""
+ACUTE_PERIPHERAL = frozenset({Cause.BELLS, Cause.RAMSAY_HUNT, Cause.OTHER})
+"""Review and referral milestones (KAS 11 [S28]); applied to Ramsay Hunt too, whose outlook is worse [S43, S54]."""
+STEROID_CAUSES = frozenset({Cause.BELLS, Cause.RAMSAY_HUNT})
+"""Steroids within 72 h: Bell's palsy [S28], Ramsay Hunt (with acyclovir, ≤ 3 days) [S53]."""
+PERIPHERAL = frozenset(Cause) - {Cause.CENTRAL}
+"""Synkinesis follows aberrant regeneration of the peripheral nerve [S62, S63, S64]."""
+REANIMATION_CAUSES = frozenset(Cause) - {Cause.CENTRAL, Cause.CONGENITAL}
+"""Timing windows of reinnervation run from the onset of an acquired peripheral palsy [S71, S76]."""
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a rule sees: the episode, the facts known on ``today`` (nothing dated later), and today."""
+
+    episode: EpisodeFacts
+    assessments: list[AssessmentFacts]
+    treatments: list[TreatmentFacts]
+    today: date
+
+    @property
+    def day(self) -> int:
+        """Days since onset."""
+        return self.episode.days_since_onset(self.today)
+
+    def months_after_onset(self, months: int) -> date:
+        return course.add_months(self.episode.onset_date, months)
+
+
+Rule = Callable[[Context], list[Alert]]
+
+
+def steroid_window(ctx: Context) -> list[Alert]:
+    """URGENT while onset is ≤ 72 h ago and no oral steroid is recorded (KAS 4 [S28]; Ramsay Hunt [S53])."""
+    ep = ctx.episode
+    if ep.cause not in STEROID_CAUSES or not 0 <= ctx.day <= ev.STEROID_WINDOW_DAYS:
+        return []
+    if course.steroid_started(ctx.treatments, ctx.today) is not None:
+        return []
+    age = ep.age_years(ctx.today)
+    if age is not None and age < ev.STEROID_MIN_AGE_YEARS:
+        return []
+    due = ep.onset_date + timedelta(days=ev.STEROID_WINDOW_DAYS)
+    if ep.cause is Cause.RAMSAY_HUNT:
+        text = ("Ramsay Hunt treated with acyclovir and prednisone within 3 days recovered completely in 75%, "
+                "against 30% when treated after 7 days.")
+        sources: tuple[str, ...] = ("S53", "S28")
+    else:
+        text = ("Oral steroids within 72 h of onset are strongly recommended for patients aged 16 or over "
+                "(AAO-HNS guideline, action 4). An antiviral may be added to the steroid, never given alone "
+                "(action 5). Prednisolone raised complete recovery at 9 months from 81.6% to 94.4%.")
+        sources = ("S28", "S34")
+    age_note = "" if age is not None else " Age not recorded: the recommendation is for patients aged 16 or over."
+    return [Alert(
+        rule="steroid_window", severity=Severity.URGENT,
+        title=f"Steroid window open until {due.isoformat()}: no steroid recorded",
+        explanation=f"Onset {ctx.day} day(s) ago and no oral steroid on record. {text}{age_note}",
+        sources=sources, due=due,
+    )]
+
+
+def eye_protection(ctx: Context) -> list[Alert]:
+    """URGENT when eye closure is incomplete (KAS 6 [S28]; HB IV and worse [S2])."""
+    finding = course.eye_closure_incomplete(ctx.assessments)
+    if not finding.holds:
+        return []
+    return [Alert(
+        rule="eye_protection", severity=Severity.URGENT,
+        title="Protect the eye: closure is incomplete",
+        explanation=(f"{finding.detail.capitalize()}. Eye protection (lubricating drops by day, ointment and taping "
+                     "or a moisture chamber at night) is strongly recommended when eye closure is impaired "
+                     "(AAO-HNS guideline, action 6); ocular symptoms at any time warrant reassessment or referral "
+                     "(action 11)."),
+        sources=("S28", "S2"),
+    )]
+
+
+def red_flags(ctx: Context) -> list[Alert]:
+    """RED_FLAG (never dismissible): bilateral, recurrent on the same side, progressing after 3 weeks, no
+    improvement by 4 months [S37, S38, S39]."""
+    ep = ctx.episode
+    if ep.cause not in IDIOPATHIC:
+        return []
+    alerts: list[Alert] = []
+
+    def flag(rule: str, title: str, explanation: str, sources: tuple[str, ...], provisional: bool = False) -> None:
+        alerts.append(Alert(rule=f"red_flag.{rule}", severity=Severity.RED_FLAG, title=title,
+                            explanation=f"{explanation} Not typical of Bell's palsy: look for another cause.",
+                            sources=sources, dismissible=False, provisional=provisional))
+
+    if ep.side == "bilateral":
+        flag("bilateral", "Bilateral facial palsy",
+             "Simultaneous bilateral palsy suggests Guillain–Barré syndrome, Lyme disease or sarcoidosis.",
+             ("S37", "S38", "S39"))
+    if ep.recurrence and _same_side_before(ep):
+        flag("recurrent_ipsilateral", "Recurrent palsy on the same side",
+             f"An earlier episode affected the {ep.side} side too. In a 500-patient series, recurrent ipsilateral "
+             "palsy was due to a facial nerve tumour in 30%: image the facial nerve.", ("S39",))
+    progressing = course.progressing_after(ep, ctx.assessments, ev.PROGRESSION_RED_FLAG_DAYS)
+    if progressing.holds:
+        flag("progressing", "Still worsening after 3 weeks",
+             f"{progressing.detail.capitalize()}. Continued worsening beyond 3 weeks, or slowly progressive onset, "
+             "suggests a tumour or another cause.", ("S37",), progressing.provisional)
+    flag_day = ctx.months_after_onset(ev.NO_IMPROVEMENT_RED_FLAG_MONTHS)
+    if ctx.today >= flag_day:
+        improved = course.improvement(ctx.assessments)
+        if not improved.holds:
+            flag("no_improvement", "No improvement 4 months after onset",
+                 f"No improvement recorded since onset on {ep.onset_date.isoformat()} ({improved.detail}). "
+                 "No improvement within 4 months is a red flag; in a series, no recovery by 6 months excluded "
+                 "Bell's palsy. Image the facial nerve and refer.", ("S37", "S39", "S28"), improved.provisional)
+    return alerts
+
+
+def _same_side_before(ep: EpisodeFacts) -> bool:
+    """True when an earlier episode involved a side this one involves too."""
+    sides = {ep.side} if ep.side != "bilateral" else {"left", "right"}
+    return any(previous == "bilateral" or previous in sides for previous in ep.previous_sides)
+
+
+def early_review(ctx: Context) -> list[Alert]:
+    """ADVISORY from 3 weeks to 3 months after onset while no improvement is recorded [S41, S43]."""
+    ep = ctx.episode
+    due = ep.onset_date + timedelta(days=ev.EARLY_REVIEW_DAYS)
+    if ep.cause not in ACUTE_PERIPHERAL or not due <= ctx.today < ctx.months_after_onset(ev.REFERRAL_MONTHS):
+        return []
+    improved = course.improvement(ctx.assessments)
+    if improved.holds:
+        return []
+    return [Alert(
+        rule="early_review", severity=Severity.ADVISORY,
+        title="No improvement 3 weeks after onset: review",
+        explanation=(f"No improvement recorded by {ctx.today.isoformat()} ({improved.detail}). Recovery begins within "
+                     "3 weeks in 85% of palsies; no recovery by 3 weeks predicts a poorer outcome. Reassess the "
+                     "diagnosis and the eye, and record a new assessment."),
+        sources=("S41", "S43"), due=due, provisional=improved.provisional,
+    )]
+
+
+def specialist_referral(ctx: Context) -> list[Alert]:
+    """ADVISORY from 3 months after onset while complete recovery is not recorded (KAS 11 [S28])."""
+    ep = ctx.episode
+    due = ctx.months_after_onset(ev.REFERRAL_MONTHS)
+    if ep.cause not in ACUTE_PERIPHERAL or ctx.today < due:
+        return []
+    recovered = course.complete_recovery(ctx.assessments)
+    if recovered.holds:
+        return []
+    return [Alert(
+        rule="specialist_referral", severity=Severity.ADVISORY,
+        title="Recovery incomplete at 3 months: refer to a facial nerve specialist",
+        explanation=(f"{recovered.detail.capitalize()}. The AAO-HNS guideline (action 11) recommends reassessment or "
+                     "referral to a facial nerve specialist when recovery is incomplete 3 months after onset."),
+        sources=("S28",), due=due,
+    )]
+
+
+def synkinesis(ctx: Context) -> list[Alert]:
+    """ADVISORY when synkinesis is emerging and no botulinum toxin is on record [S4, S45, S60, S61]."""
+    if ctx.episode.cause not in PERIPHERAL:
+        return []
+    finding = course.synkinesis_emerging(ctx.assessments)
+    if not finding.holds or any(t.kind == "botulinum_toxin" for t in ctx.treatments):
+        return []
+    on_therapy = any(t.kind == "therapy" for t in ctx.treatments)
+    step = ("Physiotherapy is on record: evaluate for botulinum toxin." if on_therapy
+            else "Start physiotherapy with biofeedback retraining; evaluate for botulinum toxin if it persists.")
+    latest = [a.synkinesis_score for a in ctx.assessments if a.synkinesis_score is not None][-1]
+    sequela = (" A score above 2 was counted as a synkinesis sequela at 12 months in the Scandinavian trial."
+               if latest is not None and latest > ev.SYNKINESIS_SEQUELA_SCORE else "")
+    return [Alert(
+        rule="synkinesis", severity=Severity.ADVISORY,
+        title="Synkinesis emerging: physiotherapy or botulinum toxin evaluation",
+        explanation=(f"{finding.detail}. Synkinesis is usually noticed about 6 months into recovery; the care "
+                     f"sequence is biofeedback retraining, then botulinum toxin, then surgery if refractory. {step}"
+                     f"{sequela}"),
+        sources=("S4", "S60", "S61", "S45"),
+    )]
+
+
+def botox(ctx: Context) -> list[Alert]:
+    """INFO when 12 weeks have passed since the last injection [S65, S66]; ADVISORY when two injections were
+    given less than 12 weeks apart (issue #4: never under 12 weeks)."""
+    injections = sorted((t for t in ctx.treatments if t.kind == "botulinum_toxin"), key=lambda t: t.start)
+    if not injections:
+        return []
+    alerts: list[Alert] = []
+    last = injections[-1]
+    due = last.start + ev.BOTOX_MIN_INTERVAL
+    if ctx.today >= due:
+        weeks = (ctx.today - last.start).days // 7
+        alerts.append(Alert(
+            rule="botox_due", severity=Severity.INFO,
+            title=f"Botulinum toxin reinjection can be considered (last {last.start.isoformat()})",
+            explanation=(f"Last injection {weeks} weeks ago. The effect lasts about 3 months before reinjection; "
+                         f"some patients keep it 4–{ev.BOTOX_LONG_EFFECT_MONTHS} months, so reinject when the effect "
+                         "has worn off, never sooner than 12 weeks after the last injection."),
+            sources=("S65", "S66"), due=due,
+        ))
+    if len(injections) >= 2:
+        previous = injections[-2]
+        gap = last.start - previous.start
+        if gap < ev.BOTOX_MIN_INTERVAL:
+            alerts.append(Alert(
+                rule="botox_interval_short", severity=Severity.ADVISORY,
+                title=f"Botulinum toxin injections only {gap.days} days apart",
+                explanation=(f"Injections on {previous.start.isoformat()} and {last.start.isoformat()} are "
+                             f"{gap.days} days apart; FaceNerve's rule is never less than 12 weeks (84 days), the "
+                             "usual duration of effect being about 3 months."),
+                sources=("S65",),
+            ))
+    return alerts
+
+
+def reanimation_window(ctx: Context) -> list[Alert]:
+    """URGENT when no recovery 6–12 months after onset (nerve transfer best before 12 months); ADVISORY after
+    12 months (muscle atrophies after 12–18 months; free muscle transfer) [S39, S71, S76, S51, S74]."""
+    ep = ctx.episode
+    if ep.cause not in REANIMATION_CAUSES or ctx.today < ctx.months_after_onset(ev.REANIMATION_NO_RECOVERY_MONTHS):
+        return []
+    if course.given(ctx.treatments, course.REANIMATION_PROCEDURES, "procedure", ctx.today):
+        return []
+    improved = course.improvement(ctx.assessments)
+    if improved.holds:
+        return []
+    transfer_by = ctx.months_after_onset(ev.NERVE_TRANSFER_BEFORE_MONTHS)
+    atrophy_by = ctx.months_after_onset(ev.MUSCLE_ATROPHY_MONTHS)
+    if ctx.today < transfer_by:
+        return [Alert(
+            rule="reanimation_window", severity=Severity.URGENT,
+            title=f"No recovery at 6 months: nerve transfer window closes {transfer_by.isoformat()}",
+            explanation=(f"No recovery recorded ({improved.detail}). Refer for facial reanimation assessment with "
+                         "EMG: nerve transfer works best within the first 12 months, and denervated muscle "
+                         "atrophies after 12–18 months; axons regrow about 1 mm a day."),
+            sources=("S39", "S71", "S76", "S51"), due=transfer_by, provisional=improved.provisional,
+        )]
+    return [Alert(
+        rule="reanimation_window", severity=Severity.ADVISORY,
+        title="No recovery after 12 months: free muscle transfer assessment",
+        explanation=(f"No recovery recorded ({improved.detail}). After 12 months (or with EMG silence) reanimation "
+                     "uses free muscle transfer rather than nerve transfer; denervated muscle atrophies after 12–18 "
+                     f"months (by about {atrophy_by.isoformat()})."),
+        sources=("S71", "S76", "S51", "S74"), due=atrophy_by if ctx.today < atrophy_by else None,
+        provisional=improved.provisional,
+    )]
+
+
+def electrodiagnostics(ctx: Context) -> list[Alert]:
+    """INFO for complete paralysis on days 3–14: electrodiagnostics may be offered (KAS 7 [S28]; [S48, S49])."""
+    ep = ctx.episode
+    if ep.cause is not Cause.BELLS or ep.complete_at_onset is not True:
+        return []
+    if not ev.ENOG_FIRST_DAY <= ctx.day <= ev.ENOG_LAST_DAY:
+        return []
+    due = ep.onset_date + timedelta(days=ev.ENOG_LAST_DAY)
+    return [Alert(
+        rule="electrodiagnostics", severity=Severity.INFO,
+        title=f"Electrodiagnostics (ENoG) is an option until {due.isoformat()}",
+        explanation=("Complete paralysis: electrodiagnostic testing may be offered (AAO-HNS guideline, action 7; not "
+                     "for incomplete paralysis). ENoG is meaningful from about day 3; under 90% degeneration in the "
+                     "first 3 weeks predicts 80–100% excellent recovery, over 90% about 50% good recovery."),
+        sources=("S28", "S48", "S49"), due=due,
+    )]
+
+
+RULES: tuple[Rule, ...] = (
+    steroid_window, eye_protection, red_flags, early_review, specialist_referral, synkinesis, botox,
+    reanimation_window, electrodiagnostics,
+)
+
+
+def context(
+    episode: EpisodeFacts, assessments: Sequence[AssessmentFacts], treatments: Sequence[TreatmentFacts], today: date
+) -> Context:
+    """Validate the day and keep only facts known on it (dated on or before ``today``)."""
+    if not isinstance(today, date):
+        raise CareInputError(f"today must be a date, got {today!r}")
+    if today < episode.onset_date:
+        raise CareInputError(f"today ({today.isoformat()}) is before the onset ({episode.onset_date.isoformat()})")
+    return Context(
+        episode=episode,
+        assessments=course.until(assessments, today),
+        treatments=sorted((t for t in treatments if t.start <= today), key=lambda t: t.start),
+        today=today,
+    )
+
+
+def evaluate(
+    episode: EpisodeFacts, assessments: Sequence[AssessmentFacts], treatments: Sequence[TreatmentFacts], today: date
+) -> list[Alert]:
+    """All alerts that hold on ``today``, most pressing first (red flags, urgent, advisory, info).
+
+    Facts dated after ``today`` are ignored, so the same call answers "what was due on that day".
+    Raises :class:`CareInputError` when ``today`` is before the onset.
+    """
+    ctx = context(episode, assessments, treatments, today)
+    alerts = [alert for rule in RULES for alert in rule(ctx)]
+    return sorted(alerts, key=lambda a: (a.severity.rank, a.rule))
