@@ -191,7 +191,8 @@ def test_synkinesis_advice_follows_treatment() -> None:
     fresh = only(evaluate(episode(), course, [], day(160)), "synkinesis")
     assert "Start physiotherapy" in fresh.explanation and "above 2" in fresh.explanation
     physio = TreatmentFacts(kind="therapy", name="physiotherapy", start=day(152))
-    assert "evaluate for botulinum toxin" in only(evaluate(episode(), course, [physio], day(160)), "synkinesis").explanation
+    on_physio = only(evaluate(episode(), course, [physio], day(160)), "synkinesis")
+    assert "evaluate for botulinum toxin" in on_physio.explanation
     assert "synkinesis" not in rules(evaluate(episode(), course, [injection(155)], day(160)))
     assert "synkinesis" not in rules(evaluate(episode(cause=Cause.CENTRAL), course, [], day(160)))
 
