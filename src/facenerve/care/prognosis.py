@@ -207,7 +207,8 @@ def fit_recovery(days: Sequence[float], values: Sequence[float], measure: course
 
     Needs 4 points on at least 3 different days (three parameters plus one degree of freedom for the interval).
     A series that never changes by the measure's change threshold, a fit that explains under half the variance,
-    or a time constant at its search limit (no plateau in sight) gives ``fitted=False`` with the reason.
+    a time constant at its search limit or a plateau pinned to the scale's limit before the data reach it (no
+    plateau in sight), or an interval wider than the observed change gives ``fitted=False`` with the reason.
     """
     t = np.asarray(days, dtype=float)
     y = np.asarray(values, dtype=float)
@@ -250,6 +251,12 @@ def fit_recovery(days: Sequence[float], values: Sequence[float], measure: course
         return fail(f"the plateau of {measure.label} cannot be bounded from these points")
     half = float(stats.t.ppf(0.5 + ev.FIT_INTERVAL_LEVEL / 2, n - 3)) * spread
     plateau_day = tau_days * math.log(1.0 / (1.0 - ev.PLATEAU_FRACTION))
+    at_bound = min(abs(plateau - low), abs(plateau - high)) <= 1e-6 * max(1.0, abs(plateau))
+    if at_bound and plateau_day > float(t.max()):
+        return fail(f"{measure.label} is still changing and its curve runs into the scale's limit: the data do not "
+                    "yet show a plateau")
+    if half > float(np.ptp(y)):
+        return fail(f"the plateau of {measure.label} is too uncertain (±{half:.3g}) to project from these points")
     return RecoveryFit(
         measure=measure.name, fitted=True, points=n, plateau=plateau,
         plateau_low=max(plateau - half, measure.low), plateau_high=min(plateau + half, measure.high),
