@@ -130,12 +130,15 @@ def improvement(assessments: Sequence[AssessmentFacts]) -> Finding:
     """Improvement: a value better than the worst one before it by the measure's change threshold."""
     for measure in MEASURES:
         points = series(assessments, measure)
-        for i in range(1, len(points)):
-            worst_on, worst = min(points[:i], key=lambda p: measure.goodness(p[1]))
-            on, value = points[i]
+        if not points:
+            continue
+        worst_on, worst = points[0]
+        for on, value in points[1:]:
             if measure.better_by(value, worst) >= measure.change - _EPS:
                 return Finding(True, f"{measure.label} {_fmt(worst)} on {worst_on.isoformat()} → {_fmt(value)} on "
                                      f"{on.isoformat()}", measure.name, measure.provisional)
+            if measure.goodness(value) < measure.goodness(worst):
+                worst_on, worst = on, value
     recovered = complete_recovery(assessments)
     if recovered.holds:
         return Finding(True, recovered.detail, recovered.measure)
@@ -148,15 +151,15 @@ def progressing_after(episode: EpisodeFacts, assessments: Sequence[AssessmentFac
     """Progressing after ``day``: a new worst value, beyond the change threshold, recorded after that day."""
     for measure in MEASURES:
         points = series(assessments, measure)
-        for i in range(1, len(points)):
-            on, value = points[i]
-            if episode.days_since_onset(on) <= day:
-                continue
-            worst = min((p[1] for p in points[:i]), key=measure.goodness)
-            if measure.better_by(worst, value) >= measure.change - _EPS:
+        if not points:
+            continue
+        worst = points[0][1]
+        for on, value in points[1:]:
+            if episode.days_since_onset(on) > day and measure.better_by(worst, value) >= measure.change - _EPS:
                 return Finding(True, f"{measure.label} worsened from {_fmt(worst)} to {_fmt(value)} on "
                                      f"{on.isoformat()} (day {episode.days_since_onset(on)})",
                                measure.name, measure.provisional)
+            worst = min(worst, value, key=measure.goodness)
     return Finding(False, f"no new worsening recorded after day {day}")
 
 
@@ -164,12 +167,14 @@ def deteriorated_by(episode: EpisodeFacts, assessments: Sequence[AssessmentFacts
     """Early deterioration: by ``day``, a value worse than an earlier one by the change threshold [S47]."""
     for measure in MEASURES:
         points = [p for p in series(assessments, measure) if episode.days_since_onset(p[0]) <= day]
-        for i in range(1, len(points)):
-            on, value = points[i]
-            best = max((p[1] for p in points[:i]), key=measure.goodness)
+        if not points:
+            continue
+        best = points[0][1]
+        for on, value in points[1:]:
             if measure.better_by(best, value) >= measure.change - _EPS:
                 return Finding(True, f"{measure.label} worsened from {_fmt(best)} to {_fmt(value)} by "
                                      f"{on.isoformat()}", measure.name, measure.provisional)
+            best = max(best, value, key=measure.goodness)
     return Finding(False, f"no worsening recorded by day {day}")
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 
 from facenerve.care import course
 from facenerve.care import evidence as ev
@@ -52,6 +53,11 @@ class Context:
 
     def months_after_onset(self, months: int) -> date:
         return course.add_months(self.episode.onset_date, months)
+
+    @cached_property
+    def improvement(self) -> course.Finding:
+        """Whether improvement is recorded (computed once per evaluation)."""
+        return course.improvement(self.assessments)
 
 
 Rule = Callable[[Context], list[Alert]]
@@ -130,7 +136,7 @@ def red_flags(ctx: Context) -> list[Alert]:
              "suggests a tumour or another cause.", ("S37",), progressing.provisional)
     flag_day = ctx.months_after_onset(ev.NO_IMPROVEMENT_RED_FLAG_MONTHS)
     if ctx.today >= flag_day:
-        improved = course.improvement(ctx.assessments)
+        improved = ctx.improvement
         if not improved.holds:
             flag("no_improvement", "No improvement 4 months after onset",
                  f"No improvement recorded since onset on {ep.onset_date.isoformat()} ({improved.detail}). "
@@ -151,7 +157,7 @@ def early_review(ctx: Context) -> list[Alert]:
     due = ep.onset_date + timedelta(days=ev.EARLY_REVIEW_DAYS)
     if ep.cause not in ACUTE_PERIPHERAL or not due <= ctx.today < ctx.months_after_onset(ev.REFERRAL_MONTHS):
         return []
-    improved = course.improvement(ctx.assessments)
+    improved = ctx.improvement
     if improved.holds:
         return []
     return [Alert(
@@ -247,7 +253,7 @@ def reanimation_window(ctx: Context) -> list[Alert]:
         return []
     if course.given(ctx.treatments, course.REANIMATION_PROCEDURES, "procedure", ctx.today):
         return []
-    improved = course.improvement(ctx.assessments)
+    improved = ctx.improvement
     if improved.holds:
         return []
     transfer_by = ctx.months_after_onset(ev.NERVE_TRANSFER_BEFORE_MONTHS)
