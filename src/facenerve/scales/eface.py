@@ -20,10 +20,10 @@ SOURCES = ["S10", "S11", "S12", "S13", "S14"]
 COMPLETE_PALSY_BELOW = 60.0  # eFACE total < 60 ≈ complete flaccid palsy [S13]
 
 _STATIC = (
-    ("brow", "Brow at rest", "0 low, 100 balanced, 200 high"),
+    ("brow", "Brow at rest", "100 balanced; 0 and 200 the extremes of imbalance"),
     ("palpebral_fissure", "Palpebral fissure at rest", "0 wide, 100 balanced, 200 narrow [S12]"),
-    ("nasolabial_fold_depth", "Nasolabial fold depth at rest", "0 absent, 100 balanced, 200 deep"),
-    ("oral_commissure", "Oral commissure at rest", "0 low, 100 balanced, 200 high"),
+    ("nasolabial_fold_depth", "Nasolabial fold depth at rest", "100 balanced; 0 and 200 the extremes of imbalance"),
+    ("oral_commissure", "Oral commissure at rest", "100 balanced; 0 and 200 the extremes of imbalance"),
 )
 _DYNAMIC = (
     ("brow_elevation", "Brow elevation", "0 none, 100 normal"),
