@@ -72,3 +72,20 @@ def test_red_flag_cannot_be_dismissible() -> None:
                   dismissible=False, due=day(3))
     assert alert.to_dict()["due"] == "2026-01-13"
     assert alert.to_dict()["severity"] == "red_flag"
+
+
+def test_cause_accepts_its_string_value_only() -> None:
+    from facenerve.care import Cause
+
+    assert episode(cause="ramsay_hunt").cause is Cause.RAMSAY_HUNT
+    with pytest.raises(CareInputError, match="cause must be one of"):
+        episode(cause="flu")
+
+
+def test_package_docstring_example_runs() -> None:
+    import doctest
+
+    import facenerve.care
+
+    result = doctest.testmod(facenerve.care)
+    assert result.attempted >= 1 and result.failed == 0

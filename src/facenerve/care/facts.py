@@ -89,7 +89,10 @@ class EpisodeFacts:
     def __post_init__(self) -> None:
         _check(isinstance(self.onset_date, date), f"onset_date must be a date, got {self.onset_date!r}")
         _check(self.side in SIDES, f"side must be one of {', '.join(SIDES)}, got {self.side!r}")
-        _check(isinstance(self.cause, Cause), f"cause must be a Cause, got {self.cause!r}")
+        causes = ", ".join(c.value for c in Cause)
+        _check(isinstance(self.cause, str) and self.cause in set(Cause), f"cause must be one of {causes}, got "
+               f"{self.cause!r}")
+        object.__setattr__(self, "cause", Cause(self.cause))
         for side in self.previous_sides:
             _check(side in SIDES, f"previous side must be one of {', '.join(SIDES)}, got {side!r}")
         if self.birth_date is not None:

@@ -319,26 +319,26 @@ class Prognosis:
         }
 
 
-def _update(episode: EpisodeFacts, assessments: Sequence[AssessmentFacts], prior: Prior) -> tuple[float | None,
-                                                                                                    list[str]]:
-    steps: list[str] = []
+def _update(episode: EpisodeFacts, assessments: Sequence[AssessmentFacts], prior: Prior) -> Prior:
+    """The prior updated with the course: complete recovery recorded → 1; early deterioration [S47]."""
     recovered = course.complete_recovery(assessments)
     if recovered.holds:
-        steps.append(f"Complete recovery recorded: {recovered.detail}.")
-        return 1.0, steps
+        return Prior(1.0, [f"Complete recovery recorded: {recovered.detail}."], recovered_sources(recovered))
     if prior.probability is None:
-        return None, steps
-    p = prior.probability
+        return Prior(None, [], ())
     early = course.deteriorated_by(episode, assessments, ev.EARLY_DETERIORATION_LAST_DAY)
-    if early.holds:
-        ratio = _odds(ev.EARLY_DETERIORATION) / _odds(ev.NO_EARLY_DETERIORATION)
-        p = _probability(_odds(p) * ratio)
-        steps.append(f"Worsened early ({early.detail}): complete recovery {ev.EARLY_DETERIORATION:.0%} vs "
-                     f"{ev.NO_EARLY_DETERIORATION:.0%} without early worsening (Marsk) [S47], odds ratio {ratio:.2f} "
-                     f"→ {p:.0%}.")
-    else:
-        steps.append(f"No early worsening recorded ({early.detail}): prior unchanged.")
-    return p, steps
+    if not early.holds:
+        return Prior(prior.probability, [f"No early worsening recorded ({early.detail}): prior unchanged."], ())
+    ratio = _odds(ev.EARLY_DETERIORATION) / _odds(ev.NO_EARLY_DETERIORATION)
+    p = _probability(_odds(prior.probability) * ratio)
+    return Prior(p, [f"Worsened early ({early.detail}): complete recovery {ev.EARLY_DETERIORATION:.0%} vs "
+                     f"{ev.NO_EARLY_DETERIORATION:.0%} without early worsening (Marsk) [S47], odds ratio "
+                     f"{ratio:.2f} → {p:.0%}."], ("S47",))
+
+
+def recovered_sources(finding: course.Finding) -> tuple[str, ...]:
+    """Sources of the complete-recovery definition behind ``finding``."""
+    return course.MEASURES_BY_NAME[finding.measure].sources if finding.measure else ()
 
 
 def _choose(assessments: Sequence[AssessmentFacts], measure: str | None) -> course.Measure:
@@ -375,13 +375,12 @@ def prognosis(
     known = course.until(assessments, today)
     known_treatments = [t for t in treatments if t.start <= today]
     prior = prior_probability(episode, known_treatments, today)
-    updated, update_steps = _update(episode, known, prior)
+    updated = _update(episode, known, prior)
     chosen = _choose(known, measure)
     points = course.series(known, chosen)
     days = [float(episode.days_since_onset(on)) for on, _ in points]
     fit = fit_recovery(days, [v for _, v in points], chosen)
-    sources = tuple(dict.fromkeys((*prior.sources, *(["S47"] if "[S47]" in " ".join(update_steps) else []),
-                                   *chosen.sources)))
+    sources = tuple(dict.fromkeys((*prior.sources, *updated.sources, *chosen.sources)))
     curve: list[tuple[date, float]] = []
     reached: date | None = None
     if fit.fitted and fit.plateau_day is not None:
@@ -401,8 +400,8 @@ def prognosis(
         plateau_reached_on=reached,
         curve=curve,
         label=LABEL,
-        probability_complete=updated,
-        update_derivation=update_steps,
+        probability_complete=updated.probability,
+        update_derivation=updated.derivation,
         reason=fit.reason,
         points_used=fit.points,
         higher_is_better=chosen.higher_is_better,
