@@ -100,10 +100,9 @@ def eye_protection(ctx: Context) -> list[Alert]:
     return [Alert(
         rule="eye_protection", severity=Severity.URGENT,
         title="Protect the eye: closure is incomplete",
-        explanation=(f"{finding.detail.capitalize()}. Eye protection (lubricating drops by day, ointment and taping "
-                     "or a moisture chamber at night) is strongly recommended when eye closure is impaired "
-                     "(AAO-HNS guideline, action 6); ocular symptoms at any time warrant reassessment or referral "
-                     "(action 11)."),
+        explanation=(f"{finding.detail.capitalize()}. Eye protection is strongly recommended when eye closure is "
+                     "impaired (AAO-HNS guideline, action 6); ocular symptoms at any time warrant reassessment or "
+                     "referral to a facial nerve specialist (action 11)."),
         sources=("S28", "S2"),
     )]
 
@@ -128,12 +127,12 @@ def red_flags(ctx: Context) -> list[Alert]:
     if ep.recurrence and _same_side_before(ep):
         flag("recurrent_ipsilateral", "Recurrent palsy on the same side",
              f"An earlier episode affected the {ep.side} side too. In a 500-patient series, recurrent ipsilateral "
-             "palsy was due to a facial nerve tumour in 30%: image the facial nerve.", ("S39",))
+             "palsy was due to a facial nerve tumour in 30%.", ("S39",))
     progressing = course.progressing_after(ep, ctx.assessments, ev.PROGRESSION_RED_FLAG_DAYS)
     if progressing.holds:
         flag("progressing", "Still worsening after 3 weeks",
-             f"{progressing.detail.capitalize()}. Continued worsening beyond 3 weeks, or slowly progressive onset, "
-             "suggests a tumour or another cause.", ("S37",), progressing.provisional)
+             f"{progressing.detail.capitalize()}. Continued worsening beyond 3 weeks, like a slowly progressive "
+             "onset, is a red flag.", ("S37",), progressing.provisional)
     flag_day = ctx.months_after_onset(ev.NO_IMPROVEMENT_RED_FLAG_MONTHS)
     if ctx.today >= flag_day:
         improved = ctx.improvement
@@ -141,7 +140,8 @@ def red_flags(ctx: Context) -> list[Alert]:
             flag("no_improvement", "No improvement 4 months after onset",
                  f"No improvement recorded since onset on {ep.onset_date.isoformat()} ({improved.detail}). "
                  "No improvement within 4 months is a red flag; in a series, no recovery by 6 months excluded "
-                 "Bell's palsy. Image the facial nerve and refer.", ("S37", "S39", "S28"), improved.provisional)
+                 "Bell's palsy; the guideline already advises referral to a facial nerve specialist at 3 months.",
+                 ("S37", "S39", "S28"), improved.provisional)
     return alerts
 
 
@@ -199,7 +199,8 @@ def synkinesis(ctx: Context) -> list[Alert]:
     step = ("Physiotherapy is on record: evaluate for botulinum toxin." if on_therapy
             else "Start physiotherapy with biofeedback retraining; evaluate for botulinum toxin if it persists.")
     latest = [a.synkinesis_score for a in ctx.assessments if a.synkinesis_score is not None][-1]
-    sequela = (" A score above 2 was counted as a synkinesis sequela at 12 months in the Scandinavian trial."
+    sequela = (" A score above 2 was counted as a synkinesis sequela at 12 months in the prednisolone trial "
+               "(Berg 2012)."
                if latest is not None and latest > ev.SYNKINESIS_SEQUELA_SCORE else "")
     return [Alert(
         rule="synkinesis", severity=Severity.ADVISORY,
