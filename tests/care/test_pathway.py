@@ -290,3 +290,8 @@ def test_a_full_course_changes_alerts_over_time() -> None:
     assert rules(evaluate(ep, course, treatments, day(30))) == ["eye_protection"]
     assert rules(evaluate(ep, course, treatments, day(100))) == ["specialist_referral"]
     assert rules(evaluate(ep, course, treatments, day(210))) == ["specialist_referral", "synkinesis"]
+
+
+def test_explanations_keep_clinical_capitals() -> None:
+    alert = only(evaluate(episode(), [seen(1, house_brackmann=5)], [med("prednisolone", 0)], day(5)), "eye_protection")
+    assert alert.explanation.startswith("House–Brackmann 5") and "grade IV" in alert.explanation

@@ -63,6 +63,11 @@ class Context:
 Rule = Callable[[Context], list[Alert]]
 
 
+def _sentence(text: str) -> str:
+    """``text`` with its first letter in upper case (the rest untouched: "House–Brackmann IV")."""
+    return text[:1].upper() + text[1:]
+
+
 def steroid_window(ctx: Context) -> list[Alert]:
     """URGENT while onset is ≤ 72 h ago and no oral steroid is recorded (KAS 4 [S28]; Ramsay Hunt [S53])."""
     ep = ctx.episode
@@ -100,7 +105,7 @@ def eye_protection(ctx: Context) -> list[Alert]:
     return [Alert(
         rule="eye_protection", severity=Severity.URGENT,
         title="Protect the eye: closure is incomplete",
-        explanation=(f"{finding.detail.capitalize()}. Eye protection is strongly recommended when eye closure is "
+        explanation=(f"{_sentence(finding.detail)}. Eye protection is strongly recommended when eye closure is "
                      "impaired (AAO-HNS guideline, action 6); ocular symptoms at any time warrant reassessment or "
                      "referral to a facial nerve specialist (action 11)."),
         sources=("S28", "S2"),
@@ -131,7 +136,7 @@ def red_flags(ctx: Context) -> list[Alert]:
     progressing = course.progressing_after(ep, ctx.assessments, ev.PROGRESSION_RED_FLAG_DAYS)
     if progressing.holds:
         flag("progressing", "Still worsening after 3 weeks",
-             f"{progressing.detail.capitalize()}. Continued worsening beyond 3 weeks, like a slowly progressive "
+             f"{_sentence(progressing.detail)}. Continued worsening beyond 3 weeks, like a slowly progressive "
              "onset, is a red flag.", ("S37",), progressing.provisional)
     flag_day = ctx.months_after_onset(ev.NO_IMPROVEMENT_RED_FLAG_MONTHS)
     if ctx.today >= flag_day:
@@ -182,7 +187,7 @@ def specialist_referral(ctx: Context) -> list[Alert]:
     return [Alert(
         rule="specialist_referral", severity=Severity.ADVISORY,
         title="Recovery incomplete at 3 months: refer to a facial nerve specialist",
-        explanation=(f"{recovered.detail.capitalize()}. The AAO-HNS guideline (action 11) recommends reassessment or "
+        explanation=(f"{_sentence(recovered.detail)}. The AAO-HNS guideline (action 11) recommends reassessment or "
                      "referral to a facial nerve specialist when recovery is incomplete 3 months after onset."),
         sources=("S28",), due=due,
     )]
