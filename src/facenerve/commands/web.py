@@ -1,0 +1,131 @@
+"""``facenerve web``: the clinic web app — migrate, demo data, users, serve.
+
+``facenerve web run`` is what ``make run`` calls: migrate the database, load the demo, print how to log in
+with freshly generated passwords, and serve on http://127.0.0.1:8000.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from facenerve.console import EXIT_FAILED, err, out, usage_error
+
+web_app = typer.Typer(no_args_is_help=True, help="The clinic web app (Django): migrate, demo, createuser, serve.")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``web`` command group."""
+    app.add_typer(web_app, name="web")
+
+
+def _django() -> None:
+    """Configure Django from the environment; a broken configuration is one line and exit status 1."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "facenerve.web.settings")
+    try:
+        import django
+
+        django.setup()
+    except ImportError as exc:
+        err.print(f"error: the web extra is not installed ({exc.name}); pip install 'facenerve[web]'", markup=False)
+        raise typer.Exit(EXIT_FAILED) from None
+    except Exception as exc:
+        err.print(f"error: web settings: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", markup=False)
+        raise typer.Exit(EXIT_FAILED) from None
+
+
+def _call(name: str, *args: Any, **options: Any) -> None:
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+    from django.db import DatabaseError
+
+    try:
+        call_command(name, *args, **options)
+    except (CommandError, DatabaseError) as exc:
+        err.print(f"error: {name}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", markup=False)
+        raise typer.Exit(EXIT_FAILED) from None
+
+
+@web_app.command()
+def migrate() -> None:
+    """Create the database (SQLite by default, or DATABASE_URL) and apply the migrations."""
+    _django()
+    _call("migrate", interactive=False, verbosity=0)
+    out.print("database ready")
+
+
+@web_app.command()
+def demo() -> None:
+    """Load the demo patient (once) and print the demo logins with freshly generated passwords."""
+    _django()
+    _call("migrate", interactive=False, verbosity=0)
+    _print_logins()
+
+
+def _print_logins() -> None:
+    from facenerve.web.clinic.demo import DEMO_PATIENT, load_demo
+
+    logins = load_demo()
+    out.print(f"demo patient {DEMO_PATIENT} loaded. Log in at http://127.0.0.1:8000/accounts/login/ with:")
+    for login in logins:
+        out.print(f"  {login.role:<10} user {login.username}   password {login.password}", markup=False)
+    out.print("(passwords are generated afresh on every run)")
+
+
+@web_app.command()
+def createuser(
+    name: Annotated[str, typer.Argument(help="User name.")],
+    role: Annotated[str, typer.Option(help="clinician, patient or admin.")] = "clinician",
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
+    patient: Annotated[str | None, typer.Option(help="Patient identifier (required for --role patient).")] = None,
+    team: Annotated[str | None, typer.Option(help="Care team to join (clinicians); created if missing.")] = None,
+    team_role: Annotated[str, typer.Option(help="neurologist, ent, physiotherapist, plastic_surgeon.")] = "neurologist",
+) -> None:
+    """Create a user with a role. The password is read from stdin (never from the command line)."""
+    if not password_stdin:
+        usage_error("give --password-stdin and pipe the password in (it is never taken from the command line)")
+    password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        usage_error("no password on stdin")
+    _django()
+    from facenerve.web.accounts.users import AccountError, create_user
+    from facenerve.web.clinic.choices import TeamRole
+    from facenerve.web.clinic.models import CareTeam, CareTeamMember
+
+    if team is not None and role != "clinician":
+        usage_error("--team is for clinicians")
+    if team_role not in TeamRole.values:
+        usage_error(f"--team-role must be one of {', '.join(TeamRole.values)}")
+    try:
+        user = create_user(name, role, password, patient_identifier=patient)
+    except AccountError as exc:
+        usage_error(exc.message)
+    if team:
+        care_team, _ = CareTeam.objects.get_or_create(name=team)
+        CareTeamMember.objects.get_or_create(team=care_team, user=user, defaults={"role": team_role})
+    out.print(f"created {role} {name}" + (f" in care team {team}" if team else ""))
+
+
+@web_app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+) -> None:
+    """Serve the app with Django's threaded server (for a clinic workstation; use a WSGI server in production)."""
+    _django()
+    _call("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
+
+
+@web_app.command()
+def run(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+) -> None:
+    """Migrate, load the demo, print the logins, serve (what ``make run`` does)."""
+    _django()
+    _call("migrate", interactive=False, verbosity=0)
+    _print_logins()
+    _call("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)

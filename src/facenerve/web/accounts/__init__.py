@@ -1,0 +1,1 @@
+"""Accounts app: roles, the patient link, rate-limited login."""

@@ -1,0 +1,1 @@
+"""Clinic app: patients, episodes, assessments, treatments, care teams; pages and JSON API."""

@@ -1,0 +1,82 @@
+"""The one place where clinic rows become :mod:`facenerve.care` facts, and where alerts and prognosis come from.
+
+The web holds no clinical logic: it maps ORM rows to ``EpisodeFacts`` / ``AssessmentFacts`` / ``TreatmentFacts``
+and asks ``facenerve.care`` for alerts and the prognosis.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from facenerve.care import evaluate, prognosis
+from facenerve.care.facts import AssessmentFacts, Cause, EpisodeFacts, TreatmentFacts
+from facenerve.errors import FaceNerveError
+from facenerve.web.clinic.models import Assessment, Episode, Patient, Treatment
+
+
+def episode_facts(episode: Episode, patient: Patient, all_episodes: Iterable[Episode]) -> EpisodeFacts:
+    """Facts of ``episode``; ``previous_sides`` are the sides of the patient's earlier episodes."""
+    earlier = [e for e in all_episodes if e.pk != episode.pk and e.onset_date < episode.onset_date]
+    return EpisodeFacts(
+        onset_date=episode.onset_date,
+        side=episode.side,  # type: ignore[arg-type]
+        cause=Cause(episode.cause),
+        complete_at_onset=episode.complete_at_onset,
+        recurrence=episode.recurrence,
+        previous_sides=tuple(e.side for e in sorted(earlier, key=lambda e: e.onset_date)),  # type: ignore[misc]
+        birth_date=patient.birth_date,
+        comorbidities=frozenset(str(c) for c in patient.comorbidities or ()),
+    )
+
+
+def assessment_facts(row: Assessment) -> AssessmentFacts:
+    """Facts of one assessment (its summary columns)."""
+    return AssessmentFacts(
+        on=row.taken_on,
+        asymmetry_index_mm=row.asymmetry_index_mm,
+        house_brackmann=row.house_brackmann,
+        sunnybrook_composite=row.sunnybrook_composite,
+        eface_total=row.eface_total,
+        eye_closure_complete=row.eye_closure_complete,
+        lagophthalmos_mm=row.lagophthalmos_mm,
+        synkinesis_score=row.synkinesis_score,
+    )
+
+
+def treatment_facts(row: Treatment) -> TreatmentFacts:
+    """Facts of one treatment record."""
+    return TreatmentFacts(kind=row.kind, name=row.name, start=row.start, stop=row.stop)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class CareView:
+    """Alerts (most pressing first) and the prognosis document for one episode, or why they are missing."""
+
+    alerts: list[dict[str, Any]]
+    prognosis: dict[str, Any] | None
+    problem: str = ""
+
+
+def care_for(
+    episode: Episode,
+    patient: Patient,
+    all_episodes: Iterable[Episode],
+    assessments: Iterable[Assessment],
+    treatments: Iterable[Treatment],
+    today: date,
+    *,
+    with_prognosis: bool = True,
+) -> CareView:
+    """Ask the care pathway for this episode's alerts (and prognosis) as JSON-ready documents."""
+    try:
+        facts = episode_facts(episode, patient, all_episodes)
+        assessed = [assessment_facts(a) for a in assessments]
+        treated = [treatment_facts(t) for t in treatments]
+        alerts = evaluate(facts, assessed, treated, today)
+        outlook = prognosis(facts, assessed, treated, today).to_dict() if with_prognosis else None
+    except FaceNerveError as exc:
+        return CareView([], None, exc.message)
+    return CareView([a.to_dict() for a in alerts], outlook)

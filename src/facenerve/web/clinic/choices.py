@@ -1,0 +1,106 @@
+"""Choice lists for the clinic models (names only; no clinical thresholds live here)."""
+
+# mypy: allow-subclassing-any
+# (Django ships no type hints; its base classes are Any to mypy.)
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    OTHER = "other", "Other"
+    UNKNOWN = "unknown", "Not recorded"
+
+
+class Comorbidity(models.TextChoices):
+    DIABETES = "diabetes", "Diabetes"
+    HYPERTENSION = "hypertension", "Hypertension"
+    PREGNANCY = "pregnancy", "Pregnancy"
+
+
+class PalsySide(models.TextChoices):
+    """The patient's side."""
+
+    LEFT = "left", "Left"
+    RIGHT = "right", "Right"
+    BILATERAL = "bilateral", "Bilateral"
+
+
+class BodySide(models.TextChoices):
+    """The patient's side, for injections."""
+
+    LEFT = "left", "Left"
+    RIGHT = "right", "Right"
+
+
+class Cause(models.TextChoices):
+    BELLS = "bells", "Bell's palsy"
+    RAMSAY_HUNT = "ramsay_hunt", "Ramsay Hunt syndrome"
+    TRAUMA = "trauma", "Trauma"
+    TUMOUR_OR_SURGERY = "tumour_or_surgery", "Tumour or surgery"
+    CENTRAL = "central", "Central (stroke)"
+    CONGENITAL = "congenital", "Congenital"
+    OTHER = "other", "Other"
+
+
+class TeamRole(models.TextChoices):
+    NEUROLOGIST = "neurologist", "Neurologist"
+    ENT = "ent", "ENT surgeon"
+    PHYSIOTHERAPIST = "physiotherapist", "Physiotherapist"
+    PLASTIC_SURGEON = "plastic_surgeon", "Plastic surgeon"
+
+
+class TreatmentKind(models.TextChoices):
+    MEDICATION = "medication", "Medication"
+    THERAPY = "therapy", "Therapy session"
+    BOTULINUM_TOXIN = "botulinum_toxin", "Botulinum toxin injection"
+    PROCEDURE = "procedure", "Procedure"
+
+
+#: Treatment names offered per kind (issue #4); "other" names are free text.
+TREATMENT_NAMES: dict[str, tuple[tuple[str, str], ...]] = {
+    "medication": (
+        ("prednisolone", "Prednisolone"),
+        ("valaciclovir", "Valaciclovir"),
+        ("acyclovir", "Acyclovir"),
+        ("vitamin_b1", "Vitamin B1"),
+        ("vitamin_b6", "Vitamin B6"),
+        ("methylcobalamin", "Methylcobalamin"),
+        ("carbamazepine", "Carbamazepine"),
+    ),
+    "therapy": (
+        ("physiotherapy", "Physiotherapy"),
+        ("facial_exercises", "Facial exercises"),
+        ("acupuncture", "Acupuncture"),
+        ("electrical_stimulation", "Electrical stimulation"),
+        ("massage", "Massage"),
+    ),
+    "botulinum_toxin": (("botulinum_toxin", "Botulinum toxin"),),
+    "procedure": (
+        ("decompression", "Facial nerve decompression"),
+        ("selective_neurectomy", "Selective neurectomy"),
+        ("neurolysis", "Selective neurolysis"),
+        ("cross_face_nerve_graft", "Cross-face nerve graft"),
+        ("nerve_transfer", "Nerve transfer"),
+        ("free_muscle_transfer", "Free muscle transfer"),
+        ("eyelid_weight", "Eyelid weight"),
+    ),
+}
+ALL_TREATMENT_NAMES = tuple(name for names in TREATMENT_NAMES.values() for name in names)
+TREATMENT_NAME_LABELS = dict(ALL_TREATMENT_NAMES)
+
+
+class Muscle(models.TextChoices):
+    """Botulinum toxin targets named in the reference [S60, S65, S68]."""
+
+    ORBICULARIS_OCULI = "orbicularis_oculi", "Orbicularis oculi"
+    ZYGOMATICUS = "zygomaticus", "Zygomaticus"
+    MENTALIS = "mentalis", "Mentalis"
+    PLATYSMA = "platysma", "Platysma"
+    DEPRESSOR_ANGULI_ORIS = "depressor_anguli_oris", "Depressor anguli oris"
+    BUCCINATOR = "buccinator", "Buccinator"
+    FRONTALIS = "frontalis", "Frontalis"
+    OTHER = "other", "Other"

@@ -1,0 +1,113 @@
+"""Forms: photo session upload, treatment, clinician observations, and scale forms generated from SCALES."""
+
+# mypy: allow-subclassing-any
+# (Django ships no type hints; its base classes are Any to mypy.)
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+
+from facenerve.protocol import Expression
+from facenerve.web.clinic.choices import ALL_TREATMENT_NAMES, BodySide, Muscle, TreatmentKind
+
+PHOTO_FIELD_PREFIX = "photo_"
+IMAGE_TYPES = "image/jpeg,image/png,image/webp,image/bmp,image/tiff"
+
+
+def photo_field(expression: Expression) -> str:
+    """The form field name of one expression's photo."""
+    return PHOTO_FIELD_PREFIX + expression.value
+
+
+class PhotoSessionForm(forms.Form):
+    """One optional photo per standard expression [S78] and the date taken."""
+
+    taken_on = forms.DateField(initial=date.today, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for expression in Expression:
+            self.fields[photo_field(expression)] = forms.FileField(
+                required=False,
+                label=expression.value.replace("_", " "),
+                widget=forms.ClearableFileInput(attrs={"accept": IMAGE_TYPES}),
+            )
+
+    def photo_fields(self) -> list[forms.BoundField]:
+        return [self[photo_field(e)] for e in Expression]
+
+
+class TreatmentForm(forms.Form):
+    """A treatment record; the service checks kind-specific fields (name per kind, injection details)."""
+
+    kind = forms.ChoiceField(choices=TreatmentKind.choices)
+    name = forms.ChoiceField(choices=ALL_TREATMENT_NAMES)
+    start = forms.DateField(initial=date.today, widget=forms.DateInput(attrs={"type": "date"}))
+    stop = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    dose = forms.CharField(required=False, max_length=120, help_text="Medication only, e.g. 50 mg daily")
+    muscle = forms.ChoiceField(required=False, choices=[("", "—"), *Muscle.choices], help_text="Injection only")
+    side = forms.ChoiceField(required=False, choices=[("", "—"), *BodySide.choices], help_text="Patient's side")
+    units = forms.FloatField(required=False, min_value=0.1, max_value=1000, help_text="Injection units")
+    notes = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ObservationForm(forms.Form):
+    """Clinician observations the care pathway reads: eye closure and lagophthalmos (mm)."""
+
+    eye_closure_complete = forms.NullBooleanField(
+        required=False,
+        widget=forms.Select(choices=[("unknown", "not recorded"), ("true", "complete"), ("false", "incomplete")]),
+    )
+    lagophthalmos_mm = forms.FloatField(required=False, min_value=0, max_value=30, label="Lagophthalmos (mm)")
+
+
+def scale_form_class(spec: Any) -> type[forms.Form]:
+    """A form with one field per item of ``spec`` (a ``facenerve.scales`` ScaleSpec)."""
+    fields: dict[str, forms.Field] = {}
+    for item in spec.items:
+        label = item.label
+        help_text = getattr(item, "help", "") or item.describe_allowed()
+        if item.choices:
+            choices = [("", "—")] + [(str(points), f"{name} ({points})") for name, points in item.choices]
+            fields[_field_name(item.key)] = forms.TypedChoiceField(
+                choices=choices, coerce=_number, empty_value=None, required=item.required, label=label,
+                help_text=help_text,
+            )
+        elif item.allowed is not None:
+            choices = [("", "—")] + [(str(v), _fmt(v)) for v in sorted(item.allowed)]
+            fields[_field_name(item.key)] = forms.TypedChoiceField(
+                choices=choices, coerce=_number, empty_value=None, required=item.required, label=label,
+                help_text=help_text,
+            )
+        else:
+            fields[_field_name(item.key)] = forms.FloatField(
+                required=item.required, min_value=item.minimum, max_value=item.maximum, label=label,
+                help_text=help_text,
+            )
+    return type(f"{spec.name.title()}Form", (forms.Form,), fields)
+
+
+def scale_data(spec: Any, cleaned: dict[str, Any]) -> dict[str, Any]:
+    """The cleaned form values as the scale's item mapping (dotted keys; blanks left out)."""
+    data = {}
+    for item in spec.items:
+        value = cleaned.get(_field_name(item.key))
+        if value is not None:
+            data[item.key] = value
+    return data
+
+
+def _field_name(key: str) -> str:
+    return key.replace(".", "__")
+
+
+def _number(text: str) -> int | float:
+    value = float(text)
+    return int(value) if value.is_integer() else value
+
+
+def _fmt(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"

@@ -1,0 +1,86 @@
+"""What the patient page and the API show for one episode: rows, care alerts, prognosis and the timeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from facenerve.web.clinic.care_bridge import CareView, care_for
+from facenerve.web.clinic.chart import Event, Series, timeline_svg
+from facenerve.web.clinic.choices import TREATMENT_NAME_LABELS
+from facenerve.web.clinic.models import Assessment, Episode, Patient, Treatment
+
+HB_TICKS = {1.0: "I", 2.0: "II", 3.0: "III", 4.0: "IV", 5.0: "V", 6.0: "VI"}
+
+
+@dataclass(frozen=True)
+class EpisodeOverview:
+    patient: Patient
+    episode: Episode
+    episodes: list[Episode]
+    assessments: list[Assessment]
+    treatments: list[Treatment]
+    care: CareView
+
+    def chart_svg(self, today: date) -> str:
+        """The timeline: asymmetry index, House–Brackmann and Sunnybrook over days since onset."""
+        a = self.assessments
+        asym = [(x.taken_on, x.asymmetry_index_mm) for x in a if x.asymmetry_index_mm is not None]
+        hb = [(x.taken_on, float(x.house_brackmann)) for x in a if x.house_brackmann is not None]
+        sb = [(x.taken_on, x.sunnybrook_composite) for x in a if x.sunnybrook_composite is not None]
+        top = max([v for _, v in asym] + [5.0])
+        series = [
+            Series("asymmetry_index_mm", "Asymmetry index (mm, lower is better)", asym, 0.0, float(round(top + 1))),
+            Series("house_brackmann", "House–Brackmann grade", hb, 1.0, 6.0, lower_is_up=True, tick_labels=HB_TICKS),
+            Series("sunnybrook_composite", "Sunnybrook composite (0–100)", sb, 0.0, 100.0),
+        ]
+        events = [Event(t.start, TREATMENT_NAME_LABELS.get(t.name, t.name), t.kind) for t in self.treatments]
+        return timeline_svg(self.episode.onset_date, today, series, events)
+
+
+def overview(
+    patient: Patient, episode: Episode | None, today: date, *, with_prognosis: bool = True
+) -> EpisodeOverview | None:
+    """Everything shown for ``episode`` of ``patient`` (prefetched rows are used when present)."""
+    episodes = sorted(patient.episodes.all(), key=lambda e: (e.onset_date, e.pk), reverse=True)
+    if episode is None:
+        if not episodes:
+            return None
+        episode = episodes[0]
+    assessments = sorted(episode.assessments.all(), key=lambda x: (x.taken_on, x.pk))
+    treatments = sorted(episode.treatments.all(), key=lambda x: (x.start, x.pk))
+    care = care_for(episode, patient, episodes, assessments, treatments, today, with_prognosis=with_prognosis)
+    return EpisodeOverview(patient, episode, episodes, assessments, treatments, care)
+
+
+def assessment_doc(a: Assessment) -> dict[str, Any]:
+    """JSON-ready summary of one assessment."""
+    return {
+        "id": a.pk,
+        "taken_on": a.taken_on.isoformat(),
+        "asymmetry_index_mm": a.asymmetry_index_mm,
+        "affected_side": a.affected_side or None,
+        "house_brackmann": a.house_brackmann,
+        "sunnybrook_composite": a.sunnybrook_composite,
+        "eface_total": a.eface_total,
+        "eye_closure_complete": a.eye_closure_complete,
+        "lagophthalmos_mm": a.lagophthalmos_mm,
+        "synkinesis_score": a.synkinesis_score,
+    }
+
+
+def treatment_doc(t: Treatment) -> dict[str, Any]:
+    """JSON-ready form of one treatment."""
+    return {
+        "id": t.pk,
+        "kind": t.kind,
+        "name": t.name,
+        "start": t.start.isoformat(),
+        "stop": t.stop.isoformat() if t.stop else None,
+        "dose": t.dose or None,
+        "muscle": t.muscle or None,
+        "side": t.side or None,
+        "units": t.units,
+        "notes": t.notes or None,
+    }

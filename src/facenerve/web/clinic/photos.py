@@ -1,0 +1,108 @@
+"""Turn an uploaded photo session into stored images and engine results (the web's only bridge to the engine).
+
+Every photo is validated with :func:`facenerve.io.images.load_image` (format, size, pixel limits), measured with
+:func:`facenerve.analyze_photo` and drawn with :mod:`facenerve.engine.draw`. Originals and annotated PNGs go to
+the content-addressed store; nothing here computes a clinical figure.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from facenerve.engine.analyze import analyze_photo
+from facenerve.engine.assessment import PhotoAssessment
+from facenerve.errors import ImageError
+from facenerve.io.images import load_image
+from facenerve.protocol import Expression
+from facenerve.web.storage import ImageStore
+
+#: Expression whose asymmetry index is charted when a session has several photos: the first present in this
+#: order. The open-mouth smile and brow raise show the weak side best (House–Brackmann's brow and mouth measures
+#: [S1]); charting one fixed expression keeps assessments comparable over time.
+CHART_EXPRESSION_ORDER: tuple[Expression, ...] = (
+    Expression.SMILE_OPEN,
+    Expression.BROW_RAISE,
+    Expression.SMILE_CLOSED,
+    Expression.SNARL,
+    Expression.PUCKER,
+    Expression.LOWER_TEETH,
+    Expression.REST,
+    Expression.GENTLE_EYE_CLOSURE,
+    Expression.TIGHT_EYE_CLOSURE,
+)
+
+
+class UploadError(ValueError):
+    """The upload cannot be used; the message is one line for the user (answered with a 4xx)."""
+
+
+@dataclass(frozen=True)
+class StoredPhoto:
+    """One analysed and stored photo of a session."""
+
+    expression: Expression
+    image_sha256: str
+    annotated_sha256: str
+    width_px: int
+    height_px: int
+    result: dict[str, Any]
+
+    @property
+    def ok(self) -> bool:
+        return self.result.get("error") is None
+
+
+@dataclass(frozen=True)
+class AnalysedSession:
+    """The stored photos, the summary figures for the assessment row, and per-photo problems."""
+
+    photos: list[StoredPhoto]
+    asymmetry_index_mm: float | None
+    affected_side: str
+    problems: list[str] = field(default_factory=list)
+
+
+def analyse_session(files: dict[Expression, tuple[str, bytes]], store: ImageStore) -> AnalysedSession:
+    """Validate, measure, draw and store each photo. Raises ``UploadError`` if a file is not a usable image
+    or no photo could be measured."""
+    if not files:
+        raise UploadError("choose at least one photo")
+    decoded = {}
+    for expression, (filename, data) in files.items():
+        try:
+            decoded[expression] = (filename, data, load_image(data, name=filename).rgb)
+        except ImageError as exc:
+            raise UploadError(f"{expression.value} photo: {exc.message}") from None
+    photos: list[StoredPhoto] = []
+    problems: list[str] = []
+    measured: dict[Expression, PhotoAssessment] = {}
+    for expression, (filename, data, rgb) in decoded.items():
+        result = analyze_photo(rgb, expression=expression, name=filename)
+        annotated = ""
+        if result.ok:
+            measured[expression] = result
+            annotated = store.put(_annotated_png(rgb, result))
+        else:
+            problems.append(f"{expression.value} photo: {result.error}")
+        height, width = rgb.shape[:2]
+        photos.append(StoredPhoto(expression, store.put(data), annotated, int(width), int(height), result.to_dict()))
+    if not measured:
+        raise UploadError("no photo could be measured: " + "; ".join(problems))
+    charted = next(e for e in CHART_EXPRESSION_ORDER if e in measured)
+    asymmetry = measured[charted].asymmetry
+    return AnalysedSession(
+        photos=photos,
+        asymmetry_index_mm=None if asymmetry is None else round(float(asymmetry.index), 2),
+        affected_side="" if asymmetry is None or asymmetry.affected_side is None else str(asymmetry.affected_side),
+        problems=problems,
+    )
+
+
+def _annotated_png(rgb: Any, result: PhotoAssessment) -> bytes:
+    from facenerve.engine.draw import render_annotation
+
+    buffer = io.BytesIO()
+    render_annotation(rgb, result).save(buffer, format="PNG", optimize=False)
+    return buffer.getvalue()

@@ -1,0 +1,173 @@
+"""Operations shared by the pages and the JSON API: add a photo session, a treatment, scale scores.
+
+Each function validates its input and raises :class:`InputError` (one line, answered with a 4xx).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+
+from facenerve.errors import FaceNerveError
+from facenerve.protocol import Expression
+from facenerve.web.clinic.choices import TREATMENT_NAMES, BodySide, Muscle
+from facenerve.web.clinic.models import Assessment, AssessmentPhoto, Episode, Patient, Treatment
+from facenerve.web.clinic.photos import UploadError, analyse_session
+from facenerve.web.storage import default_store
+
+
+class InputError(ValueError):
+    """Unusable input; ``status`` is the HTTP status to answer with."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def with_course(patients: QuerySet[Patient]) -> QuerySet[Patient]:
+    """Patients with their episodes, assessments and treatments fetched in four queries (no N+1)."""
+    return patients.prefetch_related(
+        Prefetch(
+            "episodes",
+            queryset=Episode.objects.prefetch_related(
+                Prefetch("assessments", queryset=Assessment.objects.defer("engine_result", "questionnaires")),
+                "treatments",
+            ),
+        )
+    )
+
+
+def current_episode(patient: Patient) -> Episode | None:
+    """The most recent episode (uses prefetched episodes when present)."""
+    episodes = list(patient.episodes.all())
+    return max(episodes, key=lambda e: (e.onset_date, e.pk)) if episodes else None
+
+
+def add_photo_session(
+    episode: Episode, files: dict[Expression, tuple[str, bytes]], user: Any, taken_on: date
+) -> Assessment:
+    """Analyse and store a photo session as a new assessment of ``episode``."""
+    if taken_on < episode.onset_date:
+        raise InputError("the assessment date is before the onset of the episode")
+    if taken_on > date.today():
+        raise InputError("the assessment date is in the future")
+    try:
+        session = analyse_session(files, default_store())
+    except UploadError as exc:
+        raise InputError(str(exc), status=422 if str(exc).startswith("no photo could") else 400) from None
+    with transaction.atomic():
+        assessment: Assessment = Assessment.objects.create(
+            episode=episode,
+            taken_on=taken_on,
+            created_by=user,
+            asymmetry_index_mm=session.asymmetry_index_mm,
+            affected_side=session.affected_side,
+            notes="; ".join(session.problems),
+        )
+        AssessmentPhoto.objects.bulk_create(
+            AssessmentPhoto(
+                assessment=assessment,
+                expression=p.expression.value,
+                image_sha256=p.image_sha256,
+                annotated_sha256=p.annotated_sha256,
+                width_px=p.width_px,
+                height_px=p.height_px,
+                result=p.result,
+            )
+            for p in session.photos
+        )
+    return assessment
+
+
+def add_treatment(episode: Episode, data: dict[str, Any], user: Any) -> Treatment:
+    """Validate and store one treatment record of ``episode``."""
+    kind = str(data.get("kind") or "")
+    if kind not in TREATMENT_NAMES:
+        raise InputError(f"kind must be one of {', '.join(TREATMENT_NAMES)}")
+    name = str(data.get("name") or "")
+    names = [n for n, _ in TREATMENT_NAMES[kind]]
+    if name not in names:
+        raise InputError(f"{kind} name must be one of {', '.join(names)}")
+    start, stop = data.get("start"), data.get("stop")
+    if not isinstance(start, date):
+        raise InputError("start date is required")
+    if stop is not None and not isinstance(stop, date):
+        raise InputError("stop must be a date")
+    if stop is not None and stop < start:
+        raise InputError("stop date is before the start date")
+    if start < episode.onset_date:
+        raise InputError("start date is before the onset of the episode")
+    muscle, side, units = str(data.get("muscle") or ""), str(data.get("side") or ""), data.get("units")
+    if kind == "botulinum_toxin":
+        if muscle not in Muscle.values:
+            raise InputError(f"muscle must be one of {', '.join(Muscle.values)}")
+        if side not in BodySide.values:
+            raise InputError("side must be the patient's left or right")
+        if not isinstance(units, int | float) or isinstance(units, bool) or not 0 < float(units) <= 1000:
+            raise InputError("units must be a number above 0 (and at most 1000)")
+    else:
+        muscle, side, units = "", "", None
+    treatment: Treatment = Treatment.objects.create(
+        episode=episode,
+        kind=kind,
+        name=name,
+        start=start,
+        stop=stop,
+        dose=str(data.get("dose") or "")[:120] if kind == "medication" else "",
+        muscle=muscle,
+        side=side,
+        units=float(units) if units is not None else None,
+        notes=str(data.get("notes") or "")[:2000],
+        created_by=user,
+    )
+    return treatment
+
+
+def record_scale(assessment: Assessment, scale_name: str, data: dict[str, Any]) -> dict[str, Any]:
+    """Score ``data`` with the named scale, keep items and result on the assessment, update its summary columns."""
+    from facenerve.scales import SCALES, score
+
+    if scale_name not in SCALES:
+        raise InputError(f"unknown scale {scale_name!r}; choose from {', '.join(SCALES)}", status=404)
+    try:
+        result = score(scale_name, data).to_dict()
+    except FaceNerveError as exc:
+        raise InputError(exc.message) from None
+    entry = {"items": data, "result": result}
+    spec = SCALES[scale_name]
+    with transaction.atomic():
+        row = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        target = "questionnaires" if getattr(spec, "kind", "clinician") == "patient" else "scale_scores"
+        stored = dict(getattr(row, target) or {})
+        stored[scale_name] = entry
+        setattr(row, target, stored)
+        _apply_summary(row, scale_name, result, data)
+        row.save()
+    assessment.refresh_from_db()
+    return result
+
+
+#: Which scale result feeds which summary column: (scale, score key, column).
+SUMMARY_FROM_SCALES: tuple[tuple[str, str, str], ...] = (
+    ("house_brackmann", "grade_number", "house_brackmann"),
+    ("house_brackmann_quantitative", "grade_number", "house_brackmann"),
+    ("sunnybrook", "composite", "sunnybrook_composite"),
+    ("sunnybrook", "synkinesis", "synkinesis_score"),
+    ("eface", "total", "eface_total"),
+)
+
+
+def _apply_summary(row: Assessment, scale_name: str, result: dict[str, Any], items: dict[str, Any]) -> None:
+    if scale_name == "house_brackmann_quantitative" and items.get("eye_closure_complete") in (0, 1):
+        row.eye_closure_complete = bool(items["eye_closure_complete"])  # the clinician's own entry
+    scores = result.get("scores", {})
+    for scale, key, column in SUMMARY_FROM_SCALES:
+        if scale != scale_name:
+            continue
+        value = scores.get(key)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            continue
+        setattr(row, column, int(value) if column == "house_brackmann" else float(value))

@@ -1,0 +1,18 @@
+"""Clinic page URLs."""
+
+from django.urls import path
+
+from facenerve.web.clinic import views
+
+app_name = "clinic"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("patients/", views.dashboard, name="dashboard"),
+    path("patients/<int:pk>/", views.patient_detail, name="patient"),
+    path("patients/<int:pk>/assessments/new/", views.assessment_new, name="assessment_new"),
+    path("patients/<int:pk>/treatments/new/", views.treatment_new, name="treatment_new"),
+    path("assessments/<int:pk>/", views.assessment_detail, name="assessment"),
+    path("assessments/<int:pk>/scales/<slug:scale>/", views.scale_entry, name="scale"),
+    path("assessments/<int:pk>/observations/", views.observations, name="observations"),
+    path("images/<str:sha256>", views.stored_image, name="image"),
+]

@@ -1,0 +1,310 @@
+"""Pages: dashboard, patient, new assessment, assessment result, scale scores, treatments, stored images.
+
+Every view reads patients through :mod:`access` (anything outside the user's reach is a 404) and leaves clinical
+judgement to ``facenerve.care`` and ``facenerve.scales``.
+"""
+
+# mypy: allow-untyped-decorators
+# (Django ships no type hints here; its view decorators keep the signatures they wrap.)
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from facenerve.protocol import Expression
+from facenerve.web.accounts.models import ROLE_ADMIN, ROLE_CLINICIAN, ROLE_PATIENT
+from facenerve.web.clinic import access, services
+from facenerve.web.clinic.forms import (
+    ObservationForm,
+    PhotoSessionForm,
+    TreatmentForm,
+    photo_field,
+    scale_data,
+    scale_form_class,
+)
+from facenerve.web.clinic.models import Assessment, Episode, Patient
+from facenerve.web.clinic.overview import overview
+from facenerve.web.storage import default_store
+
+PAGE_SIZE = 50
+
+
+def _today() -> date:
+    return date.today()
+
+
+def _clinician_only(request: HttpRequest) -> HttpResponse | None:
+    if not access.can_edit(request.user):
+        return HttpResponseForbidden("Only clinicians of the patient's care team can do this.")
+    return None
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each role to its start page."""
+    role = access.role_of(request.user)
+    if role == ROLE_CLINICIAN:
+        return redirect("clinic:dashboard")
+    if role == ROLE_PATIENT:
+        patient = access.visible_patients(request.user).first()
+        if patient is not None:
+            return redirect("clinic:patient", pk=patient.pk)
+    if role == ROLE_ADMIN:
+        return redirect("admin:index")
+    return render(request, "clinic/no_access.html", status=403)
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The clinician's patients (50 a page) with their open alerts."""
+    if (denied := _clinician_only(request)) is not None:
+        return denied
+    query = request.GET.get("q", "").strip()[:64]
+    patients = access.visible_patients(request.user).select_related("care_team").order_by("identifier")
+    if query:
+        patients = patients.filter(identifier__icontains=query)
+    page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
+    page_patients = services.with_course(Patient.objects.filter(pk__in=[p.pk for p in page.object_list]))
+    by_pk = {p.pk: p for p in page_patients}
+    today = _today()
+    rows = []
+    for listed in page.object_list:
+        patient = by_pk[listed.pk]
+        view = overview(patient, None, today, with_prognosis=False)
+        rows.append({"patient": listed, "overview": view})
+    return render(request, "clinic/dashboard.html", {"rows": rows, "page": page, "query": query, "today": today})
+
+
+@login_required
+def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The patient page: episode, timeline, assessments, treatments, alerts and prognosis."""
+    patient = get_object_or_404(services.with_course(access.visible_patients(request.user)), pk=pk)
+    episode = None
+    if "episode" in request.GET:
+        episode = next((e for e in patient.episodes.all() if str(e.pk) == request.GET["episode"]), None)
+        if episode is None:
+            raise Http404("no such episode")
+    today = _today()
+    view = overview(patient, episode, today)
+    context: dict[str, Any] = {
+        "patient": patient,
+        "view": view,
+        "today": today,
+        "can_edit": access.can_edit(request.user),
+        "chart": view.chart_svg(today) if view else "",
+        "days_since_onset": (today - view.episode.onset_date).days if view else None,
+        "prognosis_items": _scalar_items(view.care.prognosis if view else None),
+    }
+    return render(request, "clinic/patient.html", context)
+
+
+def _scalar_items(doc: dict[str, Any] | None) -> list[tuple[str, Any]]:
+    """Top-level plain values of a document, for a definition list (curves and nested parts left out)."""
+    if not doc:
+        return []
+    skip = {"label", "sources", "schema"}
+    plain = (str, int, float, bool)
+    return [(k.replace("_", " "), v) for k, v in doc.items() if k not in skip and isinstance(v, plain)]
+
+
+def _episode_of(request: HttpRequest, pk: int) -> tuple[Patient, Episode]:
+    patient = get_object_or_404(access.visible_patients(request.user), pk=pk)
+    episodes = list(patient.episodes.all())
+    wanted = request.POST.get("episode") or request.GET.get("episode")
+    if wanted:
+        match = next((e for e in episodes if str(e.pk) == wanted), None)
+        if match is None:
+            raise Http404("no such episode")
+        return patient, match
+    if not episodes:
+        raise Http404("this patient has no episode yet")
+    return patient, max(episodes, key=lambda e: (e.onset_date, e.pk))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload a photo session; the result page follows. XHR posts get JSON (for the progress bar)."""
+    patient, episode = _episode_of(request, pk)
+    if (denied := _clinician_only(request)) is not None:
+        return denied
+    wants_json = request.headers.get("x-requested-with") == "XMLHttpRequest"
+    if request.method == "GET":
+        return render(request, "clinic/assessment_new.html", {"patient": patient, "episode": episode,
+                                                               "form": PhotoSessionForm()})
+    limit = settings.FACENERVE_MAX_UPLOAD_BYTES
+    if int(request.META.get("CONTENT_LENGTH") or 0) > limit:
+        return _upload_error(request, patient, episode, None, f"the upload is larger than {limit // 2**20} MB", 413,
+                             wants_json)
+    form = PhotoSessionForm(request.POST, request.FILES)
+    if not form.is_valid():
+        message = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
+        return _upload_error(request, patient, episode, form, message, 400, wants_json)
+    files = {}
+    for expression in Expression:
+        upload = form.cleaned_data.get(photo_field(expression))
+        if upload:
+            if upload.size > limit:
+                return _upload_error(request, patient, episode, form, f"{upload.name} is too large", 413, wants_json)
+            files[expression] = (str(upload.name)[:120], upload.read())
+    try:
+        assessment = services.add_photo_session(episode, files, request.user, form.cleaned_data["taken_on"])
+    except services.InputError as exc:
+        return _upload_error(request, patient, episode, form, str(exc), exc.status, wants_json)
+    target = reverse("clinic:assessment", kwargs={"pk": assessment.pk})
+    if wants_json:
+        return JsonResponse({"redirect": target, "assessment": assessment.pk}, status=201)
+    return redirect(target)
+
+
+def _upload_error(
+    request: HttpRequest, patient: Patient, episode: Episode, form: PhotoSessionForm | None, message: str,
+    status: int, wants_json: bool,
+) -> HttpResponse:
+    if wants_json:
+        return JsonResponse({"error": message}, status=status)
+    context = {"patient": patient, "episode": episode, "form": form or PhotoSessionForm(), "error": message}
+    return render(request, "clinic/assessment_new.html", context, status=status)
+
+
+def _visible_assessment(request: HttpRequest, pk: int) -> Assessment:
+    rows = access.visible_assessments(request.user).select_related("episode__patient").prefetch_related("photos")
+    assessment: Assessment = get_object_or_404(rows, pk=pk)
+    return assessment
+
+
+@login_required
+def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The result of one assessment: annotated photos, measurements, scale scores."""
+    assessment = _visible_assessment(request, pk)
+    from facenerve.scales import SCALES
+
+    photos = []
+    for photo in assessment.photos.all():
+        doc = photo.result or {}
+        photos.append({"photo": photo, "doc": doc, "metrics": sorted((doc.get("metrics") or {}).items())})
+    clinician_scales = [s for s in SCALES.values() if getattr(s, "kind", "clinician") == "clinician"]
+    patient_scales = [s for s in SCALES.values() if getattr(s, "kind", "clinician") == "patient"]
+    context = {
+        "assessment": assessment,
+        "patient": assessment.episode.patient,
+        "photos": photos,
+        "scales": clinician_scales,
+        "questionnaires": patient_scales,
+        "can_edit": access.can_edit(request.user),
+        "observation_form": ObservationForm(initial={
+            "eye_closure_complete": assessment.eye_closure_complete,
+            "lagophthalmos_mm": assessment.lagophthalmos_mm,
+        }),
+        "engine_json": json.dumps([p["doc"] for p in photos], indent=1)[:200_000],
+    }
+    return render(request, "clinic/assessment.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def scale_entry(request: HttpRequest, pk: int, scale: str) -> HttpResponse:
+    """Clinician scale scores (or a questionnaire) for an assessment, as a form generated from the scale's items."""
+    assessment = _visible_assessment(request, pk)
+    from facenerve.scales import SCALES
+
+    spec = SCALES.get(scale)
+    if spec is None:
+        raise Http404("unknown scale")
+    if (denied := _clinician_only(request)) is not None:
+        return denied
+    form_class = scale_form_class(spec)
+    status = 200
+    if request.method == "POST":
+        form = form_class(request.POST)
+        if form.is_valid():
+            try:
+                services.record_scale(assessment, scale, scale_data(spec, form.cleaned_data))
+            except services.InputError as exc:
+                form.add_error(None, str(exc))
+                status = exc.status
+            else:
+                return redirect("clinic:assessment", pk=assessment.pk)
+        else:
+            status = 400
+    else:
+        previous = (assessment.scale_scores or {}).get(scale) or (assessment.questionnaires or {}).get(scale) or {}
+        form = form_class(initial={k.replace(".", "__"): v for k, v in (previous.get("items") or {}).items()})
+    context = {"assessment": assessment, "patient": assessment.episode.patient, "spec": spec, "form": form}
+    return render(request, "clinic/scale_form.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["POST"])
+def observations(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record eye closure and lagophthalmos for an assessment."""
+    assessment = _visible_assessment(request, pk)
+    if (denied := _clinician_only(request)) is not None:
+        return denied
+    form = ObservationForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse("; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()), status=400,
+                            content_type="text/plain")
+    assessment.eye_closure_complete = form.cleaned_data["eye_closure_complete"]
+    assessment.lagophthalmos_mm = form.cleaned_data["lagophthalmos_mm"]
+    assessment.save(update_fields=["eye_closure_complete", "lagophthalmos_mm"])
+    return redirect("clinic:assessment", pk=assessment.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def treatment_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a treatment record to the patient's current (or chosen) episode."""
+    patient, episode = _episode_of(request, pk)
+    if (denied := _clinician_only(request)) is not None:
+        return denied
+    status = 200
+    if request.method == "POST":
+        form = TreatmentForm(request.POST)
+        if form.is_valid():
+            try:
+                services.add_treatment(episode, dict(form.cleaned_data), request.user)
+            except services.InputError as exc:
+                form.add_error(None, str(exc))
+                status = exc.status
+            else:
+                return redirect(reverse("clinic:patient", kwargs={"pk": patient.pk}) + "#treatments")
+        else:
+            status = 400
+    else:
+        form = TreatmentForm()
+    return render(request, "clinic/treatment_form.html", {"patient": patient, "episode": episode, "form": form},
+                  status=status)
+
+
+@login_required
+def stored_image(request: HttpRequest, sha256: str) -> HttpResponse:
+    """A stored photo or annotated picture, only for users who may see its assessment."""
+    photo = access.visible_photo(request.user, sha256)
+    if photo is None:
+        raise Http404("no such image")
+    try:
+        data = default_store().read(sha256)
+    except (FileNotFoundError, ValueError):
+        raise Http404("image missing from the store") from None
+    kind = "image/png" if sha256 == photo.annotated_sha256 else _sniff(data)
+    response = HttpResponse(data, content_type=kind)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["Content-Disposition"] = "inline"
+    return response
+
+
+def _sniff(data: bytes) -> str:
+    signatures = {b"\xff\xd8": "image/jpeg", b"\x89PNG": "image/png", b"RIFF": "image/webp", b"BM": "image/bmp",
+                  b"II*\x00": "image/tiff", b"MM\x00*": "image/tiff"}
+    return next((kind for magic, kind in signatures.items() if data.startswith(magic)), "application/octet-stream")

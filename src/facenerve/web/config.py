@@ -1,0 +1,73 @@
+"""Environment configuration for the web app: data folder, secret key, database, limits.
+
+Everything is read from ``FACENERVE_*`` variables (and ``DATABASE_URL``) with safe defaults.
+The secret key is never hard-coded: it comes from ``FACENERVE_SECRET_KEY`` or is generated once
+and kept in ``<data dir>/secret_key`` with 0600 permissions, outside the repository.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+#: Environment variable names, in one place.
+ENV_DATA_DIR = "FACENERVE_DATA_DIR"
+ENV_SECRET_KEY = "FACENERVE_SECRET_KEY"
+ENV_IMAGE_DIR = "FACENERVE_IMAGE_DIR"
+ENV_DEBUG = "FACENERVE_DEBUG"
+ENV_ALLOWED_HOSTS = "FACENERVE_ALLOWED_HOSTS"
+ENV_HTTPS = "FACENERVE_HTTPS"
+ENV_MAX_UPLOAD_MB = "FACENERVE_MAX_UPLOAD_MB"
+
+
+def data_dir() -> Path:
+    """Where the SQLite database, the secret key and the images live (created 0700 on first use)."""
+    raw = os.environ.get(ENV_DATA_DIR)
+    if raw:
+        folder = Path(raw).expanduser()
+    else:
+        base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+        folder = Path(base) / "facenerve"
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder
+
+
+def secret_key(folder: Path) -> str:
+    """``FACENERVE_SECRET_KEY``, else the key stored in ``folder/secret_key`` (generated once, mode 0600)."""
+    from_env = os.environ.get(ENV_SECRET_KEY, "").strip()
+    if from_env:
+        return from_env
+    path = folder / "secret_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        os.chmod(path, 0o600)
+        key = path.read_text(encoding="ascii").strip()
+        if len(key) >= 50:
+            return key
+        path.unlink()
+        return secret_key(folder)
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        key = secrets.token_urlsafe(64)
+        fh.write(key + "\n")
+    return key
+
+
+def flag(name: str) -> bool:
+    """True when the environment variable ``name`` is set to 1/true/yes/on."""
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def csv_list(name: str, default: str) -> list[str]:
+    """A comma-separated environment variable as a list (blank items dropped)."""
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def max_upload_bytes() -> int:
+    """Largest accepted upload per photo session, bytes (``FACENERVE_MAX_UPLOAD_MB``, default 40 MB)."""
+    try:
+        megabytes = float(os.environ.get(ENV_MAX_UPLOAD_MB, "40"))
+    except ValueError:
+        megabytes = 40.0
+    return int(max(megabytes, 1.0) * 1024 * 1024)

@@ -1,0 +1,26 @@
+"""Root URLs: clinic pages, accounts, the JSON API (OpenAPI at /api/openapi.json, docs at /api/docs), admin."""
+
+from pathlib import Path
+
+from django.contrib import admin
+from django.contrib.admin import __file__ as admin_init
+from django.urls import include, path, re_path
+from django.views.static import serve
+from ninja import __file__ as ninja_init
+
+from facenerve.web.clinic.api import api
+from facenerve.web.settings import BASE_DIR
+
+NINJA_STATIC = Path(ninja_init).parent / "static" / "ninja"
+ADMIN_STATIC = Path(admin_init).parent / "static" / "admin"
+
+urlpatterns = [
+    path("accounts/", include("facenerve.web.accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    # The app's own few static files (CSS, JS), served by Django so no extra server is needed.
+    re_path(r"^static/facenerve/(?P<path>[\w.-]+)$", serve, {"document_root": BASE_DIR / "static" / "facenerve"}),
+    re_path(r"^static/ninja/(?P<path>[\w.-]+)$", serve, {"document_root": NINJA_STATIC}),
+    re_path(r"^static/admin/(?P<path>.+)$", serve, {"document_root": ADMIN_STATIC}),
+    path("", include("facenerve.web.clinic.urls")),
+]

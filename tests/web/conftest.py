@@ -1,0 +1,134 @@
+"""Web test setup: Django settings from the environment, a throwaway data folder, and a small clinic world.
+
+The world has two care teams (A, B), a clinician in each, two patients in A, one in B, patient users for
+A1 and B1, and an administrator; B1 has a photo assessment so cross-access to images can be tried.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import secrets
+import tempfile
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+_DATA_DIR = Path(tempfile.mkdtemp(prefix="facenerve-web-test-"))
+os.environ["FACENERVE_DATA_DIR"] = str(_DATA_DIR)
+os.environ.setdefault("FACENERVE_SECRET_KEY", secrets.token_urlsafe(50))
+os.environ["DJANGO_SETTINGS_MODULE"] = "facenerve.web.settings"
+
+import django  # noqa: E402
+
+django.setup()
+
+ARTIFACTS = Path(os.environ.get("FACENERVE_TEST_ARTIFACTS", Path(__file__).resolve().parents[2] / "test-artifacts"))
+
+
+@pytest.fixture(scope="session")
+def face_jpeg() -> bytes:
+    """The astronaut face photo (scikit-image) as JPEG bytes."""
+    from PIL import Image
+
+    from tests.synth.faces import face_photo
+
+    buffer = io.BytesIO()
+    Image.fromarray(face_photo("astronaut")).save(buffer, format="JPEG", quality=92)
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="session")
+def analysed_faces(face_jpeg: bytes) -> list[Any]:
+    """The astronaut photo and its mirror image, each analysed and stored once (real engine, real store)."""
+    from PIL import Image
+
+    from facenerve.protocol import Expression
+    from facenerve.web.clinic.photos import analyse_session
+    from facenerve.web.storage import default_store
+
+    mirrored = io.BytesIO()
+    Image.open(io.BytesIO(face_jpeg)).transpose(Image.Transpose.FLIP_LEFT_RIGHT).save(mirrored, format="JPEG")
+    return [
+        analyse_session({Expression.SMILE_OPEN: (name, data)}, default_store())
+        for name, data in (("face.jpg", face_jpeg), ("mirror.jpg", mirrored.getvalue()))
+    ]
+
+
+@dataclass
+class World:
+    team_a: Any
+    team_b: Any
+    clinician_a: Any
+    clinician_b: Any
+    patient_a1: Any
+    patient_a2: Any
+    patient_b1: Any
+    user_a1: Any
+    user_b1: Any
+    admin: Any
+    episode_a1: Any
+    episode_b1: Any
+    assessment_a1: Any
+    assessment_b1: Any
+    photo_b1: Any
+
+
+def make_user(username: str, role: str, patient: Any = None) -> Any:
+    """A user with a role and an unusable password (tests log in with force_login)."""
+    from django.contrib.auth import get_user_model
+
+    from facenerve.web.accounts.models import Profile
+
+    user = get_user_model().objects.create(username=username, is_staff=role == "admin", is_superuser=role == "admin")
+    user.set_unusable_password()
+    user.save()
+    Profile.objects.create(user=user, role=role, patient=patient)
+    return user
+
+
+def make_patient(identifier: str, team: Any, onset_days_ago: int = 30) -> tuple[Any, Any]:
+    from facenerve.web.clinic.models import Episode, Patient
+
+    patient = Patient.objects.create(identifier=identifier, birth_date=date(1970, 5, 1), sex="female", care_team=team)
+    episode = Episode.objects.create(patient=patient, onset_date=date.today() - timedelta(days=onset_days_ago),
+                                     side="left", cause="bells", complete_at_onset=True)
+    return patient, episode
+
+
+@pytest.fixture
+def world(db: Any, analysed_faces: list[Any]) -> World:
+    from facenerve.web.clinic.models import Assessment, AssessmentPhoto, CareTeam, CareTeamMember
+
+    team_a = CareTeam.objects.create(name="Team A")
+    team_b = CareTeam.objects.create(name="Team B")
+    clinician_a = make_user("clin-a", "clinician")
+    clinician_b = make_user("clin-b", "clinician")
+    CareTeamMember.objects.create(team=team_a, user=clinician_a, role="neurologist")
+    CareTeamMember.objects.create(team=team_b, user=clinician_b, role="ent")
+    patient_a1, episode_a1 = make_patient("A-001", team_a)
+    patient_a2, _ = make_patient("A-002", team_a)
+    patient_b1, episode_b1 = make_patient("B-001", team_b)
+    assessments = {}
+    photos = {}
+    for key, episode, analysed_face in (("a1", episode_a1, analysed_faces[0]), ("b1", episode_b1, analysed_faces[1])):
+        stored = analysed_face.photos[0]
+        assessments[key] = Assessment.objects.create(
+            episode=episode, taken_on=date.today() - timedelta(days=2),
+            asymmetry_index_mm=analysed_face.asymmetry_index_mm, affected_side=analysed_face.affected_side,
+        )
+        photos[key] = AssessmentPhoto.objects.create(
+            assessment=assessments[key], expression=stored.expression.value, image_sha256=stored.image_sha256,
+            annotated_sha256=stored.annotated_sha256, width_px=stored.width_px, height_px=stored.height_px,
+            result=stored.result,
+        )
+    return World(
+        team_a=team_a, team_b=team_b, clinician_a=clinician_a, clinician_b=clinician_b,
+        patient_a1=patient_a1, patient_a2=patient_a2, patient_b1=patient_b1,
+        user_a1=make_user("pat-a1", "patient", patient_a1), user_b1=make_user("pat-b1", "patient", patient_b1),
+        admin=make_user("admin", "admin"), episode_a1=episode_a1, episode_b1=episode_b1,
+        assessment_a1=assessments["a1"], assessment_b1=assessments["b1"], photo_b1=photos["b1"],
+    )

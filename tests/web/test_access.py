@@ -1,0 +1,195 @@
+"""Every page and API endpoint refuses cross-patient and cross-team access (and allows the right user)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from facenerve.web.clinic.models import Assessment, Treatment
+
+from .conftest import World
+
+#: A valid House–Brackmann entry (grade III).
+HB_ITEMS = {"gross": 3, "rest": 2, "forehead": 3, "eye_closure": 3, "mouth": 3, "secondary": 1}
+
+
+def _page_urls(w: World) -> dict[str, str]:
+    """Every clinic page that concerns patient B1 (team B)."""
+    return {
+        "patient": reverse("clinic:patient", kwargs={"pk": w.patient_b1.pk}),
+        "assessment_new": reverse("clinic:assessment_new", kwargs={"pk": w.patient_b1.pk}),
+        "treatment_new": reverse("clinic:treatment_new", kwargs={"pk": w.patient_b1.pk}),
+        "assessment": reverse("clinic:assessment", kwargs={"pk": w.assessment_b1.pk}),
+        "scale": reverse("clinic:scale", kwargs={"pk": w.assessment_b1.pk, "scale": "sunnybrook"}),
+        "image": reverse("clinic:image", kwargs={"sha256": w.photo_b1.image_sha256}),
+        "annotated_image": reverse("clinic:image", kwargs={"sha256": w.photo_b1.annotated_sha256}),
+    }
+
+
+def _posts(w: World) -> dict[str, tuple[str, dict[str, Any]]]:
+    """Every write on patient B1, with valid data."""
+    return {
+        "assessment_new": (reverse("clinic:assessment_new", kwargs={"pk": w.patient_b1.pk}),
+                           {"taken_on": "2026-01-01"}),
+        "treatment_new": (reverse("clinic:treatment_new", kwargs={"pk": w.patient_b1.pk}),
+                          {"kind": "medication", "name": "prednisolone", "start": w.episode_b1.onset_date.isoformat()}),
+        "scale": (reverse("clinic:scale", kwargs={"pk": w.assessment_b1.pk, "scale": "house_brackmann"}), HB_ITEMS),
+        "observations": (reverse("clinic:observations", kwargs={"pk": w.assessment_b1.pk}),
+                         {"eye_closure_complete": "false", "lagophthalmos_mm": "2"}),
+    }
+
+
+def _api_gets(w: World) -> dict[str, str]:
+    p, a = w.patient_b1.pk, w.assessment_b1.pk
+    return {
+        "patient": f"/api/patients/{p}",
+        "episodes": f"/api/patients/{p}/episodes",
+        "assessments": f"/api/patients/{p}/assessments",
+        "treatments": f"/api/patients/{p}/treatments",
+        "alerts": f"/api/patients/{p}/alerts",
+        "prognosis": f"/api/patients/{p}/prognosis",
+        "assessment": f"/api/assessments/{a}",
+    }
+
+
+def _api_posts(w: World) -> dict[str, tuple[str, dict[str, Any]]]:
+    return {
+        "treatment": (f"/api/patients/{w.patient_b1.pk}/treatments",
+                      {"kind": "medication", "name": "prednisolone", "start": w.episode_b1.onset_date.isoformat()}),
+        "scale": (f"/api/assessments/{w.assessment_b1.pk}/scales/house_brackmann", {"items": HB_ITEMS}),
+    }
+
+
+PAGE_NAMES = ["patient", "assessment_new", "treatment_new", "assessment", "scale", "image", "annotated_image"]
+POST_NAMES = ["assessment_new", "treatment_new", "scale", "observations"]
+API_GET_NAMES = ["patient", "episodes", "assessments", "treatments", "alerts", "prognosis", "assessment"]
+API_POST_NAMES = ["treatment", "scale"]
+OUTSIDERS = ["clinician_a", "user_a1", "admin"]
+
+
+def _client(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("outsider", OUTSIDERS)
+@pytest.mark.parametrize("page", PAGE_NAMES)
+def test_page_refuses_outsiders(world: World, outsider: str, page: str) -> None:
+    response = _client(getattr(world, outsider)).get(_page_urls(world)[page])
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("page", PAGE_NAMES)
+def test_page_allows_the_care_team(world: World, page: str) -> None:
+    response = _client(world.clinician_b).get(_page_urls(world)[page])
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("page", ["patient", "assessment", "image", "annotated_image"])
+def test_patient_reads_only_their_own_record(world: World, page: str) -> None:
+    assert _client(world.user_b1).get(_page_urls(world)[page]).status_code == 200
+
+
+@pytest.mark.parametrize("page", PAGE_NAMES)
+def test_page_needs_login(world: World, page: str) -> None:
+    response = Client().get(_page_urls(world)[page])
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.parametrize("outsider", OUTSIDERS)
+@pytest.mark.parametrize("post", POST_NAMES)
+def test_writes_refused_for_outsiders(world: World, outsider: str, post: str) -> None:
+    url, data = _posts(world)[post]
+    before = (Assessment.objects.count(), Treatment.objects.count())
+    response = _client(getattr(world, outsider)).post(url, data)
+    assert response.status_code == 404
+    assert (Assessment.objects.count(), Treatment.objects.count()) == before
+    world.assessment_b1.refresh_from_db()
+    assert world.assessment_b1.eye_closure_complete is None and world.assessment_b1.scale_scores == {}
+
+
+@pytest.mark.parametrize("post", POST_NAMES)
+def test_patient_cannot_write_own_record(world: World, post: str) -> None:
+    url, data = _posts(world)[post]
+    response = _client(world.user_b1).post(url, data)
+    assert response.status_code == 403
+
+
+def test_dashboard_lists_only_the_clinicians_team(world: World) -> None:
+    body = _client(world.clinician_a).get(reverse("clinic:dashboard")).content.decode()
+    assert "A-001" in body and "A-002" in body
+    assert "B-001" not in body
+
+
+@pytest.mark.parametrize("user", ["user_a1", "admin"])
+def test_dashboard_is_for_clinicians(world: World, user: str) -> None:
+    assert _client(getattr(world, user)).get(reverse("clinic:dashboard")).status_code == 403
+
+
+@pytest.mark.parametrize("outsider", OUTSIDERS)
+@pytest.mark.parametrize("endpoint", API_GET_NAMES)
+def test_api_get_refuses_outsiders(world: World, outsider: str, endpoint: str) -> None:
+    assert _client(getattr(world, outsider)).get(_api_gets(world)[endpoint]).status_code == 404
+
+
+@pytest.mark.parametrize("endpoint", API_GET_NAMES)
+def test_api_get_allows_the_care_team(world: World, endpoint: str) -> None:
+    assert _client(world.clinician_b).get(_api_gets(world)[endpoint]).status_code == 200
+
+
+@pytest.mark.parametrize("endpoint", API_GET_NAMES)
+def test_api_needs_login(world: World, endpoint: str) -> None:
+    assert Client().get(_api_gets(world)[endpoint]).status_code == 401
+
+
+@pytest.mark.parametrize("outsider", OUTSIDERS)
+@pytest.mark.parametrize("endpoint", API_POST_NAMES)
+def test_api_writes_refused_for_outsiders(world: World, outsider: str, endpoint: str) -> None:
+    url, data = _api_posts(world)[endpoint]
+    before = Treatment.objects.count()
+    response = _client(getattr(world, outsider)).post(url, data, content_type="application/json")
+    assert response.status_code == 404
+    assert Treatment.objects.count() == before
+    world.assessment_b1.refresh_from_db()
+    assert world.assessment_b1.house_brackmann is None and world.assessment_b1.scale_scores == {}
+
+
+@pytest.mark.parametrize("endpoint", API_POST_NAMES)
+def test_api_patient_cannot_write(world: World, endpoint: str) -> None:
+    url, data = _api_posts(world)[endpoint]
+    assert _client(world.user_b1).post(url, data, content_type="application/json").status_code == 403
+
+
+def test_api_patient_list_is_scoped(world: World) -> None:
+    ids = {p["identifier"] for p in _client(world.clinician_a).get("/api/patients").json()}
+    assert ids == {"A-001", "A-002"}
+    ids = {p["identifier"] for p in _client(world.user_b1).get("/api/patients").json()}
+    assert ids == {"B-001"}
+    assert _client(world.admin).get("/api/patients").json() == []
+
+
+@pytest.mark.parametrize("post", ["treatment_new", "scale", "observations"])
+def test_care_team_can_write(world: World, post: str) -> None:
+    """The positive control for the refusals above: the same writes succeed for B1's own clinician."""
+    url, data = _posts(world)[post]
+    response = _client(world.clinician_b).post(url, data)
+    assert response.status_code == 302
+    world.assessment_b1.refresh_from_db()
+    changed = {
+        "treatment_new": Treatment.objects.filter(episode=world.episode_b1).exists(),
+        "scale": world.assessment_b1.house_brackmann == 3,
+        "observations": world.assessment_b1.eye_closure_complete is False,
+    }
+    assert changed[post]
+
+
+@pytest.mark.parametrize("endpoint", API_POST_NAMES)
+def test_api_care_team_can_write(world: World, endpoint: str) -> None:
+    url, data = _api_posts(world)[endpoint]
+    response = _client(world.clinician_b).post(url, data, content_type="application/json")
+    assert response.status_code in (200, 201), response.content
