@@ -159,6 +159,8 @@ def test_clinician_validation_names_the_item(data: dict[str, object], message: s
         ),
         ({"eye_closure_complete": 2}, "item 'eye_closure_complete' must be one of 0, 1"),
         ({"commissure_excursion_mm": {"left": float("nan"), "right": 1.0}}, "got nan"),
+        ({"commissure_excursion_mm": {"left": float("inf"), "right": 1.0}}, "got inf"),
+        ({"commissure_excursion_mm": {"left": 10**400, "right": 1.0}}, "got a number too large"),
     ],
 )
 def test_quantitative_validation_names_the_item(extra: dict[str, object], message: str) -> None:

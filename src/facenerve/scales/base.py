@@ -158,7 +158,10 @@ def validate(
     """
     if not isinstance(data, Mapping):
         raise ScaleInputError(f"{scale}: input must be an object of items, got {type(data).__name__}")
-    flat = flatten(data)
+    try:
+        flat = flatten(data)
+    except RecursionError:
+        raise ScaleInputError(f"{scale}: input is nested too deeply") from None
     keys = [item.key for item in items]
     for key in flat:
         if key not in keys:
@@ -192,7 +195,11 @@ def _check_value(scale: str, item: ItemSpec, raw: Any) -> Value:
         raise bad(repr(raw), with_choices=True)
     if isinstance(raw, bool) or not isinstance(raw, int | float):
         raise bad(f"{type(raw).__name__} {raw!r}")
-    if not math.isfinite(raw):
+    try:
+        finite = math.isfinite(raw)
+    except OverflowError:  # an integer too large for a float
+        raise bad("a number too large") from None
+    if not finite:
         raise bad(repr(raw))
     if item.allowed is not None:
         if raw not in item.allowed:
