@@ -244,3 +244,34 @@ def test_early_uncertain_series_says_so_instead_of_guessing() -> None:
     early = recovery_series(80.0, 15.0, 30.0, noise=2.0, seed=0, field="sunnybrook_composite", days=(4, 10, 18, 28))
     result = prognosis(episode(), early, [], day(30))
     assert not result.fitted and result.reason is not None and "too uncertain" in result.reason
+
+
+def test_plateau_date_range_complete_recovery_check_and_summary() -> None:
+    series = recovery_series(90.0, 15.0, 30.0, noise=2.0, seed=2, field="sunnybrook_composite")
+    result = prognosis(episode(), series, [], day(200))
+    assert result.plateau_reached_earliest is not None and result.plateau_reached_latest is not None
+    assert result.plateau_reached_on is not None
+    assert result.plateau_reached_earliest <= result.plateau_reached_on <= result.plateau_reached_latest
+    assert result.plateau_includes_complete is False  # 90 ± a few points does not reach Sunnybrook 100
+    assert "outside" in result.summary and "94%" in result.summary
+    capped = recovery_series(100.0, 15.0, 30.0, noise=2.0, seed=3, field="sunnybrook_composite")
+    capped = [seen((a.on - ONSET).days, sunnybrook_composite=min(100.0, a.sunnybrook_composite or 0.0)) for a in capped]
+    assert prognosis(episode(), capped, [], day(200)).plateau_includes_complete is True
+    few = prognosis(episode(cause=Cause.TRAUMA), series[:2], [], day(200))
+    assert few.plateau_includes_complete is None
+    assert few.summary.startswith("No published recovery figure") and "No recovery curve yet" in few.summary
+
+
+def test_every_measure_on_record_gets_its_own_fit() -> None:
+    both = [
+        AssessmentFacts(on=a.on, sunnybrook_composite=a.sunnybrook_composite, asymmetry_index_mm=b.asymmetry_index_mm)
+        for a, b in zip(recovery_series(90.0, 15.0, 30.0, 2.0, 4, "sunnybrook_composite"),
+                        recovery_series(1.0, 9.0, 30.0, 0.3, 4, "asymmetry_index_mm"), strict=True)
+    ]
+    result = prognosis(episode(), [*both, seen(50, house_brackmann=3)], [], day(200))
+    by_measure = {fit.measure: fit for fit in result.fits}
+    assert set(by_measure) == {"sunnybrook_composite", "asymmetry_index_mm", "house_brackmann"}
+    asymmetry = by_measure["asymmetry_index_mm"]
+    assert asymmetry.fitted and asymmetry.plateau == pytest.approx(1.0, abs=0.7)
+    assert not by_measure["house_brackmann"].fitted
+    assert [f["measure"] for f in result.to_dict()["fits"]] == [f.measure for f in result.fits]

@@ -174,8 +174,9 @@ class RecoveryFit:
     """An exponential approach to a plateau fitted to one measure, ``y(t) = P + (y0 − P)·exp(−t/τ)``.
 
     ``t`` is in days since onset; ``plateau`` ``P`` and ``onset_value`` ``y0`` are in the measure's units;
-    ``time_constant_days`` is ``τ``; ``plateau_day`` is when 95% of the way from ``y0`` to ``P`` is reached.
-    When ``fitted`` is False, ``reason`` says why in one line and the numbers are None.
+    ``time_constant_days`` is ``τ``; ``plateau_day`` is when 95% of the way from ``y0`` to ``P`` is reached, and
+    ``plateau_day_low``–``plateau_day_high`` its range from the 95% interval of ``τ``. When ``fitted`` is False,
+    ``reason`` says why in one line and the numbers are None.
     """
 
     measure: str
@@ -188,7 +189,25 @@ class RecoveryFit:
     onset_value: float | None = None
     time_constant_days: float | None = None
     plateau_day: float | None = None
+    plateau_day_low: float | None = None
+    plateau_day_high: float | None = None
     r_squared: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "measure": self.measure, "fitted": self.fitted, "points": self.points, "reason": self.reason,
+            "plateau": self.plateau, "plateau_low": self.plateau_low, "plateau_high": self.plateau_high,
+            "onset_value": self.onset_value, "time_constant_days": self.time_constant_days,
+            "plateau_day": self.plateau_day, "plateau_day_low": self.plateau_day_low,
+            "plateau_day_high": self.plateau_day_high, "r_squared": self.r_squared,
+        }
+
+    def includes(self, value: float | None) -> bool | None:
+        """Whether ``value`` lies within the plateau interval (None when not fitted or no value)."""
+        if value is None or self.plateau_low is None or self.plateau_high is None:
+            return None
+        return self.plateau_low - 1e-9 <= value <= self.plateau_high + 1e-9
 
     def value_at(self, day: float) -> float:
         """The fitted curve at ``day`` days since onset."""
@@ -249,8 +268,11 @@ def fit_recovery(days: Sequence[float], values: Sequence[float], measure: course
     spread = float(np.sqrt(covariance[0, 0])) if np.all(np.isfinite(covariance)) else math.inf
     if not math.isfinite(spread):
         return fail(f"the plateau of {measure.label} cannot be bounded from these points")
-    half = float(stats.t.ppf(0.5 + ev.FIT_INTERVAL_LEVEL / 2, n - 3)) * spread
-    plateau_day = tau_days * math.log(1.0 / (1.0 - ev.PLATEAU_FRACTION))
+    t_value = float(stats.t.ppf(0.5 + ev.FIT_INTERVAL_LEVEL / 2, n - 3))
+    half = t_value * spread
+    days_per_tau = math.log(1.0 / (1.0 - ev.PLATEAU_FRACTION))
+    plateau_day = tau_days * days_per_tau
+    tau_half = t_value * float(np.sqrt(covariance[2, 2]))
     at_bound = min(abs(plateau - low), abs(plateau - high)) <= 1e-6 * max(1.0, abs(plateau))
     if at_bound and plateau_day > float(t.max()):
         return fail(f"{measure.label} is still changing and its curve runs into the scale's limit: the data do not "
@@ -260,7 +282,10 @@ def fit_recovery(days: Sequence[float], values: Sequence[float], measure: course
     return RecoveryFit(
         measure=measure.name, fitted=True, points=n, plateau=plateau,
         plateau_low=max(plateau - half, measure.low), plateau_high=min(plateau + half, measure.high),
-        onset_value=onset_value, time_constant_days=tau_days, plateau_day=plateau_day, r_squared=r_squared,
+        onset_value=onset_value, time_constant_days=tau_days, plateau_day=plateau_day,
+        plateau_day_low=max(tau_days - tau_half, 1.0) * days_per_tau,
+        plateau_day_high=(tau_days + tau_half) * days_per_tau,
+        r_squared=r_squared,
     )
 
 
@@ -270,7 +295,9 @@ class Prognosis:
 
     ``prior_probability_complete`` is None when the reference holds no figure for the cause (then
     ``prior_derivation`` says so). ``probability_complete`` is the prior updated with the course (early
-    deterioration [S47], complete recovery recorded). ``plateau*`` are in the units of ``measure``.
+    deterioration [S47], complete recovery recorded). ``plateau*`` are in the units of ``measure``;
+    ``plateau_includes_complete`` says whether the plateau interval reaches that measure's complete-recovery value
+    (HB I [S1, S34], Sunnybrook 100 [S36]); ``fits`` holds one fit per measure on record; ``summary`` is one line.
     """
 
     prior_probability_complete: float | None
@@ -291,6 +318,11 @@ class Prognosis:
     points_used: int = 0
     higher_is_better: bool | None = None
     interval_level: float = ev.FIT_INTERVAL_LEVEL
+    plateau_reached_earliest: date | None = None
+    plateau_reached_latest: date | None = None
+    plateau_includes_complete: bool | None = None
+    fits: tuple[RecoveryFit, ...] = ()
+    summary: str = ""
     provisional: bool = True
 
     def to_dict(self) -> dict[str, Any]:
@@ -298,6 +330,7 @@ class Prognosis:
         return {
             "schema": SCHEMA,
             "label": self.label,
+            "summary": self.summary,
             "provisional": self.provisional,
             "sources": list(self.sources),
             "prior_probability_complete": self.prior_probability_complete,
@@ -314,7 +347,11 @@ class Prognosis:
             "plateau_high": self.plateau_high,
             "interval_level": self.interval_level,
             "time_constant_days": self.time_constant_days,
-            "plateau_reached_on": self.plateau_reached_on.isoformat() if self.plateau_reached_on else None,
+            "plateau_reached_on": _iso(self.plateau_reached_on),
+            "plateau_reached_earliest": _iso(self.plateau_reached_earliest),
+            "plateau_reached_latest": _iso(self.plateau_reached_latest),
+            "plateau_includes_complete": self.plateau_includes_complete,
+            "fits": [fit.to_dict() for fit in self.fits],
             "curve": [{"date": on.isoformat(), "value": value} for on, value in self.curve],
         }
 
@@ -377,16 +414,18 @@ def prognosis(
     prior = prior_probability(episode, known_treatments, today)
     updated = _update(episode, known, prior)
     chosen = _choose(known, measure)
-    points = course.series(known, chosen)
-    days = [float(episode.days_since_onset(on)) for on, _ in points]
-    fit = fit_recovery(days, [v for _, v in points], chosen)
+    fits = {m.name: _fit_series(episode, known, m) for m in FIT_ORDER if course.series(known, m)}
+    fit = fits.get(chosen.name) or _fit_series(episode, known, chosen)
     sources = tuple(dict.fromkeys((*prior.sources, *updated.sources, *chosen.sources)))
     curve: list[tuple[date, float]] = []
-    reached: date | None = None
+    reached = earliest = latest = None
     if fit.fitted and fit.plateau_day is not None:
-        reached = episode.onset_date + timedelta(days=round(fit.plateau_day))
-        end_day = max(fit.plateau_day * 1.2, max(days), float(episode.days_since_onset(today)))
+        reached = _on_day(episode, fit.plateau_day)
+        earliest, latest = _on_day(episode, fit.plateau_day_low), _on_day(episode, fit.plateau_day_high)
+        last_day = max(episode.days_since_onset(on) for on, _ in course.series(known, chosen))
+        end_day = max(fit.plateau_day * 1.2, float(last_day), float(episode.days_since_onset(today)))
         curve = _curve(episode.onset_date, fit, end_day)
+    includes_complete = fit.includes(chosen.complete)
     return Prognosis(
         prior_probability_complete=prior.probability,
         prior_derivation=prior.derivation,
@@ -405,4 +444,43 @@ def prognosis(
         reason=fit.reason,
         points_used=fit.points,
         higher_is_better=chosen.higher_is_better,
+        plateau_reached_earliest=earliest,
+        plateau_reached_latest=latest,
+        plateau_includes_complete=includes_complete,
+        fits=tuple(fits.values()),
+        summary=_summary(updated.probability, chosen, fit, reached, includes_complete),
     )
+
+
+def _fit_series(episode: EpisodeFacts, assessments: Sequence[AssessmentFacts], measure: course.Measure) -> RecoveryFit:
+    points = course.series(assessments, measure)
+    return fit_recovery([float(episode.days_since_onset(on)) for on, _ in points], [v for _, v in points], measure)
+
+
+def _on_day(episode: EpisodeFacts, day: float | None) -> date | None:
+    """The date ``day`` days after onset; None past the calendar's end."""
+    if day is None or not math.isfinite(day):
+        return None
+    try:
+        return episode.onset_date + timedelta(days=round(day))
+    except OverflowError:
+        return None
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _summary(probability: float | None, measure: course.Measure, fit: RecoveryFit, reached: date | None,
+             includes_complete: bool | None) -> str:
+    """One line for a page: the probability, then the projected plateau or why there is none."""
+    first = ("No published recovery figure applies to this cause." if probability is None
+             else f"Estimated chance of complete recovery {probability:.0%}.")
+    if not fit.fitted or fit.plateau is None or reached is None:
+        return f"{first} No recovery curve yet: {fit.reason}."
+    text = (f"{first} Projected {measure.label} plateau {fit.plateau:.3g} ({fit.plateau_low:.3g}–"
+            f"{fit.plateau_high:.3g}, 95% interval), 95% of the way by about {reached.isoformat()}.")
+    if includes_complete is not None and measure.complete is not None:
+        where = "within" if includes_complete else "outside"
+        text += f" Complete recovery ({measure.complete:g}) lies {where} that interval."
+    return text
