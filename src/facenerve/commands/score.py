@@ -26,7 +26,9 @@ def register(app: typer.Typer) -> None:
 
 
 def score_command(
-    scale: Annotated[str | None, typer.Argument(help=f"Scale: {', '.join(SCALES)}.", show_default=False)] = None,
+    scale: Annotated[
+        str | None, typer.Argument(metavar="SCALE", help=f"Scale: {', '.join(SCALES)}.", show_default=False)
+    ] = None,
     input_path: Annotated[
         str | None,
         typer.Argument(metavar="INPUT.json", help="JSON object of item → value ('-' reads stdin).", show_default=False),

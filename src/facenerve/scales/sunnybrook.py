@@ -104,7 +104,8 @@ def _part(values: ItemValues, items: tuple[ItemSpec, ...], name: str) -> tuple[f
     shown = ", ".join(
         line(item.key, v, item) if (v := values[item.key]) is not None else f"{item.key} = missing" for item in items
     )
-    return total, f"{name}: {shown}", missing
+    source = "[S4, S6]" if items is RESTING_ITEMS else "[S4]"
+    return total, f"{name}: {shown} {source}", missing
 
 
 def _score(values: ItemValues) -> ScaleResult:
