@@ -7,6 +7,7 @@ photos in flight, so memory stays flat and progress is smooth however large the 
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import uuid
@@ -160,19 +161,20 @@ class DaskExecutor:
         pending = iter(tasks)
         window = max(8, self.workers * IN_FLIGHT_PER_WORKER)
         in_flight: dict[Any, Task] = {}
-        finished: Any = as_completed()
 
-        def submit(count: int) -> None:
-            for _ in range(count):
-                task = next(pending, None)
-                if task is None:
-                    return
+        def submit(count: int) -> list[Any]:
+            futures = []
+            for task in itertools.islice(pending, count):
                 key = f"facenerve-{self._run_token}-{task.key}"
                 future = self._client.submit(measure, task, self.options, pure=False, key=key)
                 in_flight[future] = task
-                finished.add(future)
+                futures.append(future)
+            return futures
 
-        submit(window)
+        first = submit(window)
+        if not first:
+            return
+        finished: Any = as_completed(first, loop=self._client.loop)
         for future in finished:
             task = in_flight.pop(future)
             try:
@@ -183,7 +185,8 @@ class DaskExecutor:
             finally:
                 future.release()
             yield outcome
-            submit(1)
+            for more in submit(1):
+                finished.add(more)
 
     def close(self) -> None:
         self._client.close()

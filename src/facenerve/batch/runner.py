@@ -182,6 +182,8 @@ def execute_batch(
             raise FaceNerveError(f"{out}: the folder {out.parent} does not exist", code="bad_option")
     if workers is not None and workers < 1:
         raise FaceNerveError(f"--workers must be at least 1, not {workers}", code="bad_option")
+    if workers is not None and cluster:
+        raise FaceNerveError("--workers applies to local runs; a cluster has its own workers", code="bad_option")
     batch_input = collect_items(source, expression=expression, mirrored=mirrored)
     items = _unique(batch_input.items)
     if not items:
