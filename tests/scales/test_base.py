@@ -106,3 +106,19 @@ def test_sunnybrook_composite_rises_with_each_voluntary_point() -> None:
             last = current
         base[key] = 5
     assert last == 100
+
+
+def test_numpy_numbers_are_accepted_and_come_back_as_python_numbers() -> None:
+    np = pytest.importorskip("numpy")
+    result = score("saq", {f"item_{n}": np.int64(3) for n in range(1, 10)})
+    assert result.scores["total"] == 60.0
+    values = validate("t", (ItemSpec("x", "X", None, 0.0, None),), {"x": np.float32(7.5)})
+    assert values == {"x": 7.5} and type(values["x"]) is float
+    with pytest.raises(ScaleInputError, match="got bool_ True"):
+        score("saq", {f"item_{n}": 3 for n in range(1, 9)} | {"item_9": np.bool_(True)})
+
+
+def test_long_bad_values_are_shortened_in_the_message() -> None:
+    with pytest.raises(ScaleInputError) as info:
+        score("saq", {f"item_{n}": 3 for n in range(1, 9)} | {"item_9": list(range(10_000))})
+    assert len(str(info.value)) < 120

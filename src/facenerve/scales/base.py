@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import numbers
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -126,7 +127,12 @@ class ScaleSpec:
 
 
 def _fmt(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+    number = float(value)
+    return str(int(number)) if number.is_integer() and abs(number) < 1e15 else f"{number:g}"
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -192,22 +198,22 @@ def _check_value(scale: str, item: ItemSpec, raw: Any) -> Value:
         for name, points in item.choices:
             if _normalise_choice(name) == wanted:
                 return points
-        raise bad(repr(raw), with_choices=True)
-    if isinstance(raw, bool) or not isinstance(raw, int | float):
-        raise bad(f"{type(raw).__name__} {raw!r}")
+        raise bad(_short(repr(raw)), with_choices=True)
+    if isinstance(raw, bool) or not isinstance(raw, numbers.Real):  # numpy numbers are Real; bools are not numbers
+        raise bad(_short(f"{type(raw).__name__} {raw!r}"))
     try:
-        finite = math.isfinite(raw)
+        number = float(raw)
     except OverflowError:  # an integer too large for a float
         raise bad("a number too large") from None
-    if not finite:
-        raise bad(repr(raw))
+    if not math.isfinite(number):
+        raise bad(repr(number))
     if item.allowed is not None:
-        if raw not in item.allowed:
-            raise bad(_fmt(raw))
-        return int(raw) if float(raw).is_integer() else float(raw)
-    if (item.minimum is not None and raw < item.minimum) or (item.maximum is not None and raw > item.maximum):
-        raise bad(_fmt(raw))
-    return float(raw)
+        if number not in item.allowed:
+            raise bad(_fmt(number))
+        return int(number) if number.is_integer() else number
+    if (item.minimum is not None and number < item.minimum) or (item.maximum is not None and number > item.maximum):
+        raise bad(_fmt(number))
+    return number
 
 
 def need(values: ItemValues, key: str) -> Value:
