@@ -1,0 +1,56 @@
+"""An annotated MP4: each frame with the tracked brow, lid and lip contours, written as it streams by."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+
+from facenerve.engine.landmarks.base import SIDES
+from facenerve.errors import FaceNerveError
+
+#: Colours (BGR) of the patient's right and left side.
+_COLOURS = {"right": (180, 119, 31), "left": (40, 39, 214)}
+_CONTOURS = ("brow_upper", "upper_lid", "lower_lid", "upper_lip_outer", "lower_lip_outer")
+
+
+class Annotator:
+    """Writes annotated frames to ``target`` (MPEG-4 part 2 in MP4); pass :meth:`add` as ``frame_hook``."""
+
+    def __init__(self, target: Path, fps: float = 30.0) -> None:
+        self.target = target
+        self.fps = fps
+        self._writer: Any = None
+        self._last_t = 0.0
+
+    def add(self, index: int, time_s: float, rgb: np.ndarray, tracked: Any) -> None:
+        """Draw one frame (``tracked`` is a :class:`facenerve.video.track.Tracked`) and append it."""
+        if self._writer is None:
+            height, width = rgb.shape[:2]
+            self._writer = cv2.VideoWriter(str(self.target), cv2.VideoWriter.fourcc(*"mp4v"), self.fps, (width, height))
+            if not self._writer.isOpened():
+                raise FaceNerveError(f"could not write {self.target}", code="write_failed")
+        bgr = cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
+        anatomy = tracked.anatomy
+        if anatomy is None:
+            cv2.putText(bgr, f"no face ({tracked.gap_reason})", (10, 40), cv2.FONT_HERSHEY_SIMPLEX, 0.6, (0, 0, 255), 2)
+        else:
+            for side in SIDES:
+                part = anatomy.side(side)
+                colour = _COLOURS[side]
+                for name in _CONTOURS:
+                    pts = np.round(getattr(part, name)).astype(np.int32).reshape(-1, 1, 2)
+                    cv2.polylines(bgr, [pts], False, colour, 1, cv2.LINE_AA)
+                cx, cy = (round(v) for v in part.commissure)
+                cv2.circle(bgr, (cx, cy), 3, colour, -1, cv2.LINE_AA)
+                ix, iy = (round(v) for v in part.iris_center)
+                cv2.circle(bgr, (ix, iy), 2, colour, -1, cv2.LINE_AA)
+        cv2.putText(bgr, f"{time_s:6.2f} s", (10, 20), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (255, 255, 255), 1)
+        self._writer.write(bgr)
+
+    def close(self) -> None:
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            writer.release()

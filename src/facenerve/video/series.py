@@ -1,0 +1,206 @@
+"""The per-frame time series: pose, scale and each side's brow, lids, commissure and lips.
+
+Frames are measured in face-frame pixels as they stream by and stored compactly (float32 columns,
+about 100 bytes a frame); the millimetre scale is set once for the whole video from the iris of
+open-eye frames (median), then applied. Frames without a usable face stay in the series as gaps.
+Measures reuse the photo engine's definitions (``facenerve.engine.metrics``).
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+from dataclasses import dataclass
+
+import numpy as np
+
+from facenerve.engine.calibrate import DEFAULT_IRIS_MM
+from facenerve.engine.frame import FaceFrame, head_pose
+from facenerve.engine.landmarks.base import SIDES, FaceAnatomy, Side
+from facenerve.engine.metrics import brow_height, palpebral_fissure_height, side_geometry, y_at
+from facenerve.engine.quality import eye_is_open
+from facenerve.errors import CalibrationError
+
+#: Per-side signals: name → description (all mm in the face frame; x lateral outward, y chin-ward).
+SIDE_SIGNALS: dict[str, str] = {
+    "brow_height": "pupil centre to upper brow margin, vertical (mm) [S1, S82]",
+    "palpebral_fissure_height": "upper to lower lid margin through the pupil (mm) [S83, S84]",
+    "commissure_x": "oral commissure's lateral distance from the facial midline (mm) [S82]",
+    "commissure_y": "oral commissure's distance below the pupil line (mm) [S1, S82]",
+    "upper_lip_y": "upper lip outer margin below the pupil line, halfway to the commissure (mm) [S82]",
+    "lower_lip_y": "lower lip outer margin below the pupil line, halfway to the commissure (mm) [S82]",
+}
+#: Midline signals (mm).
+MIDLINE_SIGNALS: dict[str, str] = {
+    "mouth_opening": "inner lip margins apart at the midline (mm) [S82]",
+    "stomion_x": "lip midpoint's distance from the facial midline, + toward the patient's left (mm) [S82]",
+    "stomion_y": "lip midpoint below the pupil line (mm) [S82]",
+}
+POSE_SIGNALS = ("yaw_deg", "pitch_deg", "roll_deg")
+GAP_REASONS = ("none", "no_face", "face_leaving_frame", "face_too_small")
+#: A video scale is questioned when the per-frame iris scales spread more than this (IQR / median):
+#: the face's distance to the camera changes. Engineering limit, same size as the engine's iris check.
+SCALE_SPREAD_FRACTION = 0.10
+
+
+def _columns() -> list[str]:
+    cols = [f"{name}_{side}" for side in SIDES for name in SIDE_SIGNALS]
+    return cols + list(MIDLINE_SIGNALS) + list(POSE_SIGNALS) + ["iris_px"]
+
+
+class SeriesBuilder:
+    """Collects one row per frame in compact columns; :meth:`finish` scales to mm."""
+
+    def __init__(self) -> None:
+        self._time = array("d")
+        self._gap = array("b")
+        self._cols = {name: array("f") for name in _columns()}
+
+    def __len__(self) -> int:
+        return len(self._time)
+
+    def add(self, time_s: float, anatomy: FaceAnatomy | None, gap_reason: str | None = None) -> None:
+        """Add one frame: its measures (face-frame px) or a gap with its reason."""
+        self._time.append(time_s)
+        row = measure_frame_px(anatomy) if anatomy is not None else None
+        if row is None:
+            self._gap.append(GAP_REASONS.index(gap_reason or "no_face"))
+            for col in self._cols.values():
+                col.append(math.nan)
+            return
+        self._gap.append(0)
+        for name, col in self._cols.items():
+            col.append(row[name])
+
+    def finish(self, *, iris_mm: float = DEFAULT_IRIS_MM, mm_per_px: float | None = None) -> TimeSeries:
+        """The series in millimetres, with one scale for the whole video (see module docstring)."""
+        iris_px = np.asarray(self._cols["iris_px"], dtype=float)
+        warnings: list[str] = []
+        usable = iris_px[np.isfinite(iris_px) & (iris_px > 0)]
+        if mm_per_px is not None:
+            scale, source = float(mm_per_px), "manual"
+        elif usable.size == 0:
+            raise CalibrationError(
+                "no frame shows an open eye with its iris, so the iris cannot give the scale; give --mm-per-px",
+                code="eyes_closed",
+            )
+        else:
+            median_px = float(np.median(usable))
+            scale, source = iris_mm / median_px, "iris"  # iris 11.77 mm by default [S82, S80]
+            q1, q3 = np.percentile(usable, [25, 75])
+            if (q3 - q1) / median_px > SCALE_SPREAD_FRACTION:
+                warnings.append(
+                    f"the iris size changes by {(q3 - q1) / median_px:.0%} (interquartile) over the video: "
+                    "the face's distance to the camera varies, so millimetre values vary with it"
+                )
+        cols = {name: np.asarray(col, dtype=float) for name, col in self._cols.items()}
+        per_frame_scale = np.where(iris_px > 0, iris_mm / np.where(iris_px > 0, iris_px, 1.0), math.nan)
+        return TimeSeries(
+            time_s=np.asarray(self._time, dtype=float),
+            gap_reason=np.asarray(self._gap, dtype=np.int8),
+            side={side: {name: cols[f"{name}_{side}"] * scale for name in SIDE_SIGNALS} for side in SIDES},
+            midline={name: cols[name] * scale for name in MIDLINE_SIGNALS},
+            pose={name: cols[name] for name in POSE_SIGNALS},
+            frame_mm_per_px=per_frame_scale,
+            mm_per_px=scale,
+            scale_source=source,
+            warnings=tuple(warnings),
+        )
+
+
+@dataclass(frozen=True)
+class TimeSeries:
+    """Per-frame values: times (s), gaps, per-side and midline signals (mm), pose (deg) and scale."""
+
+    time_s: np.ndarray
+    gap_reason: np.ndarray
+    side: dict[Side, dict[str, np.ndarray]]
+    midline: dict[str, np.ndarray]
+    pose: dict[str, np.ndarray]
+    frame_mm_per_px: np.ndarray
+    mm_per_px: float
+    scale_source: str
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def face(self) -> np.ndarray:
+        """True where the frame has a usable face."""
+        return np.asarray(self.gap_reason == 0)
+
+    def __len__(self) -> int:
+        return int(self.time_s.size)
+
+
+def measure_frame_px(anatomy: FaceAnatomy) -> dict[str, float]:
+    """One frame's measures in face-frame px (engine definitions at 1 mm per px), pose and iris size."""
+    frame = FaceFrame.from_pupils(anatomy.right.iris_center, anatomy.left.iris_center)
+    geometry = side_geometry(anatomy, frame, 1.0)
+    row: dict[str, float] = {}
+    for side in SIDES:
+        g = geometry[side]
+        half_x = float(g.anatomy.commissure[0]) / 2.0
+        row[f"brow_height_{side}"] = brow_height(g)
+        row[f"palpebral_fissure_height_{side}"] = palpebral_fissure_height(g)
+        row[f"commissure_x_{side}"] = float(g.anatomy.commissure[0])
+        row[f"commissure_y_{side}"] = float(g.anatomy.commissure[1])
+        row[f"upper_lip_y_{side}"] = y_at(g.anatomy.upper_lip_outer, half_x)
+        row[f"lower_lip_y_{side}"] = y_at(g.anatomy.lower_lip_outer, half_x)
+    upper, lower = frame.to_frame(anatomy.upper_lip_inner_mid), frame.to_frame(anatomy.lower_lip_inner_mid)
+    stomion = (upper + lower) / 2.0
+    row["mouth_opening"] = float(lower[1] - upper[1])
+    row["stomion_x"] = float(stomion[0])
+    row["stomion_y"] = float(stomion[1])
+    pose = head_pose(anatomy)
+    row["yaw_deg"], row["pitch_deg"], row["roll_deg"] = pose.yaw_deg, pose.pitch_deg, pose.roll_deg
+    open_diameters = [
+        d for side in SIDES if (d := anatomy.side(side).iris_diameter_px) and eye_is_open(anatomy, frame, side)
+    ]
+    row["iris_px"] = float(np.mean(open_diameters)) if len(open_diameters) == 2 else math.nan
+    return row
+
+
+@dataclass(frozen=True)
+class UniformSeries:
+    """The series resampled onto a uniform time grid (step ``dt_s``); NaN marks gaps."""
+
+    time_s: np.ndarray
+    dt_s: float
+    valid: np.ndarray
+    side: dict[Side, dict[str, np.ndarray]]
+    midline: dict[str, np.ndarray]
+
+
+#: A grid point between two frames further apart than this many grid steps is a gap (dropped frames).
+MAX_INTERPOLATED_STEPS = 2.5
+
+
+def resample_uniform(series: TimeSeries) -> UniformSeries:
+    """Linear interpolation of every signal onto a grid at the median frame interval.
+
+    Makes variable-frame-rate recordings analysable with fixed-step filters; with a constant frame
+    rate the grid is the frames themselves.
+    """
+    t = series.time_s
+    dt = float(np.median(np.diff(t))) if t.size > 1 else 1.0 / 30.0
+    dt = dt if dt > 0 else 1.0 / 30.0
+    grid = np.arange(t.size if t.size < 2 else math.floor(t[-1] / dt + 0.5) + 1) * dt
+    right = np.clip(np.searchsorted(t, grid, side="left"), 0, t.size - 1)
+    left = np.clip(right - 1, 0, t.size - 1)
+    exact = np.isclose(t[right], grid, atol=dt * 1e-3)
+    left = np.where(exact, right, left)
+    span = t[right] - t[left]
+    weight = np.where(span > 0, (grid - t[left]) / np.where(span > 0, span, 1.0), 0.0)
+    face = series.face
+    valid = face[left] & face[right] & (span <= MAX_INTERPOLATED_STEPS * dt)
+
+    def resample(values: np.ndarray) -> np.ndarray:
+        out = values[left] * (1.0 - weight) + values[right] * weight
+        return np.where(valid, out, math.nan)
+
+    return UniformSeries(
+        time_s=grid,
+        dt_s=dt,
+        valid=valid,
+        side={s: {n: resample(v) for n, v in sig.items()} for s, sig in series.side.items()},
+        midline={n: resample(v) for n, v in series.midline.items()},
+    )
