@@ -1,11 +1,12 @@
-# FaceNerve: `make run` analyses a sample photo; `make test` runs lint, types and the test suite.
+# FaceNerve: `make run` serves the clinic web app with a demo patient; `make sample` analyses a sample photo;
+# `make test` runs lint, types and the test suite.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= out
 
-.PHONY: install run test lint typecheck pytest bench clean
+.PHONY: install run sample test lint typecheck pytest bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +17,9 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
+	$(BIN)/facenerve web run
+
+sample: $(STAMP)
 	$(BIN)/python scripts/sample_photo.py $(OUT)/sample.jpg
 	$(BIN)/facenerve analyze $(OUT)/sample.jpg --annotate $(OUT)
 	$(BIN)/facenerve analyze $(OUT)/sample.jpg --json > $(OUT)/sample.json
