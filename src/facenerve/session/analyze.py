@@ -1,0 +1,173 @@
+"""Analyse a photo session: collect the photos, measure each, align them to the rest photo, grade."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from facenerve.engine.analyze import analyze_photo, get_detector, parse_expression
+from facenerve.engine.assessment import MetricValue, PhotoAssessment
+from facenerve.engine.asymmetry import assess_asymmetry
+from facenerve.engine.calibrate import DEFAULT_IRIS_MM, manual_scale
+from facenerve.engine.landmarks import LandmarkDetector
+from facenerve.engine.metrics import lip_midpoint_deviation_mm, measure_all, side_geometry
+from facenerve.errors import FaceNerveError
+from facenerve.io.images import ImageSource
+from facenerve.protocol import Expression
+from facenerve.session.align import MAX_ANCHOR_RESIDUAL_MM, AlignedPhoto, align, rest_geometry
+from facenerve.session.assessment import SessionAssessment
+from facenerve.session.measures import compute_measures
+from facenerve.session.naming import guess_expression, read_manifest
+
+#: File name endings taken as photos when a folder is read.
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff")
+
+
+@dataclass(frozen=True)
+class SessionPlan:
+    """Which photo shows which expression, and the files that could not be placed."""
+
+    photos: dict[Expression, tuple[ImageSource, str]]
+    unrecognised: tuple[str, ...] = ()
+    duplicates: tuple[str, ...] = ()
+
+
+def plan_folder(folder: Path, manifest: Path | None = None) -> SessionPlan:
+    """Photos of ``folder`` by expression: the manifest's rows first, then names guessed from the other files.
+
+    Raises ``FaceNerveError`` (code ``bad_session``) when ``folder`` is not a folder.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise FaceNerveError(f"{folder}: not a folder of session photos", code="bad_session")
+    photos: dict[Expression, tuple[ImageSource, str]] = {}
+    duplicates: list[str] = []
+    listed: set[Path] = set()
+    if manifest is not None:
+        for row in read_manifest(manifest, folder):
+            listed.add(row.path.resolve())
+            if row.expression in photos:
+                duplicates.append(f"{row.path.name} ({row.expression.value})")
+                continue
+            photos[row.expression] = (row.path, str(row.path))
+    unrecognised: list[str] = []
+    for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
+        if path.resolve() in listed or path.suffix.lower() not in IMAGE_SUFFIXES:
+            continue
+        expression = guess_expression(path.name)
+        if expression is None:
+            unrecognised.append(path.name)
+        elif expression in photos:
+            duplicates.append(f"{path.name} ({expression.value})")
+        else:
+            photos[expression] = (path, str(path))
+    return SessionPlan(photos, tuple(unrecognised), tuple(duplicates))
+
+
+def plan_mapping(photos: Mapping[Expression | str, ImageSource]) -> SessionPlan:
+    """A plan from an expression → image mapping; unknown expression names raise ``FaceNerveError``."""
+    plan: dict[Expression, tuple[ImageSource, str]] = {}
+    for key, image in photos.items():
+        expression = parse_expression(key)
+        name = str(image) if isinstance(image, str | Path) else f"<{expression.value}>"
+        plan[expression] = (image, name)
+    return SessionPlan(plan)
+
+
+def analyze_session(
+    photos: str | Path | Mapping[Expression | str, ImageSource],
+    *,
+    manifest: str | Path | None = None,
+    iris_mm: float = DEFAULT_IRIS_MM,
+    mm_per_px: float | None = None,
+    mirrored: bool = False,
+    backend: str = "mediapipe",
+    detector: LandmarkDetector | None = None,
+) -> SessionAssessment:
+    """Measure a standard photo session and grade it (schema ``facenerve.session/1``, docs/session.md).
+
+    ``photos`` is a folder (expressions guessed from file names; ``manifest``, a ``path,expression`` CSV,
+    overrides) or a mapping expression → image (path, encoded bytes or RGB array). ``iris_mm``/``mm_per_px``
+    set the rest photo's scale; the other photos take it through the alignment. Photos that fail are listed,
+    the rest still scored. Raises ``FaceNerveError`` only for unusable arguments (not a folder, bad manifest,
+    unknown expression key).
+    """
+    if isinstance(photos, str | Path):
+        plan = plan_folder(Path(photos), Path(manifest) if manifest is not None else None)
+        source = str(photos)
+    else:
+        plan = plan_mapping(photos)
+        source = "<mapping>"
+    if mm_per_px is not None:
+        manual_scale(mm_per_px)  # validates
+    det = detector or get_detector(backend)
+    results: dict[Expression, PhotoAssessment] = {}
+    rest: PhotoAssessment | None = None
+    if Expression.REST in plan.photos:
+        image, name = plan.photos[Expression.REST]
+        rest = analyze_photo(
+            image, expression=Expression.REST, detector=det, iris_mm=iris_mm, mm_per_px=mm_per_px,
+            mirrored=mirrored, name=name,
+        )
+        results[Expression.REST] = rest
+        if not rest.ok:
+            rest = None
+    aligned: dict[Expression, AlignedPhoto] = {}
+    warnings: list[str] = []
+    for expression in Expression:
+        if expression is Expression.REST or expression not in plan.photos:
+            continue
+        image, name = plan.photos[expression]
+        borrow = rest is not None and rest.scale is not None and expression.eyes_expected_closed and mm_per_px is None
+        result = analyze_photo(
+            image, expression=expression, detector=det, iris_mm=iris_mm,
+            mm_per_px=rest.scale.mm_per_px if borrow and rest is not None and rest.scale else mm_per_px,
+            mirrored=mirrored, name=name,
+        )
+        if result.ok and rest is not None:
+            fit = align(result, rest)
+            aligned[expression] = fit
+            if fit.anchor_residual_mm > MAX_ANCHOR_RESIDUAL_MM:
+                warnings.append(
+                    f"{expression.value}: the alignment anchors (medial canthi, nasion, nose tip) disagree with the "
+                    f"rest photo's by {fit.anchor_residual_mm:.1f} mm; its excursions are uncertain"
+                )
+            if borrow:
+                result = _rescaled(result, fit.mm_per_px, expression)
+        results[expression] = result
+    rest_geo = rest_geometry(rest) if rest is not None else None
+    measures = compute_measures(rest, rest_geo, aligned)
+    from facenerve.scales.auto import estimate_all  # here: facenerve.scales.auto imports this package's types
+
+    scores = estimate_all(measures)
+    if rest is None:
+        warnings.append("no usable rest photo: excursions, synkinesis and grades need it")
+    return SessionAssessment(
+        source=source,
+        photos=results,
+        unrecognised=plan.unrecognised,
+        duplicates=plan.duplicates,
+        alignment=aligned,
+        measures=measures,
+        scores=scores,
+        warnings=tuple(warnings),
+        inputs={e: image for e, (image, _) in plan.photos.items()},
+    )
+
+
+def _rescaled(result: PhotoAssessment, mm_per_px: float, expression: Expression) -> PhotoAssessment:
+    """An eye-closure photo re-measured at the scale carried over from the rest photo."""
+    assert result.anatomy is not None and result.frame is not None
+    values = measure_all(side_geometry(result.anatomy, result.frame, mm_per_px))
+    asymmetry = assess_asymmetry(values, expression)
+    metrics = {name: MetricValue.of(name, v, asymmetry.healthy_side) for name, v in values.items()}
+    note = "scale carried over from the rest photo through the medial canthi, nasion and nose tip (eyes closed)"
+    return replace(
+        result,
+        scale=manual_scale(mm_per_px),
+        metrics=metrics,
+        asymmetry=asymmetry,
+        lip_midpoint_deviation_mm=lip_midpoint_deviation_mm(result.anatomy, result.frame, mm_per_px),
+        warnings=(*result.warnings, note),
+    )
