@@ -18,6 +18,7 @@ from facenerve.errors import (
     ImageError,
 )
 from facenerve.protocol import Expression
+from facenerve.session import SessionAssessment, analyze_session
 
 __version__ = "0.1.0"
 
@@ -32,8 +33,10 @@ __all__ = [
     "ImageError",
     "MetricValue",
     "PhotoAssessment",
+    "SessionAssessment",
     "__version__",
     "analyze_photo",
+    "analyze_session",
     "create_detector",
     "get_detector",
 ]
