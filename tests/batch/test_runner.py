@@ -43,6 +43,7 @@ def test_one_row_per_photo_in_input_order_with_errors_by_reason(local_frame: pd.
     assert summary["ignored_files"] == 1 and summary["workers"] == 2
     assert len(summary["peak_rss_mb_by_worker"]) == 2
     assert all(50 < mb < 2000 for mb in summary["peak_rss_mb_by_worker"].values())
+    assert 1.0 < summary["cpu_ms_per_photo"] < 10_000
 
 
 def test_worker_rows_equal_the_engine_in_this_process(local_frame: pd.DataFrame, batch_folder: Path) -> None:

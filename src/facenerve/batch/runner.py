@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from facenerve.batch.executors import create_executor
 from facenerve.batch.inputs import BatchItem, collect_items
 from facenerve.batch.journal import Journal, remove_journal
-from facenerve.batch.worker import MeasureOptions, Task
+from facenerve.batch.worker import MeasureOptions, Outcome, Task
 from facenerve.engine.landmarks import BACKENDS
 from facenerve.errors import FaceNerveError
 from facenerve.io.exports import output_format, rows_to_frame, write_table
@@ -52,6 +52,8 @@ class BatchSummary:
     duplicates: int = 0
     ignored_files: int = 0
     peak_rss_mb_by_worker: dict[str, float] = field(default_factory=dict)
+    #: Workers' CPU time per photo (user + system), ms, each worker's first photo (model loading) left out.
+    cpu_ms_per_photo: float | None = None
 
     @property
     def photos_per_s(self) -> float:
@@ -72,6 +74,7 @@ class BatchSummary:
             "elapsed_s": round(self.elapsed_s, 3),
             "photos_per_s": round(self.photos_per_s, 2),
             "peak_rss_mb_by_worker": {k: round(v, 1) for k, v in self.peak_rss_mb_by_worker.items()},
+            "cpu_ms_per_photo": None if self.cpu_ms_per_photo is None else round(self.cpu_ms_per_photo, 2),
         }
 
     def lines(self) -> list[str]:
@@ -194,9 +197,7 @@ def execute_batch(
             remove_journal(journal_path)
         with Journal(journal_path, {**options.to_dict(), "schema": "facenerve.photo/1"}) as store:
             started = time.perf_counter()
-            processed, peak_rss, worker_count = _measure_missing(
-                items, store, options, workers=workers, cluster=cluster, progress=progress
-            )
+            usage = _measure_missing(items, store, options, workers=workers, cluster=cluster, progress=progress)
             elapsed_s = time.perf_counter() - started
             rows = store.rows(item.key for item in items)
     frame = rows_to_frame(rows)
@@ -205,16 +206,17 @@ def execute_batch(
     failures = Counter(str(code) for code in frame["error_code"].dropna())
     summary = BatchSummary(
         total=len(items),
-        processed=processed,
-        skipped=len(items) - processed,
+        processed=usage.processed,
+        skipped=len(items) - usage.processed,
         ok=len(frame) - sum(failures.values()),
         failed=sum(failures.values()),
         failures=dict(failures),
-        workers=worker_count,
+        workers=usage.workers,
         elapsed_s=elapsed_s,
         duplicates=len(batch_input.items) - len(items),
         ignored_files=batch_input.ignored_files,
-        peak_rss_mb_by_worker=peak_rss,
+        peak_rss_mb_by_worker=usage.peak_rss_mb,
+        cpu_ms_per_photo=usage.cpu_ms_per_photo(),
     )
     return BatchReport(frame, summary)
 
@@ -229,6 +231,34 @@ def _unique(items: tuple[BatchItem, ...]) -> list[BatchItem]:
     return unique
 
 
+@dataclass
+class _Usage:
+    """What the workers did in this run: photos processed, peak memory and CPU time by worker."""
+
+    workers: int = 0
+    processed: int = 0
+    peak_rss_mb: dict[str, float] = field(default_factory=dict)
+    cpu_first_s: dict[str, float] = field(default_factory=dict)
+    cpu_last_s: dict[str, float] = field(default_factory=dict)
+    photos: Counter[str] = field(default_factory=Counter)
+
+    def record(self, outcome: Outcome) -> None:
+        worker = outcome.worker
+        if not worker:
+            return
+        self.peak_rss_mb[worker] = max(self.peak_rss_mb.get(worker, 0.0), outcome.peak_rss_mb)
+        self.cpu_first_s.setdefault(worker, outcome.cpu_s)
+        self.cpu_last_s[worker] = max(self.cpu_last_s.get(worker, 0.0), outcome.cpu_s)
+        self.photos[worker] += 1
+
+    def cpu_ms_per_photo(self) -> float | None:
+        photos = sum(n - 1 for n in self.photos.values())
+        if photos <= 0:
+            return None
+        cpu_s = sum(self.cpu_last_s[w] - self.cpu_first_s[w] for w in self.photos)
+        return 1000.0 * cpu_s / photos
+
+
 def _measure_missing(
     items: list[BatchItem],
     store: Journal,
@@ -237,15 +267,15 @@ def _measure_missing(
     workers: int | None,
     cluster: str | None,
     progress: BatchProgress | None,
-) -> tuple[int, dict[str, float], int]:
-    """Measure the items not yet in the journal; return (processed, peak RSS MB by worker, worker count)."""
+) -> _Usage:
+    """Measure the items not yet in the journal, committing each row as it comes."""
     done = store.done_keys()
     todo = {item.key: item for item in items if item.key not in done}
-    processed = 0
-    peak_rss: dict[str, float] = {}
+    usage = _Usage()
     if not todo:
-        return processed, peak_rss, 0
+        return usage
     executor = create_executor(options, workers=workers, cluster=cluster)
+    usage.workers = executor.workers
     try:
         if progress is not None:
             progress.start(len(items), len(items) - len(todo))
@@ -253,13 +283,12 @@ def _measure_missing(
         for outcome in executor.run(tasks):
             row = {**todo[outcome.key].input_columns(), **outcome.row}
             if store.add(outcome.key, row):
-                processed += 1
-            if outcome.worker:
-                peak_rss[outcome.worker] = max(peak_rss.get(outcome.worker, 0.0), outcome.peak_rss_mb)
+                usage.processed += 1
+            usage.record(outcome)
             if progress is not None:
                 progress.advance(row)
     finally:
         if progress is not None:
             progress.stop()
         executor.close()
-    return processed, peak_rss, executor.workers
+    return usage

@@ -57,6 +57,8 @@ class Outcome:
     row: dict[str, Any]
     worker: str
     peak_rss_mb: float = field(default=0.0)
+    #: The worker process's CPU time (user + system) so far, s: differences give the CPU cost per photo.
+    cpu_s: float = field(default=0.0)
 
 
 class WorkerSetupError(FaceNerveError):
@@ -115,7 +117,31 @@ def measure(task: Task, options: MeasureOptions) -> Outcome:
         row = flatten_assessment(result)
     except Exception as exc:  # one photo must never stop the batch
         row = failed_row(task, "internal_error", f"{task.label}: unexpected {type(exc).__name__}: {exc}")
-    return Outcome(task.key, row, worker=worker_name(), peak_rss_mb=peak_rss_mb())
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return Outcome(
+        task.key,
+        row,
+        worker=worker_name(),
+        peak_rss_mb=peak_rss_mb(usage),
+        cpu_s=usage.ru_utime + usage.ru_stime,
+    )
+
+
+def peak_rss_mb(usage: resource.struct_rusage | None = None) -> float:
+    """Peak resident memory of this process so far, MB.
+
+    Linux's ``VmHWM`` (the peak of this program's own memory) where available: ``ru_maxrss`` also counts the
+    parent's memory at the fork that started a spawned worker, which would charge the parent's size to it.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0  # kB
+    except (OSError, ValueError, IndexError):
+        pass
+    usage = usage or resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_maxrss / 1024.0  # KiB on Linux
 
 
 def failed_row(task: Task, code: str, message: str) -> dict[str, Any]:
@@ -129,7 +155,3 @@ def worker_name() -> str:
     """This worker: host and process id."""
     return f"{os.uname().nodename}:{os.getpid()}"
 
-
-def peak_rss_mb() -> float:
-    """Peak resident memory of this process so far, MB (Linux reports ru_maxrss in KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0

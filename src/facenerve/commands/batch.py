@@ -23,6 +23,9 @@ from facenerve.console import EXIT_FAILED, err, out, usage_error
 from facenerve.errors import FaceNerveError
 from facenerve.protocol import Expression
 
+#: Exit status after Ctrl-C (128 + SIGINT), as the rest of the CLI.
+EXIT_INTERRUPTED = 130
+
 
 class _RateColumn(ProgressColumn):
     """Photos per second over the last seconds."""
@@ -95,7 +98,7 @@ def batch(
 
     Exit status: 0 all photos measured, 1 some failed (see the summary and the error columns), 2 bad usage.
     """
-    from facenerve.batch.runner import execute_batch, measure_options
+    from facenerve.batch.runner import default_journal, execute_batch, measure_options
 
     try:
         options = measure_options(backend, predictor, iris_mm, mm_per_px)
@@ -113,6 +116,10 @@ def batch(
         )
     except FaceNerveError as exc:
         usage_error(exc.message)
+    except KeyboardInterrupt:
+        kept = journal or default_journal(output)
+        err.print(f"interrupted: finished photos are kept in {kept}; run the same command to resume", markup=False)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
     for line in report.summary.lines():
         out.print(line, markup=False)
     out.print(f"wrote {output}", markup=False)
