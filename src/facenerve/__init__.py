@@ -5,6 +5,7 @@
 >>> result.asymmetry.affected_side, result.metrics["brow_height"].left   # doctest: +SKIP
 """
 
+from facenerve.batch import run_batch
 from facenerve.engine.analyze import analyze_photo, get_detector
 from facenerve.engine.assessment import MetricValue, PhotoAssessment
 from facenerve.engine.calibrate import DEFAULT_IRIS_MM
@@ -39,4 +40,5 @@ __all__ = [
     "analyze_session",
     "create_detector",
     "get_detector",
+    "run_batch",
 ]
