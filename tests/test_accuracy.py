@@ -28,16 +28,54 @@ def test_commissure_drop_names_the_affected_side(commissure_cases: list[Case]) -
     assert not wrong, wrong
 
 
+@pytest.fixture(scope="module")
+def brow_cases(bases: dict) -> list[Case]:
+    return run_cases(bases, ("brow_drop_mm",))
+
+
+@pytest.fixture(scope="module")
+def fissure_cases(bases: dict) -> list[Case]:
+    return run_cases(bases, ("fissure_change_mm",))
+
+
+def test_fissure_change_is_recovered(fissure_cases: list[Case]) -> None:
+    stats = summary(fissure_cases)["palpebral_fissure_height"]
+    assert stats["mae_mm"] <= 0.5, stats
+    assert 0.9 <= stats["slope"] <= 1.1, stats
+
+
+def test_brow_drop_is_recovered_within_half_a_millimetre(brow_cases: list[Case]) -> None:
+    stats = summary(brow_cases)["brow_height"]
+    assert stats["mae_mm"] <= 0.5, stats
+
+
 @pytest.mark.xfail(
     strict=True,
-    reason="Face Mesh shrinks brow and lid movement toward its mean shape even on hemi-face composites "
-    "(slope ~0.4–0.7; Grace Hopper's glasses hide brows and lids); needs image-based refinement",
+    reason="brow slope 0.89 (astronaut 0.97, Grace Hopper 0.81: her glasses' rim crosses the brow patch); "
+    "the image match averages a 14 x 8 mm patch whose edges the synthetic warp moves less than the margin",
 )
-@pytest.mark.parametrize("kind", ["brow_drop_mm", "fissure_change_mm"])
-def test_brow_and_fissure_changes_are_recovered(bases: dict, kind: str) -> None:
-    cases = run_cases(bases, (kind,))
-    ((_, stats),) = summary(cases).items()
-    assert stats["mae_mm"] <= 0.5 and 0.9 <= stats["slope"] <= 1.1, stats
+def test_brow_drop_slope_is_within_ten_percent(brow_cases: list[Case]) -> None:
+    stats = summary(brow_cases)["brow_height"]
+    assert 0.9 <= stats["slope"] <= 1.1, stats
+
+
+@pytest.mark.parametrize("kind", ["brow", "narrowed_fissure"])
+def test_brow_and_narrowed_fissure_name_the_affected_side(
+    brow_cases: list[Case], fissure_cases: list[Case], kind: str
+) -> None:
+    cases = brow_cases if kind == "brow" else [c for c in fissure_cases if c.induced_mm <= -2.0]
+    wrong = [c for c in cases if abs(c.induced_mm) >= 2.0 and c.affected_side != c.side]
+    assert cases and not wrong, wrong
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="at rest an isolated fissure difference cannot say which eye is abnormal; the eye further from the "
+    "normal 9.7 mm [S84] is called, and both faces' fissures are below it, so a widened eye looks more normal",
+)
+def test_widened_fissure_names_the_affected_side(fissure_cases: list[Case]) -> None:
+    wrong = [c for c in fissure_cases if c.induced_mm >= 2.0 and c.affected_side != c.side]
+    assert not wrong, wrong
 
 
 def test_symmetric_composites_report_no_side_or_low_index(bases: dict) -> None:

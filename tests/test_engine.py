@@ -148,3 +148,25 @@ def test_docs_define_every_metric() -> None:
     for metric in METRICS:
         assert f"`{metric.name}`" in text
         assert metric.source and metric.measure.__doc__
+
+
+def test_image_offset_reads_a_pure_one_sided_brow_shift(astronaut: np.ndarray) -> None:
+    """A brow band moved down by exactly 12 px on the patient's left is read as 12 px, whatever the mesh says."""
+    from facenerve.engine.bilateral import FEATURES, measure_offset
+    from tests.synth.faces import mirror_composite
+
+    base = analyze_photo(astronaut).raise_for_error()
+    assert base.frame is not None and base.anatomy is not None and base.scale is not None
+    symmetric = mirror_composite(astronaut, float(base.frame.origin_px[0]), "image_left")
+    first = analyze_photo(symmetric).raise_for_error()
+    assert first.anatomy is not None and first.frame is not None and first.scale is not None
+    brow = first.anatomy.left.brow_upper  # patient's left = image right
+    top, bottom = int(brow[:, 1].min()) - 40, int(brow[:, 1].max()) + 40
+    left_x = int(first.frame.origin_px[0]) + 5
+    moved = symmetric.copy()
+    moved[top + 12 : bottom, left_x:] = symmetric[top : bottom - 12, left_x:]
+    feature = next(f for f in FEATURES if f.contour == "brow_upper")
+    gray = cv2.GaussianBlur(cv2.cvtColor(moved, cv2.COLOR_RGB2GRAY).astype(np.float32), (0, 0), 1.0)
+    offset = measure_offset(gray, first.anatomy, first.frame, first.scale.mm_per_px, feature)
+    assert offset.used
+    assert offset.down_mm / first.scale.mm_per_px == pytest.approx(12.0, abs=0.5)

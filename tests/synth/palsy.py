@@ -7,12 +7,17 @@ of the left–right difference of the matching metric.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
 from facenerve.engine.assessment import PhotoAssessment
+from facenerve.engine.metrics import y_at
+
+BROW_CENTRE_BELOW_MARGIN_MM = 2.0
+BROW_SIGMA_Y_MM = 6.0
 
 
 @dataclass(frozen=True)
@@ -52,12 +57,32 @@ def displacement_px(shape: tuple[int, int], base: PhotoAssessment, warp: PalsyWa
     dy_mm += warp.commissure_drop_mm * _gauss(fx - corner[0], fy - corner[1], 9.0, 9.0)
 
     pupil = frame.to_frame(part.iris_center) * mm
-    brow_y = float(np.min(frame.to_frame(part.brow_upper)[:, 1]) * mm)
-    dy_mm += warp.brow_drop_mm * _gauss(fx - pupil[0], fy - (brow_y + 3.0), 14.0, 5.0)
+    if warp.brow_drop_mm:
+        # The upper brow margin above the pupil (where brow_height is measured) moves by exactly brow_drop_mm;
+        # the brow body 2 mm below it by 6% more, so the brow moves nearly as a block.
+        margin_y = y_at(frame.to_frame(part.brow_upper) * mm, float(pupil[0]))
+        peak = warp.brow_drop_mm / math.exp(-0.5 * (BROW_CENTRE_BELOW_MARGIN_MM / BROW_SIGMA_Y_MM) ** 2)
+        dy_mm += peak * _gauss(fx - pupil[0], fy - (margin_y + BROW_CENTRE_BELOW_MARGIN_MM), 14.0, BROW_SIGMA_Y_MM)
 
     if warp.fissure_change_mm:
-        envelope = _gauss(fx - pupil[0], (fy - pupil[1]) * 0.0, 14.0, 1.0) * _gauss(0.0 * fx, fy - pupil[1], 1.0, 9.0)
-        dy_mm += (warp.fissure_change_mm / 2.0) * np.tanh((fy - pupil[1]) / 3.0) * envelope
+        # Upper lid up and lower lid down (or the reverse) by exactly half the change each, measured at the
+        # lid margins above and below the pupil; the pupil itself stays.
+        upper_y = y_at(frame.to_frame(part.upper_lid) * mm, float(pupil[0])) - float(pupil[1])
+        lower_y = y_at(frame.to_frame(part.lower_lid) * mm, float(pupil[0])) - float(pupil[1])
+
+        def profile(rel_y: np.ndarray | float) -> np.ndarray:
+            return np.tanh(np.asarray(rel_y) / 3.0) * np.exp(-0.5 * (np.asarray(rel_y) / 9.0) ** 2)
+
+        def blend(rel_y: np.ndarray | float) -> np.ndarray:
+            return 0.5 + 0.5 * np.tanh(np.asarray(rel_y) / 1.5)
+
+        # Solve a + b·blend at both margins so that profile·(a + b·blend) is exactly ∓change/2 there.
+        half = warp.fissure_change_mm / 2.0
+        lhs = np.array([[profile(upper_y), profile(upper_y) * blend(upper_y)],
+                        [profile(lower_y), profile(lower_y) * blend(lower_y)]], dtype=float)
+        a, b = np.linalg.solve(lhs, np.array([-half, half]))
+        rel = fy - pupil[1]
+        dy_mm += profile(rel) * (a + b * blend(rel)) * _gauss(fx - pupil[0], 0.0 * fy, 14.0, 1.0)
 
     # Frame y (mm) → image px.
     return (dy_mm / mm)[..., None] * frame.y_axis[None, None, :]

@@ -9,6 +9,7 @@ import numpy as np
 
 from facenerve.engine.assessment import MetricValue, PhotoAssessment
 from facenerve.engine.asymmetry import assess_asymmetry
+from facenerve.engine.bilateral import refine_bilateral
 from facenerve.engine.calibrate import DEFAULT_IRIS_MM, iris_scale, manual_scale
 from facenerve.engine.frame import FaceFrame, head_pose
 from facenerve.engine.landmarks import LandmarkDetector, create_detector
@@ -113,6 +114,7 @@ def _measure(
         warnings.append(
             f"face is small in the photo ({scale.mm_per_px:.2f} mm per pixel): millimetre values are coarse"
         )
+    anatomy, _ = refine_bilateral(rgb, anatomy, frame, scale.mm_per_px, eyes_open=all(quality.open_eyes.values()))
     values = measure_all(side_geometry(anatomy, frame, scale.mm_per_px))
     asymmetry = assess_asymmetry(values, expression)
     metrics = {name: MetricValue.of(name, v, asymmetry.healthy_side) for name, v in values.items()}

@@ -77,7 +77,8 @@ class MediaPipeDetector:
 
     name = "mediapipe"
 
-    def __init__(self) -> None:
+    def __init__(self, *, hemiface_composites: bool = True) -> None:
+        self.hemiface_composites = hemiface_composites
         with native_stderr_silenced():
             from mediapipe.python.solutions import face_detection, face_mesh
 
@@ -120,7 +121,11 @@ class MediaPipeDetector:
         points = self._mesh_points(view.pixels)
         if points is None:
             return Detection(None, len(boxes))
-        sides = {side: self._hemiface_side(view, points, side) for side in ("right", "left")}
+        if self.hemiface_composites:
+            sides = {side: self._hemiface_side(view, points, side) for side in ("right", "left")}
+        else:
+            whole = view.to_image(points)[:, :2]
+            sides = {side: _side_anatomy(whole, side) for side in ("right", "left")}
         return Detection(self._anatomy(view.to_image(points), sides), max(len(boxes), 1))
 
     def _hemiface_side(self, view: _CropView, points: np.ndarray, side: str) -> SideAnatomy:
