@@ -193,9 +193,11 @@ def _close_eyes(rgb: np.ndarray, canvas: _Canvas, gains: Gains) -> np.ndarray:
     return cv2.remap(rgb, src[..., 0], src[..., 1], cv2.INTER_CUBIC, borderMode=cv2.BORDER_REFLECT)
 
 
-def expression_photo(expression: Expression, gains: Gains = HEALTHY, face: str = "astronaut") -> np.ndarray:
-    """The base face performing ``expression`` with per-side ``gains``."""
-    rgb, base = base_face(face)
+def expression_photo(
+    expression: Expression, gains: Gains = HEALTHY, face: str = "astronaut", keep: str = "image_left"
+) -> np.ndarray:
+    """The base face (``base_face(face, keep)``) performing ``expression`` with per-side ``gains``."""
+    rgb, base = base_face(face, keep)
     if expression is Expression.REST:
         return rgb
     canvas = _Canvas(rgb.shape[:2], base)
@@ -210,6 +212,8 @@ def expression_photo(expression: Expression, gains: Gains = HEALTHY, face: str =
     return moved
 
 
-def session_photos(gains: Gains = HEALTHY, face: str = "astronaut") -> dict[Expression, np.ndarray]:
+def session_photos(
+    gains: Gains = HEALTHY, face: str = "astronaut", keep: str = "image_left"
+) -> dict[Expression, np.ndarray]:
     """All 9 standard expressions."""
-    return {e: expression_photo(e, gains, face) for e in Expression}
+    return {e: expression_photo(e, gains, face, keep) for e in Expression}
