@@ -77,17 +77,25 @@ def steady_rate(finished: list[float], warm: int) -> float:
     return (len(finished) - 1 - warm) / (finished[-1] - finished[warm])
 
 
-def run_workers(photos: Path, workers: int, scratch: Path) -> dict[str, Any]:
+def run_workers(photos: Path, workers: int, scratch: Path, cluster: str | None = None) -> dict[str, Any]:
     """One timed batch run: wall time (pool start included), steady-state rate, peak RSS per worker."""
     from facenerve.batch import run_batch
 
     stamps = Timestamps()
     t0 = time.perf_counter()
-    frame = run_batch(photos, journal=scratch / f"w{workers}.journal", workers=workers, restart=True, progress=stamps)
+    frame = run_batch(
+        photos,
+        journal=scratch / f"w{workers}-{'dask' if cluster else 'local'}.journal",
+        workers=None if cluster else workers,
+        cluster=cluster,
+        restart=True,
+        progress=stamps,
+    )
     wall_s = time.perf_counter() - t0
     summary = frame.attrs["summary"]
     assert summary["failed"] == 0, summary["failures"]
     return {
+        "executor": "Dask (loopback)" if cluster else "local pool",
         "workers": workers,
         "photos": len(frame),
         "wall_s": wall_s,
@@ -97,6 +105,16 @@ def run_workers(photos: Path, workers: int, scratch: Path) -> dict[str, Any]:
         "peak_rss_mb": sorted(summary["peak_rss_mb_by_worker"].values()),
         "cpu_ms": summary["cpu_ms_per_photo"],
     }
+
+
+def run_dask(photos: Path, workers: int, scratch: Path) -> dict[str, Any]:
+    """The same batch on a Dask cluster of ``workers`` single-thread processes on loopback."""
+    import distributed
+
+    with distributed.LocalCluster(
+        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1"
+    ) as cluster:
+        return run_workers(photos, workers, scratch, cluster=cluster.scheduler_address)
 
 
 def bare_engine(paths: list[Path], repeats: int) -> dict[str, float]:
@@ -168,6 +186,7 @@ def main() -> None:
             assert best is not None
             runs[workers] = best
             print(f"{workers} worker(s): {best['steady_rate']:.1f} photos/s", flush=True)
+        dask_run = run_dask(photos, all_workers, scratch)
     engine_rate = 1000.0 / baseline["analyze_ms"]
     one, many = runs[1], runs[all_workers]
     scaling = many["steady_rate"] / (all_workers * one["steady_rate"])
@@ -175,20 +194,23 @@ def main() -> None:
     lines += [
         "## Throughput",
         "",
-        "| workers | photos | wall time (s) | photos/s, wall (pool start included) | photos/s, steady state |"
-        " first result after (s) | worker CPU ms per photo | peak RSS per worker (MB) |",
-        "|---|---|---|---|---|---|---|---|",
+        "| executor | workers | photos | wall time (s) | photos/s, wall (pool start included) |"
+        " photos/s, steady state | first result after (s) | worker CPU ms per photo | peak RSS per worker (MB) |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
-    for run in runs.values():
+    for run in [*runs.values(), dask_run]:
         rss = ", ".join(f"{mb:.0f}" for mb in run["peak_rss_mb"])
         lines.append(
-            f"| {run['workers']} | {run['photos']} | {run['wall_s']:.1f} | {run['wall_rate']:.1f} | "
-            f"{run['steady_rate']:.1f} | {run['startup_s']:.1f} | {run['cpu_ms']:.1f} | {rss} |"
+            f"| {run['executor']} | {run['workers']} | {run['photos']} | {run['wall_s']:.1f} | "
+            f"{run['wall_rate']:.1f} | {run['steady_rate']:.1f} | {run['startup_s']:.1f} | "
+            f"{run['cpu_ms']:.1f} | {rss} |"
         )
     cpu_scaling = one["cpu_ms"] / many["cpu_ms"]
     lines += [
         "",
         "Steady state: photos finished per second after each worker's first photo (model loading excluded).",
+        f"Dask: a scheduler and {all_workers} single-thread worker processes on loopback (`LocalCluster`); its",
+        "workers' memory includes the Dask worker runtime.",
         "Worker CPU ms per photo: user + system time of the worker processes per photo (first photo excluded);",
         "it does not depend on what else the machine runs, so it shows the cost of running workers side by side",
         f"(1 → {all_workers} workers: CPU cost per photo × {many['cpu_ms'] / one['cpu_ms']:.2f}, "

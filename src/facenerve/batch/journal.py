@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -64,9 +64,20 @@ class Journal:
         )
         return cursor.rowcount == 1
 
-    def rows(self, keys: Iterable[str]) -> list[dict[str, Any]]:
-        """The rows of ``keys`` that are in the journal, in the order of ``keys``."""
-        stored = dict(self._db.execute("SELECT key, row FROM results"))
+    def rows(self, keys: Iterable[str], *, chunk: int = 500) -> Iterator[list[dict[str, Any]]]:
+        """The rows of ``keys`` that are in the journal, in the order of ``keys``, ``chunk`` keys at a time."""
+        batch: list[str] = []
+        for key in keys:
+            batch.append(key)
+            if len(batch) == chunk:
+                yield self._fetch(batch)
+                batch = []
+        if batch:
+            yield self._fetch(batch)
+
+    def _fetch(self, keys: list[str]) -> list[dict[str, Any]]:
+        marks = ",".join("?" * len(keys))
+        stored = dict(self._db.execute(f"SELECT key, row FROM results WHERE key IN ({marks})", keys))
         return [json.loads(stored[key]) for key in keys if key in stored]
 
     def count(self) -> int:

@@ -199,8 +199,7 @@ def execute_batch(
             started = time.perf_counter()
             usage = _measure_missing(items, store, options, workers=workers, cluster=cluster, progress=progress)
             elapsed_s = time.perf_counter() - started
-            rows = store.rows(item.key for item in items)
-    frame = rows_to_frame(rows)
+            frame = _table(store, items)
     if out is not None:
         write_table(frame, out)
     failures = Counter(str(code) for code in frame["error_code"].dropna())
@@ -219,6 +218,16 @@ def execute_batch(
         cpu_ms_per_photo=usage.cpu_ms_per_photo(),
     )
     return BatchReport(frame, summary)
+
+
+def _table(store: Journal, items: list[BatchItem]) -> pd.DataFrame:
+    """The table of ``items`` from the journal, built a chunk at a time so memory stays near the table's size."""
+    import pandas as pd
+
+    frames = [rows_to_frame(rows) for rows in store.rows(item.key for item in items)]
+    if len(frames) == 1:
+        return frames[0]
+    return pd.concat(frames, ignore_index=True) if frames else rows_to_frame([])
 
 
 def _unique(items: tuple[BatchItem, ...]) -> list[BatchItem]:
