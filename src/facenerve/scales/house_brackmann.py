@@ -205,8 +205,8 @@ def score_house_brackmann(data: Mapping[str, Any]) -> ScaleResult:
     motor = max(least.values())
     worst = [key for key, g in least.items() if g == motor]
     derivation.append(
-        f"motor grade = worst region {roman(motor)} ({', '.join(worst)}) — FaceNerve convention: the most affected "
-        "region sets the grade"
+        f"motor grade = worst region {roman(motor)} ({', '.join(worst)}) — provisional FaceNerve convention: the "
+        "reference gives no rule for combining regions, so the most affected region sets the grade"
     )
     if not common:
         derivation.append("note: no single grade fits every region's description; check the choices")
@@ -214,7 +214,7 @@ def score_house_brackmann(data: Mapping[str, Any]) -> ScaleResult:
     grade = _apply_eye_closure_rule(motor, eye_code in EYE_CLOSURE_COMPLETE_CODES, derivation)
     grade = _apply_secondary_rule(grade, int(need(values, "secondary")), derivation)
     derivation.append(_grade_line(grade))
-    return ScaleResult(NAME, _grade_scores(grade), "grade", derivation, list(SOURCES), provisional=False)
+    return ScaleResult(NAME, _grade_scores(grade), "grade", derivation, list(SOURCES), provisional=True)
 
 
 SIDES = ("left", "right")
