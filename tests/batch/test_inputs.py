@@ -8,7 +8,7 @@ import pytest
 
 from facenerve.batch import collect_items
 from facenerve.errors import FaceNerveError
-from tests.batch.conftest import BAD, GOOD, NO_FACE
+from tests.batch.photos import BAD, GOOD, NO_FACE
 
 
 def test_folder_is_searched_recursively_in_a_stable_order(batch_folder: Path) -> None:

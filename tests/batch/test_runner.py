@@ -18,7 +18,7 @@ from facenerve import analyze_photo
 from facenerve.batch import default_journal, run_batch
 from facenerve.errors import FaceNerveError
 from facenerve.io.exports import COLUMNS, flatten_assessment, read_table
-from tests.batch.conftest import BAD, GOOD, NO_FACE
+from tests.batch.photos import BAD, GOOD, NO_FACE
 
 
 def test_one_row_per_photo_in_input_order_with_errors_by_reason(local_frame: pd.DataFrame, batch_folder: Path) -> None:
@@ -26,10 +26,12 @@ def test_one_row_per_photo_in_input_order_with_errors_by_reason(local_frame: pd.
     assert list(frame.columns) == list(COLUMNS)
     expected = sorted([*GOOD, *BAD, *NO_FACE])
     assert [Path(p).relative_to(batch_folder).as_posix() for p in frame["path"]] == expected
-    status = dict(zip(frame["path"].map(lambda p: Path(p).relative_to(batch_folder).as_posix()),
-                      zip(frame["status"], frame["error_code"], strict=True), strict=True))
+    status = {
+        Path(row["path"]).relative_to(batch_folder).as_posix(): (row["status"], row["error_code"])
+        for row in frame.to_dict("records")
+    }
     for name in GOOD:
-        assert status[name] == ("ok", pd.NA) or status[name][0] == "ok", name
+        assert status[name][0] == "ok" and pd.isna(status[name][1]), name
     for name, code in {**BAD, **NO_FACE}.items():
         assert status[name] == ("failed", code)
     good = frame[frame["status"] == "ok"]
