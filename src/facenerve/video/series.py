@@ -18,7 +18,7 @@ from facenerve.engine.calibrate import DEFAULT_IRIS_MM
 from facenerve.engine.frame import FaceFrame, head_pose
 from facenerve.engine.landmarks.base import SIDES, FaceAnatomy, Side
 from facenerve.engine.metrics import brow_height, palpebral_fissure_height, side_geometry, y_at
-from facenerve.engine.quality import eye_is_open
+from facenerve.engine.quality import PITCH_ERROR_DEG, YAW_ERROR_DEG, eye_is_open
 from facenerve.errors import CalibrationError
 
 #: Per-side signals: name → description (all mm in the face frame; x lateral outward, y chin-ward).
@@ -37,7 +37,7 @@ MIDLINE_SIGNALS: dict[str, str] = {
     "stomion_y": "lip midpoint below the pupil line (mm) [S82]",
 }
 POSE_SIGNALS = ("yaw_deg", "pitch_deg", "roll_deg")
-GAP_REASONS = ("none", "no_face", "face_leaving_frame", "face_too_small")
+GAP_REASONS = ("none", "no_face", "face_leaving_frame", "face_too_small", "head_turned")
 #: A video scale is questioned when the per-frame iris scales spread more than this (IQR / median):
 #: the face's distance to the camera changes. Engineering limit, same size as the engine's iris check.
 SCALE_SPREAD_FRACTION = 0.10
@@ -63,6 +63,8 @@ class SeriesBuilder:
         """Add one frame: its measures (face-frame px) or a gap with its reason."""
         self._time.append(time_s)
         row = measure_frame_px(anatomy) if anatomy is not None else None
+        if row is not None and (abs(row["yaw_deg"]) > YAW_ERROR_DEG or abs(row["pitch_deg"]) > PITCH_ERROR_DEG):
+            row, gap_reason = None, "head_turned"  # the photo engine's limits for a measurable pose
         if row is None:
             self._gap.append(GAP_REASONS.index(gap_reason or "no_face"))
             for col in self._cols.values():

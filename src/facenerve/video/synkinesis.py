@@ -1,9 +1,10 @@
 """Synkinesis indices from movement segments. PROVISIONAL: the index formulas are ours.
 
-* **Ocular-oral** (the eye narrows when the mouth moves): in each mouth segment (smiles, pucker,
-  lower teeth), each eye's narrowing at the mouth's peak, as a percentage of its rest aperture. The
-  clinical reference gives the normal narrowing during a smile, 21.6 ± 13.4 %, and in synkinesis
-  32.7 ± 13.7 % [S85]. Index = affected-side narrowing − healthy-side narrowing (percentage points).
+* **Ocular-oral** (the eye narrows when the mouth moves): in each smile or pucker segment (the
+  expressions the reference lists for ocular synkinesis [S78, S12]), each eye's narrowing at the
+  mouth's peak, as a percentage of its rest aperture. The clinical reference gives the normal
+  narrowing during a smile, 21.6 ± 13.4 %, and in synkinesis 32.7 ± 13.7 % [S85].
+  Index = affected-side narrowing − healthy-side narrowing (percentage points).
 * **Oral-ocular** (the mouth corner moves when the eye closes): in each eye-closure segment, each
   commissure's displacement from rest at the eye's peak closure (mm). Index = affected − healthy (mm);
   differences under the minimal detectable change, 1.3 mm [S91], are within measurement noise.
@@ -30,7 +31,8 @@ from facenerve.video.segments import Segment
 #: Eye narrowing during a smile, % of the rest aperture: normal and synkinetic mean ± SD [S85].
 NORMAL_SMILE_EYE_NARROWING_PCT = (21.6, 13.4)
 SYNKINETIC_SMILE_EYE_NARROWING_PCT = (32.7, 13.7)
-MOUTH_EXPRESSIONS = (Expression.SMILE_CLOSED, Expression.SMILE_OPEN, Expression.PUCKER, Expression.LOWER_TEETH)
+#: Expressions that show ocular synkinesis: smiles and the lip pucker [S78, S12].
+MOUTH_EXPRESSIONS = (Expression.SMILE_CLOSED, Expression.SMILE_OPEN, Expression.PUCKER)
 EYE_EXPRESSIONS = (Expression.GENTLE_EYE_CLOSURE, Expression.TIGHT_EYE_CLOSURE)
 #: The "peak" of a segment: samples where the driving channel is at least this fraction of its peak
 #: (engineering: the held part of the expression, robust to a single noisy sample).
@@ -67,8 +69,10 @@ class SynkinesisMeasure:
 
 def _peak_mask(ch: Channels, segment: Segment) -> tuple[np.ndarray, slice]:
     a, b = segment.window
-    drive = np.nanmax(np.vstack([ch.side[s][segment.channel][a:b] for s in SIDES]), axis=0)
-    top = np.nanmax(drive) if np.isfinite(drive).any() else math.nan
+    drive = np.fmax(ch.side["right"][segment.channel][a:b], ch.side["left"][segment.channel][a:b])
+    if not np.isfinite(drive).any():
+        return np.zeros(b - a, dtype=bool), slice(a, b)
+    top = float(np.nanmax(drive))
     return np.nan_to_num(drive, nan=-np.inf) >= PEAK_FRACTION * top, slice(a, b)
 
 
@@ -78,8 +82,9 @@ def ocular_oral(ch: Channels, segment: Segment, index: int, affected: Side | Non
     per_side: dict[Side, float] = {}
     for side in SIDES:
         closure = ch.side[side]["eye"][window][mask]
+        closure = closure[np.isfinite(closure)]
         rest = ch.rest[side]["palpebral_fissure_height"]
-        per_side[side] = float(100.0 * np.nanmedian(closure) / rest) if closure.size and rest > 0 else math.nan
+        per_side[side] = float(100.0 * np.median(closure) / rest) if closure.size and rest > 0 else math.nan
     value = _difference(per_side, affected)
     mean, sd = NORMAL_SMILE_EYE_NARROWING_PCT
     syn_mean, syn_sd = SYNKINETIC_SMILE_EYE_NARROWING_PCT
@@ -94,10 +99,11 @@ def ocular_oral(ch: Channels, segment: Segment, index: int, affected: Side | Non
 def oral_ocular(ch: Channels, segment: Segment, index: int, affected: Side | None) -> SynkinesisMeasure:
     """Commissure displacement (mm) per side at the eye's peak closure, and the provisional index."""
     mask, window = _peak_mask(ch, segment)
-    per_side = {
-        side: float(np.nanmedian(ch.side[side]["commissure"][window][mask])) if mask.any() else math.nan
-        for side in SIDES
-    }
+    per_side: dict[Side, float] = {}
+    for side in SIDES:
+        moved = ch.side[side]["commissure"][window][mask]
+        moved = moved[np.isfinite(moved)]
+        per_side[side] = float(np.median(moved)) if moved.size else math.nan
     value = _difference(per_side, affected)
     derivation = (
         f"commissure displacement from rest (mm), median over samples ≥ {PEAK_FRACTION:.0%} of the eye-closure "
