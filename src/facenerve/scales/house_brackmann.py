@@ -339,7 +339,14 @@ def grade_quantitative(
     return score_house_brackmann_quantitative(data)
 
 
-SPEC = ScaleSpec(NAME, "House–Brackmann (clinician's choices)", ITEMS, score_house_brackmann, sources=tuple(SOURCES))
+SPEC = ScaleSpec(
+    NAME,
+    "House–Brackmann (clinician's choices)",
+    ITEMS,
+    score_house_brackmann,
+    provisional=True,
+    sources=tuple(SOURCES),
+)
 SPEC_QUANTITATIVE = ScaleSpec(
     NAME_QUANTITATIVE,
     "House–Brackmann (quantitative brow + commissure)",
