@@ -67,6 +67,7 @@ def test_manifest_overrides_names(session_dir: Path, tmp_path: Path) -> None:
     ("args", "message"),
     [
         (["/no/such/folder"], "not a folder"),
+        (["{dir}"], "no photos of the standard expressions found"),
         (["{dir}", "--iris-mm", "11.7", "--mm-per-px", "0.1"], "either --iris-mm or --mm-per-px"),
         (["{dir}", "--manifest", "/no/such.csv"], "manifest /no/such.csv not found"),
         (["{dir}", "--mm-per-px", "-1"], "--mm-per-px must be a positive number"),

@@ -89,14 +89,15 @@ def _print(result: object) -> None:
     assert isinstance(result, SessionAssessment)
     m = result.measures
     out.print(f"session {result.source} · affected side: {m.affected_side} ({m.affected_side_basis})")
-    table = Table(title="excursion from rest", title_justify="left")
+    table = Table(title="excursion from rest", title_justify="left", show_edge=False)
     for column in ("expression", "measure", "unit", "right", "left", "ratio"):
         table.add_column(column, justify="left" if column in ("expression", "measure") else "right")
     for expression, values in m.dynamics.items():
         for name, v in values.items():
             ratio = "—" if v.ratio is None else f"{v.ratio:.2f}"
             table.add_row(expression.value, name, v.unit, f"{v.right:.2f}", f"{v.left:.2f}", ratio)
-    out.print(table)
+    if m.dynamics:
+        out.print(table)
     if m.synkinesis:
         syn = Table(title="synkinesis (excess of the affected side)", title_justify="left")
         for column in ("kind", "expression", "unit", "right", "left", "excess"):

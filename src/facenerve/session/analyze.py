@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -90,17 +91,22 @@ def analyze_session(
     ``photos`` is a folder (expressions guessed from file names; ``manifest``, a ``path,expression`` CSV,
     overrides) or a mapping expression → image (path, encoded bytes or RGB array). ``iris_mm``/``mm_per_px``
     set the rest photo's scale; the other photos take it through the alignment. Photos that fail are listed,
-    the rest still scored. Raises ``FaceNerveError`` only for unusable arguments (not a folder, bad manifest,
-    unknown expression key).
+    the rest still scored. Raises ``FaceNerveError`` only for unusable arguments (not a folder or a folder without
+    session photos, bad manifest, unknown expression key).
     """
+    if mm_per_px is not None:
+        manual_scale(mm_per_px)  # validates
+    if not (iris_mm > 0 and math.isfinite(iris_mm)):
+        raise FaceNerveError(f"--iris-mm must be a positive number of millimetres, got {iris_mm}", code="bad_option")
     if isinstance(photos, str | Path):
         plan = plan_folder(Path(photos), Path(manifest) if manifest is not None else None)
         source = str(photos)
+        if not plan.photos:
+            unknown = f" ({len(plan.unrecognised)} with unrecognised names; use a manifest)" * bool(plan.unrecognised)
+            raise FaceNerveError(f"{photos}: no photos of the standard expressions found{unknown}", code="bad_session")
     else:
         plan = plan_mapping(photos)
         source = "<mapping>"
-    if mm_per_px is not None:
-        manual_scale(mm_per_px)  # validates
     det = detector or get_detector(backend)
     results: dict[Expression, PhotoAssessment] = {}
     rest: PhotoAssessment | None = None
