@@ -65,11 +65,11 @@ def demo() -> None:
     _print_logins()
 
 
-def _print_logins() -> None:
+def _print_logins(host: str = "127.0.0.1", port: int = 8000) -> None:
     from facenerve.web.clinic.demo import DEMO_PATIENT, load_demo
 
     logins = load_demo()
-    out.print(f"demo patient {DEMO_PATIENT} loaded. Log in at http://127.0.0.1:8000/accounts/login/ with:")
+    out.print(f"demo patient {DEMO_PATIENT} loaded. Log in at http://{host}:{port}/accounts/login/ with:")
     for login in logins:
         out.print(f"  {login.role:<10} user {login.username}   password {login.password}", markup=False)
     out.print("(passwords are generated afresh on every run)")
@@ -127,5 +127,5 @@ def run(
     """Migrate, load the demo, print the logins, serve (what ``make run`` does)."""
     _django()
     _call("migrate", interactive=False, verbosity=0)
-    _print_logins()
+    _print_logins(host, port)
     _call("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)

@@ -11,6 +11,7 @@ from ninja import __file__ as ninja_init
 from facenerve.web.clinic.api import api
 from facenerve.web.settings import BASE_DIR
 
+APP_STATIC = BASE_DIR / "clinic" / "static" / "facenerve"
 NINJA_STATIC = Path(ninja_init).parent / "static" / "ninja"
 ADMIN_STATIC = Path(admin_init).parent / "static" / "admin"
 
@@ -19,7 +20,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     # The app's own few static files (CSS, JS), served by Django so no extra server is needed.
-    re_path(r"^static/facenerve/(?P<path>[\w.-]+)$", serve, {"document_root": BASE_DIR / "static" / "facenerve"}),
+    re_path(r"^static/facenerve/(?P<path>[\w.-]+)$", serve, {"document_root": APP_STATIC}),
     re_path(r"^static/ninja/(?P<path>[\w.-]+)$", serve, {"document_root": NINJA_STATIC}),
     re_path(r"^static/admin/(?P<path>.+)$", serve, {"document_root": ADMIN_STATIC}),
     path("", include("facenerve.web.clinic.urls")),

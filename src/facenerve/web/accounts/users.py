@@ -45,6 +45,9 @@ def create_user(
         patient = Patient.objects.filter(identifier=patient_identifier).first()
         if patient is None:
             raise AccountError(f"no patient with identifier {patient_identifier!r}")
+        linked = Profile.objects.filter(patient=patient).exclude(user__username=username).first()
+        if linked is not None:
+            raise AccountError(f"patient {patient_identifier!r} already has a user account ({linked.user.username})")
     try:
         validate_password(password, user=existing or users(username=username))
     except ValidationError as exc:

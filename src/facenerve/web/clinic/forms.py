@@ -25,7 +25,7 @@ def photo_field(expression: Expression) -> str:
 class PhotoSessionForm(forms.Form):
     """One optional photo per standard expression [S78] and the date taken."""
 
-    taken_on = forms.DateField(initial=date.today, widget=forms.DateInput(attrs={"type": "date"}))
+    taken_on = forms.DateField(initial=date.today, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -45,8 +45,8 @@ class TreatmentForm(forms.Form):
 
     kind = forms.ChoiceField(choices=TreatmentKind.choices)
     name = forms.ChoiceField(choices=ALL_TREATMENT_NAMES)
-    start = forms.DateField(initial=date.today, widget=forms.DateInput(attrs={"type": "date"}))
-    stop = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(initial=date.today, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    stop = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     dose = forms.CharField(required=False, max_length=120, help_text="Medication only, e.g. 50 mg daily")
     muscle = forms.ChoiceField(required=False, choices=[("", "—"), *Muscle.choices], help_text="Injection only")
     side = forms.ChoiceField(required=False, choices=[("", "—"), *BodySide.choices], help_text="Patient's side")

@@ -1,0 +1,80 @@
+"""``facenerve web createuser`` and ``facenerve web demo``: real database, one-line errors, exit statuses."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PASSWORD = "a sufficiently long pass phrase 7"
+
+
+def _facenerve(args: list[str], data_dir: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    env["FACENERVE_DATA_DIR"] = str(data_dir)
+    return subprocess.run([sys.executable, "-m", "facenerve", "web", *args], input=stdin, env=env,
+                          capture_output=True, text=True, timeout=300, check=False)
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("cli-web")
+    assert _facenerve(["migrate"], folder).returncode == 0
+    return folder
+
+
+def test_createuser_reads_the_password_from_stdin(data_dir: Path) -> None:
+    done = _facenerve(["createuser", "dr-house", "--role", "clinician", "--team", "ENT clinic", "--team-role", "ent",
+                       "--password-stdin"], data_dir, PASSWORD + "\n")
+    assert done.returncode == 0, done.stderr
+    assert "created clinician dr-house in care team ENT clinic" in done.stdout
+    again = _facenerve(["createuser", "dr-house", "--role", "clinician", "--password-stdin"], data_dir, PASSWORD)
+    assert again.returncode == 2
+    assert again.stderr.strip() == "error: user 'dr-house' already exists"
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "message"),
+    [
+        (["createuser", "x", "--role", "clinician"], PASSWORD, "--password-stdin"),
+        (["createuser", "x", "--role", "nurse", "--password-stdin"], PASSWORD, "role must be one of"),
+        (["createuser", "x", "--role", "patient", "--password-stdin"], PASSWORD, "needs --patient"),
+        (["createuser", "x", "--role", "patient", "--patient", "NOPE", "--password-stdin"], PASSWORD,
+         "no patient with identifier 'NOPE'"),
+        (["createuser", "x", "--role", "clinician", "--password-stdin"], "short", "password rejected"),
+        (["createuser", "x", "--role", "clinician", "--password-stdin"], "", "no password on stdin"),
+    ],
+)
+def test_createuser_errors_are_one_line(data_dir: Path, args: list[str], stdin: str, message: str) -> None:
+    done = _facenerve(args, data_dir, stdin)
+    assert done.returncode == 2
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_demo_is_idempotent_and_passwords_are_generated(data_dir: Path) -> None:
+    first = _facenerve(["demo"], data_dir)
+    second = _facenerve(["demo"], data_dir)
+    assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
+
+    def passwords(text: str) -> list[str]:
+        return [line.split("password")[-1].strip() for line in text.splitlines() if " password " in line]
+
+    assert len(passwords(first.stdout)) == 2 and len(set(passwords(first.stdout) + passwords(second.stdout))) == 4
+    patient = _facenerve(["createuser", "pat-1", "--role", "patient", "--patient", "DEMO-001", "--password-stdin"],
+                         data_dir, PASSWORD)
+    assert patient.returncode == 2
+    assert patient.stderr.strip() == "error: patient 'DEMO-001' already has a user account (demo-patient)"
+
+
+def test_bad_database_url_is_one_line(tmp_path: Path) -> None:
+    env_dir = tmp_path / "d"
+    done = subprocess.run([sys.executable, "-m", "facenerve", "web", "migrate"], capture_output=True, text=True,
+                          timeout=300, check=False,
+                          env={**{k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"},
+                               "FACENERVE_DATA_DIR": str(env_dir), "DATABASE_URL": "nosuchdb://x"})
+    assert done.returncode == 1
+    assert done.stderr.startswith("error: ") and "Traceback" not in done.stderr

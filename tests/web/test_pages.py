@@ -1,0 +1,213 @@
+"""Pages with real data: the photo session upload (real engine), wrong uploads, treatments, scale forms."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from PIL import Image
+
+from facenerve.web.clinic.models import Assessment, AssessmentPhoto, Treatment
+from facenerve.web.storage import default_store
+
+from ..conftest import png_header_only
+from .conftest import World
+
+
+def _client(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _upload(client: Client, world: World, files: dict[str, tuple[str, bytes]], *, xhr: bool = False,
+            taken_on: str | None = None) -> Any:
+    data: dict[str, Any] = {"taken_on": taken_on or date.today().isoformat()}
+    for field, (name, content) in files.items():
+        data[field] = SimpleUploadedFile(name, content)
+    extra = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"} if xhr else {}
+    return client.post(reverse("clinic:assessment_new", kwargs={"pk": world.patient_a1.pk}), data, **extra)
+
+
+def test_upload_analyses_stores_and_shows_the_result(world: World, face_jpeg: bytes) -> None:
+    client = _client(world.clinician_a)
+    files = {"photo_smile_open": ("smile.jpg", face_jpeg), "photo_rest": ("rest.jpg", face_jpeg)}
+    response = _upload(client, world, files)
+    assert response.status_code == 302
+    assessment = Assessment.objects.latest("id")
+    assert assessment.episode == world.episode_a1
+    assert assessment.asymmetry_index_mm is not None and 0 <= assessment.asymmetry_index_mm < 3  # a near-symmetric face
+    photos = {p.expression: p for p in assessment.photos.all()}
+    assert set(photos) == {"smile_open", "rest"}
+    store = default_store()
+    for photo in photos.values():
+        assert store.read(photo.image_sha256) == face_jpeg  # the original, byte for byte
+        assert store.read(photo.annotated_sha256).startswith(b"\x89PNG")
+        assert photo.result["schema"] == "facenerve.photo/1" and photo.result["error"] is None
+        assert store.path_of(photo.image_sha256).name == photo.image_sha256
+    page = client.get(response["Location"])
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert body.count('class="annotated"') == 2
+    image = client.get(reverse("clinic:image", kwargs={"sha256": photos["rest"].annotated_sha256}))
+    assert image["Content-Type"] == "image/png"
+    assert Image.open(io.BytesIO(image.content)).size[0] > 800
+
+
+def test_upload_by_xhr_answers_json(world: World, face_jpeg: bytes) -> None:
+    response = _upload(_client(world.clinician_a), world, {"photo_rest": ("r.jpg", face_jpeg)}, xhr=True)
+    assert response.status_code == 201
+    assert response.json()["redirect"] == reverse("clinic:assessment", kwargs={"pk": response.json()["assessment"]})
+
+
+@pytest.mark.parametrize(
+    ("files", "status", "message"),
+    [
+        ({}, 400, "choose at least one photo"),
+        ({"photo_rest": ("notes.jpg", b"this is not an image\n")}, 400, "not an image"),
+        ({"photo_rest": ("empty.jpg", b"")}, 400, "empty"),
+        ({"photo_rest": ("bomb.png", png_header_only(40000, 40000))}, 400, "larger than"),
+    ],
+)
+def test_wrong_uploads_are_refused_with_a_message(world: World, files: dict[str, Any], status: int,
+                                                 message: str) -> None:
+    before = (Assessment.objects.count(), AssessmentPhoto.objects.count())
+    response = _upload(_client(world.clinician_a), world, files, xhr=True)
+    assert response.status_code == status
+    assert message in response.json()["error"]
+    assert (Assessment.objects.count(), AssessmentPhoto.objects.count()) == before
+
+
+def test_gif_and_tiny_images_are_refused(world: World) -> None:
+    gif, tiny = io.BytesIO(), io.BytesIO()
+    Image.new("RGB", (200, 200)).save(gif, format="GIF")
+    Image.new("RGB", (8, 8)).save(tiny, format="PNG")
+    client = _client(world.clinician_a)
+    assert "unsupported image format GIF" in _upload(client, world, {"photo_rest": ("a.gif", gif.getvalue())},
+                                                     xhr=True).json()["error"]
+    tiny_reply = _upload(client, world, {"photo_rest": ("t.png", tiny.getvalue())}, xhr=True)
+    assert "at least 64 px" in tiny_reply.json()["error"]
+
+
+def test_photo_without_a_face_is_422(world: World) -> None:
+    blank = io.BytesIO()
+    Image.new("RGB", (640, 480), (120, 130, 140)).save(blank, format="JPEG")
+    response = _upload(_client(world.clinician_a), world, {"photo_rest": ("wall.jpg", blank.getvalue())}, xhr=True)
+    assert response.status_code == 422
+    assert "no photo could be measured" in response.json()["error"]
+
+
+def test_upload_larger_than_the_limit_is_413(world: World, settings: Any, face_jpeg: bytes) -> None:
+    settings.FACENERVE_MAX_UPLOAD_BYTES = 50_000
+    response = _upload(_client(world.clinician_a), world, {"photo_rest": ("big.jpg", face_jpeg)}, xhr=True)
+    assert response.status_code == 413
+    assert "larger than" in response.json()["error"]
+
+
+def test_future_date_and_form_page_errors(world: World, face_jpeg: bytes) -> None:
+    client = _client(world.clinician_a)
+    future = (date.today() + timedelta(days=3)).isoformat()
+    response = _upload(client, world, {"photo_rest": ("r.jpg", face_jpeg)}, taken_on=future)
+    assert response.status_code == 400
+    assert "in the future" in response.content.decode()
+    response = _upload(client, world, {"photo_rest": ("r.jpg", face_jpeg)}, taken_on="not-a-date")
+    assert response.status_code == 400
+
+
+def test_add_treatment_and_its_validation(world: World) -> None:
+    client = _client(world.clinician_a)
+    url = reverse("clinic:treatment_new", kwargs={"pk": world.patient_a1.pk})
+    start = world.episode_a1.onset_date.isoformat()
+    good = {"kind": "botulinum_toxin", "name": "botulinum_toxin", "start": start, "muscle": "mentalis",
+            "side": "right", "units": "4"}
+    assert client.post(url, good).status_code == 302
+    row = Treatment.objects.get(episode=world.episode_a1)
+    assert (row.muscle, row.side, row.units) == ("mentalis", "right", 4.0)
+    bad_cases = [
+        ({**good, "units": ""}, "units must be"),
+        ({**good, "side": ""}, "side must be"),
+        ({**good, "name": "prednisolone"}, "botulinum_toxin name must be one of"),
+        ({"kind": "medication", "name": "prednisolone", "start": start,
+          "stop": (world.episode_a1.onset_date - timedelta(days=1)).isoformat()}, "stop date is before"),
+        ({"kind": "medication", "name": "prednisolone",
+          "start": (world.episode_a1.onset_date - timedelta(days=5)).isoformat()}, "before the onset"),
+        ({"kind": "surgery", "name": "prednisolone", "start": start}, "Select a valid choice"),
+    ]
+    for data, message in bad_cases:
+        response = client.post(url, data)
+        assert response.status_code == 400, data
+        assert message in response.content.decode(), message
+    assert Treatment.objects.filter(episode=world.episode_a1).count() == 1
+
+
+def test_scale_form_is_generated_from_the_scale_items(world: World) -> None:
+    from facenerve.scales import SCALES
+
+    client = _client(world.clinician_a)
+    url = reverse("clinic:scale", kwargs={"pk": world.assessment_a1.pk, "scale": "sunnybrook"})
+    body = client.get(url).content.decode()
+    for item in SCALES["sunnybrook"].items:
+        assert f'name="{item.key.replace(".", "__")}"' in body
+    data = {item.key.replace(".", "__"): str(item.allowed[0] if item.allowed else 0)
+            for item in SCALES["sunnybrook"].items}
+    data.update({k: "5" for k in data if k.startswith("voluntary__")})
+    assert client.post(url, data).status_code == 302
+    world.assessment_a1.refresh_from_db()
+    stored = world.assessment_a1.scale_scores["sunnybrook"]
+    assert stored["result"]["scores"]["composite"] == 100
+    assert world.assessment_a1.sunnybrook_composite == 100.0
+    assert world.assessment_a1.synkinesis_score == 0.0
+    missing = {k: v for k, v in data.items() if k != "voluntary__snarl"}
+    response = client.post(url, missing)
+    assert response.status_code == 400
+    unknown = reverse("clinic:scale", kwargs={"pk": world.assessment_a1.pk, "scale": "nope"})
+    assert client.get(unknown).status_code == 404
+
+
+def test_questionnaire_is_stored_apart_from_clinician_scales(world: World) -> None:
+    client = _client(world.clinician_a)
+    url = reverse("clinic:scale", kwargs={"pk": world.assessment_a1.pk, "scale": "saq"})
+    assert client.post(url, {f"item_{i}": "2" for i in range(1, 10)}).status_code == 302
+    world.assessment_a1.refresh_from_db()
+    assert "saq" in world.assessment_a1.questionnaires and "saq" not in world.assessment_a1.scale_scores
+
+
+def test_house_brackmann_feeds_the_timeline(world: World) -> None:
+    client = _client(world.clinician_a)
+    url = reverse("clinic:scale", kwargs={"pk": world.assessment_a1.pk, "scale": "house_brackmann"})
+    assert client.post(url, {"gross": 4, "rest": 2, "forehead": 4, "eye_closure": 4, "mouth": 4,
+                             "secondary": 0}).status_code == 302
+    world.assessment_a1.refresh_from_db()
+    assert world.assessment_a1.house_brackmann == 4
+    body = client.get(reverse("clinic:patient", kwargs={"pk": world.patient_a1.pk})).content.decode()
+    assert 'data-series="house_brackmann"' in body
+    assert f'data-date="{world.assessment_a1.taken_on.isoformat()}" data-value="4"' in body
+
+
+def test_patient_page_shows_alerts_with_sources(world: World) -> None:
+    """A complete palsy seen on day 0 without steroids: the care pathway's steroid window alert is shown."""
+    world.episode_a1.onset_date = date.today()
+    world.episode_a1.save()
+    world.assessment_a1.taken_on = date.today()
+    world.assessment_a1.save()
+    page = _client(world.clinician_a).get(reverse("clinic:patient", kwargs={"pk": world.patient_a1.pk}))
+    body = page.content.decode()
+    assert 'data-rule="steroid_window"' in body
+    assert "Sources: " in body and "S28" in body
+
+
+def test_dashboard_paginates_and_searches(world: World) -> None:
+    client = _client(world.clinician_a)
+    body = client.get(reverse("clinic:dashboard") + "?q=002").content.decode()
+    assert "A-002" in body and "A-001" not in body
+
+
+def test_home_sends_each_role_to_its_page(world: World) -> None:
+    assert _client(world.clinician_a).get("/")["Location"] == reverse("clinic:dashboard")
+    assert _client(world.user_a1).get("/")["Location"] == reverse("clinic:patient", kwargs={"pk": world.patient_a1.pk})
+    assert _client(world.admin).get("/")["Location"] == reverse("admin:index")

@@ -1,0 +1,48 @@
+"""The web test suite, run again against a real PostgreSQL (a throwaway cluster), in a child pytest."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from .pgcluster import Cluster, start_cluster, unavailable_reason
+
+ROOT = Path(__file__).resolve().parents[2]
+ON_POSTGRES = os.environ.get("FACENERVE_WEB_ON_POSTGRES") == "1"
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[Cluster]:
+    reason = unavailable_reason()
+    if reason:
+        pytest.skip(f"PostgreSQL tests skipped: {reason}")
+    running = start_cluster()
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.mark.skipif(ON_POSTGRES, reason="already the PostgreSQL run")
+def test_web_suite_on_postgresql(cluster: Cluster) -> None:
+    env = {**os.environ, "DATABASE_URL": cluster.url, "FACENERVE_WEB_ON_POSTGRES": "1"}
+    env.pop("FACENERVE_DATA_DIR", None)  # the child gets its own throwaway data folder
+    child = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", str(ROOT / "tests" / "web")],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=False,
+    )
+    tail = "\n".join((child.stdout + child.stderr).splitlines()[-25:])
+    assert child.returncode == 0, tail
+    assert " passed" in tail and "test_database_vendor" not in tail, tail
+
+
+@pytest.mark.django_db
+def test_database_vendor() -> None:
+    """In the PostgreSQL run the app really talks to PostgreSQL (and to SQLite otherwise)."""
+    assert connection.vendor == ("postgresql" if ON_POSTGRES else "sqlite")
