@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from facenerve import Expression, FaceNerveError
+from facenerve import Expression, FaceNerveError, analyze_photo
 from facenerve.session import SCHEMA, SessionAssessment, analyze_session
 from tests.synth.session import BROW_ELEVATION_MM, SMILE_EXCURSION_MM
 
@@ -91,6 +91,18 @@ def test_eye_closure_photos_take_the_rest_scale(healthy_session: SessionAssessme
     assert closed.ok and closed.scale is not None and rest.scale is not None
     assert any("carried over from the rest photo" in w for w in closed.warnings)
     assert abs(closed.scale.mm_per_px / rest.scale.mm_per_px - 1.0) < 0.05
+
+
+def test_a_photo_with_eyes_shut_is_still_measured_at_the_rest_scale(
+    healthy_photos: dict[Expression, np.ndarray],
+) -> None:
+    """A snarl or big smile can hide the irises; the photo must not fail for want of an iris scale."""
+    shut = healthy_photos[Expression.TIGHT_EYE_CLOSURE]
+    session = analyze_session({Expression.REST: healthy_photos[Expression.REST], Expression.SNARL: shut})
+    snarl = session.photos[Expression.SNARL]
+    assert snarl.ok, snarl.error
+    alone = analyze_photo(shut, expression="snarl")
+    assert alone.error is not None and alone.error.code == "eyes_closed"
 
 
 def test_missing_photos_score_what_can_be_scored(healthy_photos: dict[Expression, np.ndarray]) -> None:

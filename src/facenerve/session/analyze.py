@@ -125,7 +125,9 @@ def analyze_session(
         if expression is Expression.REST or expression not in plan.photos:
             continue
         image, name = plan.photos[expression]
-        borrow = rest is not None and rest.scale is not None and expression.eyes_expected_closed and mm_per_px is None
+        # Every other photo is measured at the rest photo's scale, carried over through the alignment: eyes shut or
+        # narrowed (eye closure, snarl, a big smile) leave no iris to scale by, and one scale keeps photos comparable.
+        borrow = rest is not None and rest.scale is not None and mm_per_px is None
         result = analyze_photo(
             image, expression=expression, detector=det, iris_mm=iris_mm,
             mm_per_px=rest.scale.mm_per_px if borrow and rest is not None and rest.scale else mm_per_px,
@@ -163,12 +165,12 @@ def analyze_session(
 
 
 def _rescaled(result: PhotoAssessment, mm_per_px: float, expression: Expression) -> PhotoAssessment:
-    """An eye-closure photo re-measured at the scale carried over from the rest photo."""
+    """A photo re-measured at the scale carried over from the rest photo."""
     assert result.anatomy is not None and result.frame is not None
     values = measure_all(side_geometry(result.anatomy, result.frame, mm_per_px))
     asymmetry = assess_asymmetry(values, expression)
     metrics = {name: MetricValue.of(name, v, asymmetry.healthy_side) for name, v in values.items()}
-    note = "scale carried over from the rest photo through the medial canthi, nasion and nose tip (eyes closed)"
+    note = "scale carried over from the rest photo through the alignment anchors (medial canthi, nasion, nose tip)"
     return replace(
         result,
         scale=manual_scale(mm_per_px),
