@@ -7,8 +7,11 @@ detector once and reuses it. Only paths and small dicts cross process boundaries
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
+import platform
 import resource
+import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,6 +71,15 @@ class WorkerSetupError(FaceNerveError):
 
 
 _local = threading.local()
+_malloc_tuned = False
+
+#: glibc malloc for workers: blocks under 32 MiB come from the heap, and up to 64 MiB of free heap is kept, so
+#: each photo's image buffers reuse memory instead of being mapped and zero-filled afresh. Dask's nanny sets
+#: ``MALLOC_TRIM_THRESHOLD_``, which turns glibc's adaptive thresholds off: page faults then nearly double the
+#: CPU time per photo (measured: 60 → 110 ms per 1024-px photo).
+MMAP_THRESHOLD_BYTES = 32 << 20
+TRIM_THRESHOLD_BYTES = 64 << 20
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc <malloc.h>
 
 
 def silence_native_logs() -> None:
@@ -86,7 +98,25 @@ def init_pool_worker(options: MeasureOptions) -> None:
         _detector(options)
 
 
+def tune_malloc() -> bool:
+    """Apply :data:`MMAP_THRESHOLD_BYTES` and :data:`TRIM_THRESHOLD_BYTES` to this process (glibc only, once)."""
+    global _malloc_tuned
+    if _malloc_tuned:
+        return True
+    if not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc":
+        return False
+    try:
+        libc = ctypes.CDLL(None)
+        ok = bool(libc.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES))
+        ok = bool(libc.mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD_BYTES)) and ok
+    except (OSError, AttributeError):
+        return False
+    _malloc_tuned = ok
+    return ok
+
+
 def _detector(options: MeasureOptions) -> LandmarkDetector:
+    tune_malloc()
     key = (options.backend, options.predictor_path)
     cache: dict[tuple[str, str | None], LandmarkDetector] = getattr(_local, "detectors", None) or {}
     _local.detectors = cache
