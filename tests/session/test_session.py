@@ -144,3 +144,12 @@ def test_unknown_expression_key_is_a_usage_error(healthy_photos: dict[Expression
     with pytest.raises(FaceNerveError, match="unknown expression 'frown'") as info:
         analyze_session({"frown": healthy_photos[Expression.REST]})
     assert info.value.code == "bad_option"
+
+
+def test_mirrored_selfies_keep_the_patients_sides() -> None:
+    """A left palsy photographed as front-camera selfies (mirror images) is still a left palsy when declared."""
+    from tests.synth.session import palsy, session_photos
+
+    selfies = {e: np.ascontiguousarray(rgb[:, ::-1]) for e, rgb in session_photos(palsy("left", 0.0)).items()}
+    assert analyze_session(selfies, mirrored=True).affected_side == "left"
+    assert analyze_session(selfies).affected_side == "right"
