@@ -7,7 +7,7 @@ reported); 2 bad usage (not a folder, bad manifest, conflicting options).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -15,6 +15,9 @@ from rich.table import Table
 from facenerve.console import EXIT_FAILED, err, out, usage_error
 from facenerve.engine.calibrate import DEFAULT_IRIS_MM
 from facenerve.errors import FaceNerveError
+
+if TYPE_CHECKING:
+    from facenerve.session.assessment import SessionAssessment
 
 
 def register(app: typer.Typer) -> None:
@@ -83,10 +86,7 @@ def session(
         raise typer.Exit(EXIT_FAILED)
 
 
-def _print(result: object) -> None:
-    from facenerve.session.assessment import SessionAssessment
-
-    assert isinstance(result, SessionAssessment)
+def _print(result: SessionAssessment) -> None:
     m = result.measures
     out.print(f"session {result.source} · affected side: {m.affected_side} ({m.affected_side_basis})")
     table = Table(title="excursion from rest", title_justify="left", show_edge=False)
