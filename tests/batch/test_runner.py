@@ -155,3 +155,13 @@ def test_a_crashed_worker_does_not_stop_the_batch(
     assert killer.killed and killer.rows == 8
     # The photos in flight on the killed worker were measured again, one at a time, and none was blamed.
     pd.testing.assert_frame_equal(frame, local_frame)
+
+
+def test_a_detector_that_cannot_load_stops_the_batch_with_its_reason(batch_folder: Path, tmp_path: Path) -> None:
+    junk = tmp_path / "junk.dat"
+    junk.write_text("not a dlib model\n")
+    with pytest.raises(FaceNerveError, match="not a dlib shape predictor") as info:
+        run_batch(batch_folder, tmp_path / "t.csv", workers=1, backend="dlib", predictor_path=junk)
+    assert info.value.code == "backend_unavailable"
+    with pytest.raises(FaceNerveError, match="predictor file not found"):
+        run_batch(batch_folder, tmp_path / "t.csv", backend="dlib", predictor_path=tmp_path / "missing.dat")

@@ -13,7 +13,7 @@ import os
 import uuid
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol
 
@@ -182,6 +182,12 @@ class DaskExecutor:
             except KilledWorker:
                 message = f"{task.label}: the worker process crashed while measuring this photo"
                 outcome = Outcome(task.key, failed_row(task, CRASH_CODE, message), worker="")
+            except (CancelledError, OSError, TimeoutError) as exc:  # the scheduler went away
+                raise FaceNerveError(
+                    f"lost the Dask cluster at {self.address} ({type(exc).__name__}); "
+                    "finished photos are kept: run again to resume",
+                    code="cluster_lost",
+                ) from None
             finally:
                 future.release()
             yield outcome

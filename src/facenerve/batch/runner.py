@@ -161,6 +161,8 @@ def measure_options(
     for name, value in (("--iris-mm", iris_mm), ("--mm-per-px", mm_per_px)):
         if value is not None and not (math.isfinite(value) and value > 0):
             raise FaceNerveError(f"{name} must be a positive number, not {value}", code="bad_option")
+    if predictor_path is not None and not Path(predictor_path).is_file():
+        raise FaceNerveError(f"{predictor_path}: predictor file not found", code="bad_option")
     predictor = str(Path(predictor_path).resolve()) if predictor_path is not None else None
     return MeasureOptions(backend=backend, predictor_path=predictor, iris_mm=iris_mm, mm_per_px=mm_per_px)
 

@@ -71,6 +71,7 @@ class WorkerSetupError(FaceNerveError):
 
 
 _local = threading.local()
+_SETUP_ERRORS: dict[tuple[str, str | None], FaceNerveError] = {}
 _malloc_tuned = False
 
 #: glibc malloc for workers: blocks under 32 MiB come from the heap, and up to 64 MiB of free heap is kept, so
@@ -120,9 +121,15 @@ def _detector(options: MeasureOptions) -> LandmarkDetector:
     key = (options.backend, options.predictor_path)
     cache: dict[tuple[str, str | None], LandmarkDetector] = getattr(_local, "detectors", None) or {}
     _local.detectors = cache
+    if key in _SETUP_ERRORS:
+        raise _SETUP_ERRORS[key]
     if key not in cache:
         predictor = Path(options.predictor_path) if options.predictor_path else None
-        cache[key] = create_detector(options.backend, predictor_path=predictor)
+        try:
+            cache[key] = create_detector(options.backend, predictor_path=predictor)
+        except FaceNerveError as exc:
+            _SETUP_ERRORS[key] = exc  # fail the next photos at once, without loading again
+            raise
     return cache[key]
 
 
