@@ -33,14 +33,14 @@ from facenerve.session.dynamics import MINIMAL_DETECTABLE_CHANGE_MM, SideValues
 from facenerve.session.measures import NORMAL_DYNAMIC_ASYMMETRY, SessionMeasures
 
 #: Ratios at or above this are within normal dynamic asymmetry (symmetry index ≥ 91 % [S90]).
-NORMAL_RATIO = 1.0 - NORMAL_DYNAMIC_ASYMMETRY
+NORMAL_RATIO = round(1.0 - NORMAL_DYNAMIC_ASYMMETRY, 6)
 #: Sunnybrook voluntary 1–5 from the affected/healthy excursion ratio (provisional): 5 within normal asymmetry
-#: (≥ 0.91 [S90]); 4 above 0.50, 3 above 0.25, 2 above 0 — the HB % function band edges 51 % and 26 % [S1, S2];
+#: (≥ 0.91 [S90]); 4 from 0.51, 3 from 0.26, else 2 — the HB % function band edges 51 % and 26 % [S1, S2];
 #: 1 when the affected side moved less than the minimal detectable change, 1.3 mm [S91].
 VOLUNTARY_BANDS: tuple[tuple[float, int], ...] = ((NORMAL_RATIO, 5), (0.51, 4), (0.26, 3), (0.0, 2))
 #: One synkinesis grade step of eye narrowing, percentage points: synkinetic − normal mean narrowing during smile,
 #: 32.7 − 21.6 % [S85]. Grades 0–3 at < 1, < 2, < 3, ≥ 3 steps (provisional).
-EYE_NARROWING_STEP_PCT = 32.7 - 21.6
+EYE_NARROWING_STEP_PCT = round(32.7 - 21.6, 6)
 #: One synkinesis grade step of commissure movement during eye expressions: the MDC95, 1.3 mm [S91] (provisional).
 COMMISSURE_MOVEMENT_STEP_MM = MINIMAL_DETECTABLE_CHANGE_MM
 #: HB quantitative: the healthy side's movement is set to the most that counts per site, 1 cm [S1].
@@ -138,18 +138,20 @@ def voluntary_band(v: SideValues) -> tuple[int | None, str]:
     moved = _compared(v)
     if moved < MINIMAL_DETECTABLE_CHANGE_MM:
         return 1, f"{_sides(v)}: weaker side moved {moved:.2f} < {MINIMAL_DETECTABLE_CHANGE_MM} mm (MDC95 [S91]) → 1"
+    ratio = round(v.ratio, 6)  # so that a ratio printed as 0.91 is not 0.90999… below its band edge
     for edge, points in VOLUNTARY_BANDS:
-        if v.ratio >= edge:
+        if ratio >= edge:
             return points, (
                 f"{_sides(v)}; {_ratio_text(v)} ≥ {edge:.2f} → {points} "
-                "(bands ≥0.91 →5 [S90], >0.50 →4, >0.25 →3 [S1, S2], else 2; provisional)"
+                "(bands ≥0.91 →5 [S90], ≥0.51 →4, ≥0.26 →3 [S1, S2], else 2; provisional)"
             )
     return 2, f"{_sides(v)}; {_ratio_text(v)} → 2 (moved, but against the healthy side's direction; provisional)"
 
 
 def synkinesis_band(excess: float, step: float) -> int:
     """0–3: excess below 1, 2, 3 steps, or beyond (provisional)."""
-    return 0 if excess < step else 1 if excess < 2 * step else 2 if excess < 3 * step else 3
+    steps = round(excess / step, 6)
+    return 0 if steps < 1 else 1 if steps < 2 else 2 if steps < 3 else 3
 
 
 def _synkinesis_item(m: SessionMeasures, expressions: tuple[Expression, ...]) -> tuple[int | None, str]:
@@ -396,8 +398,9 @@ def estimate_eface(m: SessionMeasures) -> AutoScore:
 def _normalised_mm(v: SideValues) -> tuple[float, float, str]:
     """(healthy mm, affected mm) normalised to the healthy side = 1 cm, with the text."""
     assert v.ratio is not None
-    ratio = 1.0 if v.ratio >= NORMAL_RATIO else max(0.0, v.ratio)
-    note = f" (≥ {NORMAL_RATIO:.2f}: within normal asymmetry [S90], taken as 1)" if v.ratio >= NORMAL_RATIO else ""
+    normal = round(v.ratio, 6) >= NORMAL_RATIO
+    ratio = 1.0 if normal else max(0.0, v.ratio)
+    note = f" (≥ {NORMAL_RATIO:.2f}: within normal asymmetry [S90], taken as 1)" if normal else ""
     affected_mm = HB_SITE_MAX_MM * ratio
     return HB_SITE_MAX_MM, affected_mm, (
         f"{_sides(v)}; {_ratio_text(v)}{note} → healthy {HB_SITE_MAX_MM:g} mm, affected {affected_mm:.2f} mm"
