@@ -211,3 +211,30 @@ def test_home_sends_each_role_to_its_page(world: World) -> None:
     assert _client(world.clinician_a).get("/")["Location"] == reverse("clinic:dashboard")
     assert _client(world.user_a1).get("/")["Location"] == reverse("clinic:patient", kwargs={"pk": world.patient_a1.pk})
     assert _client(world.admin).get("/")["Location"] == reverse("admin:index")
+
+
+def test_full_session_upload_fills_automated_grades(world: World) -> None:
+    """A synthetic complete left palsy (9 expressions): the session's automated grades fill the summary columns,
+    labelled automated, and a clinician's own House–Brackmann entry then replaces the estimate."""
+    from tests.synth.session import palsy, session_photos
+
+    files = {}
+    for expression, rgb in session_photos(palsy("left", 0.0)).items():
+        buffer = io.BytesIO()
+        Image.fromarray(rgb).save(buffer, format="JPEG", quality=92)
+        files[f"photo_{expression.value}"] = (f"{expression.value}.jpg", buffer.getvalue())
+    client = _client(world.clinician_a)
+    assert _upload(client, world, files).status_code == 302
+    assessment = Assessment.objects.latest("id")
+    assert assessment.photos.count() == 9
+    assert assessment.affected_side == "left"
+    assert assessment.engine_result["schema"] == "facenerve.session/1"
+    assert assessment.house_brackmann is not None and assessment.house_brackmann >= 4
+    assert assessment.summary_sources["house_brackmann"] == "automated"
+    body = client.get(reverse("clinic:assessment", kwargs={"pk": assessment.pk})).content.decode()
+    assert "automated estimate" in body and 'data-scale="house_brackmann"' in body
+    url = reverse("clinic:scale", kwargs={"pk": assessment.pk, "scale": "house_brackmann"})
+    assert client.post(url, {"gross": 2, "rest": 2, "forehead": 2, "eye_closure": 2, "mouth": 2,
+                             "secondary": 0}).status_code == 302
+    assessment.refresh_from_db()
+    assert assessment.house_brackmann == 2 and assessment.summary_sources["house_brackmann"] == "clinician"

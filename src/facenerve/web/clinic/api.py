@@ -153,6 +153,7 @@ def get_assessment(request: HttpRequest, pk: int) -> dict[str, Any]:
     doc = assessment_doc(a)
     doc["scale_scores"] = a.scale_scores
     doc["questionnaires"] = a.questionnaires
+    doc["engine_result"] = a.engine_result
     doc["photos"] = [
         {"expression": p.expression, "image_sha256": p.image_sha256, "annotated_sha256": p.annotated_sha256 or None,
          "result": p.result}

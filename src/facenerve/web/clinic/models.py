@@ -110,6 +110,9 @@ class Assessment(models.Model):
     scale_scores = models.JSONField(default=dict, blank=True, help_text="Clinician scale entries and results.")
     questionnaires = models.JSONField(default=dict, blank=True, help_text="Patient questionnaire answers.")
     notes = models.TextField(blank=True, default="")
+    summary_sources = models.JSONField(
+        default=dict, blank=True, help_text='Summary column → "automated" (session estimate) or "clinician".'
+    )
 
     class Meta:
         ordering = ("taken_on", "id")

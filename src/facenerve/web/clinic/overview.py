@@ -67,6 +67,7 @@ def assessment_doc(a: Assessment) -> dict[str, Any]:
         "eye_closure_complete": a.eye_closure_complete,
         "lagophthalmos_mm": a.lagophthalmos_mm,
         "synkinesis_score": a.synkinesis_score,
+        "summary_sources": a.summary_sources or {},
     }
 
 

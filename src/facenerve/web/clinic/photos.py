@@ -1,8 +1,9 @@
 """Turn an uploaded photo session into stored images and engine results (the web's only bridge to the engine).
 
-Every photo is validated with :func:`facenerve.io.images.load_image` (format, size, pixel limits), measured with
-:func:`facenerve.analyze_photo` and drawn with :mod:`facenerve.engine.draw`. Originals and annotated PNGs go to
-the content-addressed store; nothing here computes a clinical figure.
+Every photo is validated with :func:`facenerve.io.images.load_image` (format, size, pixel limits), the session is
+measured and graded with :func:`facenerve.analyze_session` (``facenerve.session/1``) and each photo drawn with
+:mod:`facenerve.engine.draw`. Originals and annotated PNGs go to the content-addressed store; nothing here computes
+a clinical figure: the automated grades are the session's own estimates.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
-from facenerve.engine.analyze import analyze_photo
 from facenerve.engine.assessment import PhotoAssessment
 from facenerve.errors import ImageError
 from facenerve.io.images import load_image
@@ -62,6 +62,19 @@ class AnalysedSession:
     asymmetry_index_mm: float | None
     affected_side: str
     problems: list[str] = field(default_factory=list)
+    #: The ``facenerve.session/1`` document without its per-photo part (kept on each photo row).
+    engine_result: dict[str, Any] = field(default_factory=dict)
+    #: Automated grade estimates for the assessment's summary columns (column → value), when complete.
+    automated: dict[str, float | int] = field(default_factory=dict)
+
+
+#: Automated session grades that fill an assessment's summary columns: (scale, score key, column).
+AUTOMATED_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("house_brackmann", "grade_number", "house_brackmann"),
+    ("sunnybrook", "composite", "sunnybrook_composite"),
+    ("sunnybrook", "synkinesis", "synkinesis_score"),
+    ("eface", "total", "eface_total"),
+)
 
 
 def analyse_session(files: dict[Expression, tuple[str, bytes]], store: ImageStore) -> AnalysedSession:
@@ -75,11 +88,14 @@ def analyse_session(files: dict[Expression, tuple[str, bytes]], store: ImageStor
             decoded[expression] = (filename, data, load_image(data, name=filename).rgb)
         except ImageError as exc:
             raise UploadError(f"{expression.value} photo: {exc.message}") from None
+    from facenerve.session import analyze_session
+
+    session = analyze_session({expression: rgb for expression, (_, _, rgb) in decoded.items()})
     photos: list[StoredPhoto] = []
     problems: list[str] = []
     measured: dict[Expression, PhotoAssessment] = {}
     for expression, (filename, data, rgb) in decoded.items():
-        result = analyze_photo(rgb, expression=expression, name=filename)
+        result = session.photos[expression]
         annotated = ""
         if result.ok:
             measured[expression] = result
@@ -87,17 +103,34 @@ def analyse_session(files: dict[Expression, tuple[str, bytes]], store: ImageStor
         else:
             problems.append(f"{expression.value} photo: {result.error}")
         height, width = rgb.shape[:2]
-        photos.append(StoredPhoto(expression, store.put(data), annotated, int(width), int(height), result.to_dict()))
+        doc = {**result.to_dict(), "image": filename}
+        photos.append(StoredPhoto(expression, store.put(data), annotated, int(width), int(height), doc))
     if not measured:
         raise UploadError("no photo could be measured: " + "; ".join(problems))
     charted = next(e for e in CHART_EXPRESSION_ORDER if e in measured)
     asymmetry = measured[charted].asymmetry
+    side = session.affected_side if session.affected_side in ("left", "right") else ""
+    if not side and asymmetry is not None and asymmetry.affected_side is not None:
+        side = str(asymmetry.affected_side)
+    engine_result = {k: v for k, v in session.to_dict().items() if k != "photos"}
+    engine_result["charted_expression"] = charted.value
     return AnalysedSession(
         photos=photos,
         asymmetry_index_mm=None if asymmetry is None else round(float(asymmetry.index), 2),
-        affected_side="" if asymmetry is None or asymmetry.affected_side is None else str(asymmetry.affected_side),
-        problems=problems,
+        affected_side=side,
+        problems=problems + list(session.warnings),
+        engine_result=engine_result,
+        automated=_automated(engine_result.get("scores") or {}),
     )
+
+
+def _automated(scores: dict[str, Any]) -> dict[str, float | int]:
+    values: dict[str, float | int] = {}
+    for scale, key, column in AUTOMATED_COLUMNS:
+        value = (scores.get(scale) or {}).get(key)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            values[column] = int(value) if column == "house_brackmann" else float(value)
+    return values
 
 
 def _annotated_png(rgb: Any, result: PhotoAssessment) -> bytes:

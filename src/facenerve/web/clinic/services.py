@@ -66,6 +66,9 @@ def add_photo_session(
             asymmetry_index_mm=session.asymmetry_index_mm,
             affected_side=session.affected_side,
             notes="; ".join(session.problems),
+            engine_result=session.engine_result,
+            summary_sources={column: "automated" for column in session.automated},
+            **session.automated,
         )
         AssessmentPhoto.objects.bulk_create(
             AssessmentPhoto(
@@ -150,7 +153,8 @@ def record_scale(assessment: Assessment, scale_name: str, data: dict[str, Any]) 
     return result
 
 
-#: Which scale result feeds which summary column: (scale, score key, column).
+#: Which clinician scale result feeds which summary column: (scale, score key, column). A clinician's entry replaces
+#: the session's automated estimate in that column.
 SUMMARY_FROM_SCALES: tuple[tuple[str, str, str], ...] = (
     ("house_brackmann", "grade_number", "house_brackmann"),
     ("house_brackmann_quantitative", "grade_number", "house_brackmann"),
@@ -171,3 +175,4 @@ def _apply_summary(row: Assessment, scale_name: str, result: dict[str, Any], ite
         if isinstance(value, bool) or not isinstance(value, int | float):
             continue
         setattr(row, column, int(value) if column == "house_brackmann" else float(value))
+        row.summary_sources = {**(row.summary_sources or {}), column: "clinician"}

@@ -9,7 +9,6 @@ judgement to ``facenerve.care`` and ``facenerve.scales``.
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
 
@@ -206,9 +205,24 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "eye_closure_complete": assessment.eye_closure_complete,
             "lagophthalmos_mm": assessment.lagophthalmos_mm,
         }),
-        "engine_json": json.dumps([p["doc"] for p in photos], indent=1)[:200_000],
+        "auto_scores": _auto_scores(assessment.engine_result or {}),
     }
     return render(request, "clinic/assessment.html", context)
+
+
+#: The headline of each automated estimate: scale → score key.
+AUTO_HEADLINES = {"house_brackmann": "grade", "sunnybrook": "composite", "eface": "total"}
+
+
+def _auto_scores(engine_result: dict[str, Any]) -> list[dict[str, Any]]:
+    """The session's automated estimates for display: name, headline value, missing items, full document."""
+    rows = []
+    for name, doc in (engine_result.get("scores") or {}).items():
+        if not isinstance(doc, dict):
+            continue
+        rows.append({"name": name, "value": doc.get(AUTO_HEADLINES.get(name, "")), "missing": doc.get("missing") or [],
+                     "doc": doc})
+    return rows
 
 
 @login_required
