@@ -72,6 +72,22 @@ def test_tables_round_trip_with_the_same_columns_and_values(
     pd.testing.assert_frame_equal(back, frame, check_exact=False, rtol=1e-9)
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_text_that_looks_like_a_formula_stays_text(suffix: str, tmp_path: Path) -> None:
+    failed = analyze_photo(b"", name="=HYPERLINK(1).png")
+    row = {**_row(failed, "=HYPERLINK(1).png"), "subject": "=1+1"}
+    frame = rows_to_frame([row])
+    target = tmp_path / f"formula{suffix}"
+    write_table(frame, target)
+    back = read_table(target)
+    assert back["path"].iloc[0] == "=HYPERLINK(1).png" and back["subject"].iloc[0] == "=1+1"
+    if suffix == ".xlsx":
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(target)["photos"]
+        assert sheet["A2"].data_type == "s" and sheet["C2"].value == "=1+1"
+
+
 def test_unknown_format_and_unwritable_place_are_clear_errors(tmp_path: Path) -> None:
     frame = rows_to_frame([])
     with pytest.raises(FaceNerveError, match=r"unknown output format '\.json'") as info:

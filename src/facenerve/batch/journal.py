@@ -3,7 +3,8 @@
 SQLite in WAL mode with ``synchronous=FULL``: each result is one committed transaction, so a run killed at any
 moment (SIGKILL, power loss) keeps every result committed before it and no half-written one. Rows are keyed by
 :attr:`BatchItem.key` (input path + content hash + manifest fields); ``INSERT OR IGNORE`` keeps a row from being
-written twice. The journal also records the measuring options, and refuses to resume with different ones.
+written twice. The journal also records the measuring options and the FaceNerve version, and refuses to resume
+with different ones, so one table never mixes measurements made two ways.
 """
 
 from __future__ import annotations

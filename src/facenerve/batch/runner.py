@@ -197,7 +197,7 @@ def execute_batch(
         journal_path = journal or (default_journal(out) if out is not None else Path(scratch) / "batch.journal")
         if restart:
             remove_journal(journal_path)
-        with Journal(journal_path, {**options.to_dict(), "schema": "facenerve.photo/1"}) as store:
+        with Journal(journal_path, {**options.to_dict(), "facenerve": _version()}) as store:
             started = time.perf_counter()
             usage = _measure_missing(items, store, options, workers=workers, cluster=cluster, progress=progress)
             elapsed_s = time.perf_counter() - started
@@ -220,6 +220,16 @@ def execute_batch(
         cpu_ms_per_photo=usage.cpu_ms_per_photo(),
     )
     return BatchReport(frame, summary)
+
+
+def _version() -> str:
+    """The installed FaceNerve version: a journal is resumed only by the version that wrote it."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("facenerve")
+    except PackageNotFoundError:
+        return "unknown"
 
 
 def _table(store: Journal, items: list[BatchItem]) -> pd.DataFrame:

@@ -175,11 +175,36 @@ def write_table(frame: pd.DataFrame, path: Path) -> None:
         elif fmt == "parquet":
             frame.to_parquet(partial, index=False)
         else:
-            frame.to_excel(partial, index=False, sheet_name="photos", engine="openpyxl")
+            _write_xlsx(frame, partial)
         partial.replace(path)
     except OSError as exc:
         partial.unlink(missing_ok=True)
         raise FaceNerveError(f"{path}: cannot write ({exc.strerror or exc})", code="unwritable") from None
+
+
+def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
+    """One sheet, ``photos``, streamed row by row. Text is always stored as text: a value such as ``=A1`` in a
+    path or a subject stays what it is and never becomes a formula."""
+    import pandas as pd
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("photos")
+    sheet.append(list(frame.columns))
+    for record in frame.itertuples(index=False, name=None):
+        cells: list[Any] = []
+        for value in record:
+            if value is None or (not isinstance(value, str) and bool(pd.isna(value))):
+                cells.append(None)
+            elif isinstance(value, str):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.data_type = "s"
+                cells.append(cell)
+            else:
+                cells.append(value.item() if hasattr(value, "item") else value)
+        sheet.append(cells)
+    book.save(path)
 
 
 def read_table(path: Path) -> pd.DataFrame:
