@@ -70,6 +70,11 @@ def palsy(palsy_video: Path) -> VideoAnalysis:
 
 
 @pytest.fixture(scope="session")
+def palsy_hemiface(palsy_video: Path) -> VideoAnalysis:
+    return analyze_video(palsy_video, protocol=PALSY_PROTOCOL, hemiface=True)
+
+
+@pytest.fixture(scope="session")
 def palsy_guessed(palsy_video: Path) -> VideoAnalysis:
     return analyze_video(palsy_video)
 

@@ -56,6 +56,7 @@ class VideoAnalysis:
     info: VideoInfo
     decode: DecodeReport
     mirrored: bool
+    hemiface: bool
     series: TimeSeries
     channels: Channels
     affected: AffectedSide
@@ -143,6 +144,7 @@ def analyze_video(
     exercise: str | Expression | None = None,
     affected_side: Side | None = None,
     mirrored: bool = False,
+    hemiface: bool = False,
     iris_mm: float = DEFAULT_IRIS_MM,
     mm_per_px: float | None = None,
     progress: ProgressFn | None = None,
@@ -153,7 +155,9 @@ def analyze_video(
     Streams the file (never held in memory), tracks the face with MediaPipe Face Mesh in video mode and
     returns the time series with movement segments, blinks, twitch events, synkinesis and, for an
     ``exercise``, its repetitions. Sides are the patient's; set ``mirrored`` for front-camera video.
-    ``frame_hook(index, time_s, rgb, tracked)`` sees every frame as it streams by (used for annotation).
+    ``hemiface`` also tracks each side on a mirror composite of its half (less coupling between the
+    sides, about three times slower). ``frame_hook(index, time_s, rgb, tracked)`` sees every frame as
+    it streams by (used for annotation).
     """
     planned = parse_protocol(protocol)
     chosen = parse_exercise(exercise)
@@ -164,7 +168,7 @@ def analyze_video(
     if not (0 < iris_mm < 100):
         raise VideoError(f"--iris-mm must be a positive number of millimetres, got {iris_mm}", code="bad_option")
     builder = SeriesBuilder()
-    with VideoSource(path, mirrored=mirrored) as source, FaceTracker() as tracker:
+    with VideoSource(path, mirrored=mirrored) as source, FaceTracker(hemiface=hemiface) as tracker:
         total = source.info.declared_duration_s
         for frame in source.frames():
             tracked = tracker.track(frame.rgb)
@@ -202,6 +206,7 @@ def analyze_video(
         info=info,
         decode=report,
         mirrored=mirrored,
+        hemiface=hemiface,
         series=series,
         channels=channels,
         affected=affected,

@@ -36,6 +36,7 @@ def analysis_to_dict(a: VideoAnalysis) -> dict[str, Any]:
         "schema": SCHEMA,
         "video": a.video,
         "mirrored": a.mirrored,
+        "tracking": "hemiface" if a.hemiface else "whole_face",
         "container": {
             "format": a.info.container,
             "codec": a.info.codec,

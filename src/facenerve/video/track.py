@@ -7,13 +7,14 @@ tables (``facenerve.engine.landmarks.mediapipe``), so the video measures exactly
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+import cv2
 import numpy as np
 
-from facenerve.engine.landmarks.base import FaceAnatomy
-from facenerve.engine.landmarks.mediapipe import _MIDLINE, _side_anatomy, native_stderr_silenced
+from facenerve.engine.landmarks.base import FaceAnatomy, SideAnatomy
+from facenerve.engine.landmarks.mediapipe import _MIDLINE, _mean_anatomy, _side_anatomy, native_stderr_silenced
 from facenerve.engine.quality import MIN_INTERPUPILLARY_PX
 
 #: Face Mesh confidences for finding and for keeping the face (MediaPipe's defaults).
@@ -22,6 +23,8 @@ MIN_TRACKING_CONFIDENCE = 0.5
 #: Landmarks may overhang the frame by this fraction of the face's size before the frame counts as a
 #: gap (the face is leaving the picture).
 MAX_OVERHANG_FRACTION = 0.02
+#: Hemiface composites are built on a crop this fraction of the face's size beyond it on each side.
+HEMIFACE_CROP_MARGIN = 0.25
 
 
 @dataclass(frozen=True)
@@ -33,19 +36,30 @@ class Tracked:
 
 
 class FaceTracker:
-    """Face Mesh (video mode, iris refinement) from inside the mediapipe wheel. Create once, then ``close``."""
+    """Face Mesh (video mode, iris refinement) from inside the mediapipe wheel. Create once, then ``close``.
 
-    def __init__(self) -> None:
+    With ``hemiface``, each side is also tracked on a mirror composite of that half of the face, as the
+    photo engine does: the whole-face mesh pulls an asymmetric face toward symmetry, a composite has
+    nothing to pull toward. Each composite stream has its own video-mode mesh (so tracking stays
+    coherent); it costs about three times as much.
+    """
+
+    def __init__(self, *, hemiface: bool = False) -> None:
+        self.hemiface = hemiface
         with native_stderr_silenced():
             from mediapipe.python.solutions import face_mesh
 
-            self._mesh: Any = face_mesh.FaceMesh(
-                static_image_mode=False,
-                max_num_faces=1,
-                refine_landmarks=True,
-                min_detection_confidence=MIN_DETECTION_CONFIDENCE,
-                min_tracking_confidence=MIN_TRACKING_CONFIDENCE,
-            )
+            def mesh() -> Any:
+                return face_mesh.FaceMesh(
+                    static_image_mode=False,
+                    max_num_faces=1,
+                    refine_landmarks=True,
+                    min_detection_confidence=MIN_DETECTION_CONFIDENCE,
+                    min_tracking_confidence=MIN_TRACKING_CONFIDENCE,
+                )
+
+            self._mesh: Any = mesh()
+            self._half: dict[str, Any] = {side: mesh() for side in ("right", "left")} if hemiface else {}
             self._edges = tuple(sorted({tuple(sorted(e)) for e in face_mesh.FACEMESH_TESSELATION}))
 
     def track(self, rgb: np.ndarray) -> Tracked:
@@ -58,6 +72,10 @@ class FaceTracker:
         raw = np.array([(p.x, p.y) for p in result.multi_face_landmarks[0].landmark], dtype=float)
         xy = raw * np.array([width, height])
         anatomy = anatomy_from_mesh(xy, self._edges)
+        if self.hemiface:
+            anatomy = replace(
+                anatomy, right=self._hemiface_side(rgb, xy, "right"), left=self._hemiface_side(rgb, xy, "left")
+            )
         span = xy.max(axis=0) - xy.min(axis=0)
         margin = MAX_OVERHANG_FRACTION * float(max(span))
         if xy.min() < -margin or xy[:, 0].max() > width + margin or xy[:, 1].max() > height + margin:
@@ -67,10 +85,47 @@ class FaceTracker:
             return Tracked(None, "face_too_small")
         return Tracked(anatomy)
 
+    def _hemiface_side(self, rgb: np.ndarray, xy: np.ndarray, side: str) -> SideAnatomy:
+        """``side`` measured on the mirror composite of that half (mean of the point and its reflected partner).
+
+        The composite is built on a crop around the face (``HEMIFACE_CROP_MARGIN`` of its size on each
+        side), which keeps the cost independent of the frame size.
+        """
+        height, width = rgb.shape[:2]
+        lo = xy.min(axis=0)
+        hi = xy.max(axis=0)
+        pad = HEMIFACE_CROP_MARGIN * float(max(hi - lo))
+        x0, y0 = max(int(lo[0] - pad), 0), max(int(lo[1] - pad), 0)
+        x1, y1 = min(int(hi[0] + pad) + 1, width), min(int(hi[1] + pad) + 1, height)
+        crop = rgb[y0:y1, x0:x1]
+        shift = np.array([x0, y0], dtype=float)
+        local = xy - shift
+        origin = (local[468] + local[473]) / 2.0
+        normal = local[473] - local[468]
+        normal = normal / max(float(np.linalg.norm(normal)), 1e-6)
+        ch, cw = crop.shape[:2]
+        ys, xs = np.mgrid[0:ch, 0:cw].astype(np.float32)
+        nx, ny = np.float32(normal[0]), np.float32(normal[1])
+        offset = (xs - np.float32(origin[0])) * nx + (ys - np.float32(origin[1])) * ny
+        # Patient's left lies at positive offset (toward the left pupil); mirror the other half onto it.
+        fold = np.where(offset < 0 if side == "left" else offset > 0, 2.0 * offset, 0.0).astype(np.float32)
+        composite = cv2.remap(crop, xs - fold * nx, ys - fold * ny, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+        with native_stderr_silenced():
+            result = self._half[side].process(np.ascontiguousarray(composite))
+        if not result.multi_face_landmarks:
+            return _side_anatomy(xy, side)
+        half = np.array([(p.x, p.y) for p in result.multi_face_landmarks[0].landmark], dtype=float)
+        half *= np.array([cw, ch])
+        reflected = half - 2.0 * ((half - origin) @ normal)[:, None] * normal[None, :]
+        other = "left" if side == "right" else "right"
+        return _mean_anatomy(_side_anatomy(half + shift, side), _side_anatomy(reflected + shift, other, as_side=side))
+
     def close(self) -> None:
-        mesh, self._mesh = self._mesh, None
-        if mesh is not None:
-            mesh.close()
+        meshes = [self._mesh, *self._half.values()]
+        self._mesh, self._half = None, {}
+        for mesh in meshes:
+            if mesh is not None:
+                mesh.close()
 
     def __enter__(self) -> FaceTracker:
         return self
