@@ -34,6 +34,8 @@ class Series:
     high: float
     lower_is_up: bool = False
     tick_labels: dict[float, str] | None = None
+    #: A projected course (the prognosis curve), drawn dashed; empty when there is none.
+    projection: tuple[tuple[date, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ def timeline_svg(onset: date, today: date, series: list[Series], events: list[Ev
     all_days = [0, (today - onset).days]
     all_days += [(d - onset).days for s in series for d, _ in s.points]
     all_days += [(e.on - onset).days for e in events]
+    all_days += [(d - onset).days for s in series for d, _ in s.projection]
     first, last = min(all_days), max(max(all_days), 14)
     span = max(last - first, 1)
     plot_w = WIDTH_PX - MARGIN_LEFT_PX - MARGIN_RIGHT_PX
@@ -62,7 +65,8 @@ def timeline_svg(onset: date, today: date, series: list[Series], events: list[Ev
         f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" viewBox="0 0 {WIDTH_PX} {height}" '
         f'width="100%" role="img" aria-label="Timeline since onset">',
         '<style>text{font:11px sans-serif;fill:#333}.axis{stroke:#999}.grid{stroke:#eee}'
-        ".line{fill:none;stroke:#1c7ed6;stroke-width:2}.point{fill:#1c7ed6}.event{stroke-width:1.5;opacity:.8}</style>",
+        ".line{fill:none;stroke:#1c7ed6;stroke-width:2}.projection{fill:none;stroke:#868e96;stroke-width:1.5;"
+        "stroke-dasharray:6 4}.point{fill:#1c7ed6}.event{stroke-width:1.5;opacity:.8}</style>",
     ]
     for index, s in enumerate(series):
         top = TOP_PX + index * (PANEL_HEIGHT_PX + GAP_PX)
@@ -95,6 +99,10 @@ def timeline_svg(onset: date, today: date, series: list[Series], events: list[Ev
                 f'y2="{bottom}" stroke="{colour}" stroke-dasharray="4 3"><title>{escape(event.label)} '
                 f"({event.on.isoformat()})</title></line>"
             )
+        if s.projection:
+            path = " ".join(f"{x_of(d):.1f},{y_of(v):.1f}" for d, v in sorted(s.projection))
+            parts.append(f'<polyline class="projection" points="{path}"><title>projected course (estimate)</title>'
+                         "</polyline>")
         ordered = sorted(s.points)
         if len(ordered) > 1:
             path = " ".join(f"{x_of(d):.1f},{y_of(v):.1f}" for d, v in ordered)

@@ -30,10 +30,19 @@ class EpisodeOverview:
         hb = [(x.taken_on, float(x.house_brackmann)) for x in a if x.house_brackmann is not None]
         sb = [(x.taken_on, x.sunnybrook_composite) for x in a if x.sunnybrook_composite is not None]
         top = max([v for _, v in asym] + [5.0])
+        outlook = self.care.prognosis or {}
+        projected = tuple((date.fromisoformat(p["date"]), float(p["value"])) for p in outlook.get("curve") or ())
+
+        def projection(key: str) -> tuple[tuple[date, float], ...]:
+            return projected if outlook.get("measure") == key else ()
+
         series = [
-            Series("asymmetry_index_mm", "Asymmetry index (mm, lower is better)", asym, 0.0, float(round(top + 1))),
-            Series("house_brackmann", "House–Brackmann grade", hb, 1.0, 6.0, lower_is_up=True, tick_labels=HB_TICKS),
-            Series("sunnybrook_composite", "Sunnybrook composite (0–100)", sb, 0.0, 100.0),
+            Series("asymmetry_index_mm", "Asymmetry index (mm, lower is better)", asym, 0.0, float(round(top + 1)),
+                   projection=projection("asymmetry_index_mm")),
+            Series("house_brackmann", "House–Brackmann grade", hb, 1.0, 6.0, lower_is_up=True, tick_labels=HB_TICKS,
+                   projection=projection("house_brackmann")),
+            Series("sunnybrook_composite", "Sunnybrook composite (0–100)", sb, 0.0, 100.0,
+                   projection=projection("sunnybrook_composite")),
         ]
         events = [Event(t.start, TREATMENT_NAME_LABELS.get(t.name, t.name), t.kind) for t in self.treatments]
         return timeline_svg(self.episode.onset_date, today, series, events)

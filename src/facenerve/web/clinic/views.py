@@ -102,18 +102,8 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": access.can_edit(request.user),
         "chart": view.chart_svg(today) if view else "",
         "days_since_onset": (today - view.episode.onset_date).days if view else None,
-        "prognosis_items": _scalar_items(view.care.prognosis if view else None),
     }
     return render(request, "clinic/patient.html", context)
-
-
-def _scalar_items(doc: dict[str, Any] | None) -> list[tuple[str, Any]]:
-    """Top-level plain values of a document, for a definition list (curves and nested parts left out)."""
-    if not doc:
-        return []
-    skip = {"label", "sources", "schema"}
-    plain = (str, int, float, bool)
-    return [(k.replace("_", " "), v) for k, v in doc.items() if k not in skip and isinstance(v, plain)]
 
 
 def _episode_of(request: HttpRequest, pk: int) -> tuple[Patient, Episode]:
