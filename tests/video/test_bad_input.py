@@ -53,7 +53,7 @@ def test_truncated_mjpeg_avi_keeps_the_readable_frames(twitch_video: Path, tmp_p
 def test_still_image_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "face.png"
     Image.fromarray(face_photo("astronaut")).save(path)
-    _one_line_error(path, "still image")
+    _one_line_error(path, "an image file")
 
 
 def test_zero_frames(tmp_path: Path) -> None:
@@ -102,3 +102,22 @@ def test_bad_options(palsy_video: Path) -> None:
         analyze_video(palsy_video, exercise="rest")
 
 
+def test_webm_vp8_is_read(tmp_path: Path) -> None:
+    times = [i / 25 for i in range(50)]
+    path = write_video_timestamps(
+        tmp_path / "clip.webm", [smile("left", 0.4, 6.0), smile("right", 0.4, 6.0)], times, codec="libvpx"
+    )
+    result = analyze_video(path)
+    assert result.info.codec == "vp8" and "webm" in result.info.container
+    assert len(result.series) == 50 and result.series.face.all()
+    assert len(result.segments) == 1
+
+
+def test_huge_frames_are_refused(tmp_path: Path) -> None:
+    import cv2
+
+    path = tmp_path / "huge.avi"
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), 30, (8000, 4400))
+    writer.write(np.full((4400, 8000, 3), 128, dtype=np.uint8))
+    writer.release()
+    _one_line_error(path, "too large")

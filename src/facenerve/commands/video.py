@@ -40,7 +40,7 @@ def video(
     json_out: Annotated[bool, typer.Option("--json", help="Print the facenerve.video/1 JSON document.")] = False,
     csv_path: Annotated[Path | None, typer.Option("--csv", help="Write the per-frame time series as CSV.")] = None,
     plot: Annotated[Path | None, typer.Option(help="Write a PNG plot of both sides' curves.")] = None,
-    annotate: Annotated[Path | None, typer.Option(help="Write an annotated MP4 (landmarks and measures).")] = None,
+    annotate: Annotated[Path | None, typer.Option(help="Write an MP4 with the tracked contours drawn.")] = None,
     mirrored: Annotated[bool, typer.Option(help="The video is mirrored (front-camera selfie).")] = False,
     hemiface: Annotated[
         bool, typer.Option(help="Track each side on a mirror composite too: truer one-sided values, ~4× slower.")

@@ -105,7 +105,7 @@ class VideoSource:
         container = self._container
         name = str(container.format.name or "")
         if any(tag in name for tag in _IMAGE_FORMATS):
-            raise VideoError(f"{self.path}: a still image ({name}), not a video; use `facenerve analyze` for photos")
+            raise VideoError(f"{self.path}: an image file ({name}), not a video; use `facenerve analyze` for photos")
         if not container.streams.video:
             raise VideoError(f"{self.path}: no video stream (audio only or not a video)")
         stream = container.streams.video[0]
