@@ -51,7 +51,7 @@ def test_brow_drop_is_recovered_within_half_a_millimetre(brow_cases: list[Case])
 
 @pytest.mark.xfail(
     strict=True,
-    reason="brow slope 0.89 (astronaut 0.97, Grace Hopper 0.81: her glasses' rim crosses the brow patch); "
+    reason="brow slope 0.88 (astronaut 0.96, Grace Hopper 0.81: her glasses' rim crosses the brow patch); "
     "the image match averages a 14 x 8 mm patch whose edges the synthetic warp moves less than the margin",
 )
 def test_brow_drop_slope_is_within_ten_percent(brow_cases: list[Case]) -> None:

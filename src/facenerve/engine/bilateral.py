@@ -16,6 +16,7 @@ before patches are compared. This is a FaceNerve method; docs/metrics.md describ
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import cv2
 import numpy as np
@@ -77,15 +78,30 @@ class Offset:
 
 
 def _sample(gray: np.ndarray, frame: FaceFrame, centre: np.ndarray, size_px: tuple[int, int], side: Side) -> np.ndarray:
-    """A patch in (lateral, chin-ward) coordinates on ``side``; ``centre`` is (lateral, y) in frame px."""
+    """A blurred patch in (lateral, chin-ward) coordinates on ``side``; ``centre`` is (lateral, y) in frame px."""
     width, height = size_px
-    us = np.arange(width, dtype=np.float64) - (width - 1) / 2.0
-    vs = np.arange(height, dtype=np.float64) - (height - 1) / 2.0
-    grid_u, grid_v = np.meshgrid(us, vs)
     sign = -1.0 if side == "right" else 1.0  # frame x runs toward the patient's left
-    frame_pts = np.stack([sign * (centre[0] + grid_u), centre[1] + grid_v], axis=-1)
-    image_pts = frame.to_image(frame_pts).astype(np.float32)
-    return cv2.remap(gray, image_pts[..., 0], image_pts[..., 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+    # Patch pixel (j, i) → frame (sign·(cx + j − (w−1)/2), cy + i − (h−1)/2) → image: one affine map.
+    lateral_axis = sign * frame.x_axis
+    top_left = frame.to_image(np.array([sign * (centre[0] - (width - 1) / 2.0), centre[1] - (height - 1) / 2.0]))
+    patch_to_image = np.column_stack([lateral_axis, frame.y_axis, top_left]).astype(np.float64)
+    patch = cv2.warpAffine(
+        gray,
+        patch_to_image,
+        (width, height),
+        flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+        borderMode=cv2.BORDER_REFLECT,
+    )
+    return np.asarray(cv2.GaussianBlur(patch, (0, 0), 1.0))
+
+
+@lru_cache(maxsize=64)
+def _distance_penalty(rows: int, cols: int) -> np.ndarray:
+    """``NEAR_PREFERENCE`` × squared distance from the centre, scaled to 1 at the edge of the range."""
+    ry, rx = max((rows - 1) / 2.0, 1.0), max((cols - 1) / 2.0, 1.0)
+    yy, xx = np.mgrid[0:rows, 0:cols]
+    distance2 = ((xx - rx) / rx) ** 2 + ((yy - ry) / ry) ** 2
+    return np.asarray(NEAR_PREFERENCE * distance2, dtype=np.float32)
 
 
 def _parabola_peak(before: float, at: float, after: float) -> float:
@@ -102,10 +118,7 @@ def _match(template: np.ndarray, search: np.ndarray) -> tuple[float, float, floa
     """
     ncc = cv2.matchTemplate(search, template, cv2.TM_CCOEFF_NORMED)
     rows, cols = ncc.shape
-    ry, rx = max((rows - 1) / 2.0, 1.0), max((cols - 1) / 2.0, 1.0)
-    yy, xx = np.mgrid[0:rows, 0:cols]
-    penalty = NEAR_PREFERENCE * (((xx - rx) / rx) ** 2 + ((yy - ry) / ry) ** 2)
-    _, _, _, (px, py) = cv2.minMaxLoc((ncc - penalty).astype(np.float32))
+    _, _, _, (px, py) = cv2.minMaxLoc(ncc - _distance_penalty(rows, cols))
     inside = 0 < px < cols - 1 and 0 < py < rows - 1
     fx = _parabola_peak(ncc[py, px - 1], ncc[py, px], ncc[py, px + 1]) if 0 < px < cols - 1 else 0.0
     fy = _parabola_peak(ncc[py - 1, px], ncc[py, px], ncc[py + 1, px]) if 0 < py < rows - 1 else 0.0
@@ -223,7 +236,7 @@ def refine_bilateral(
     (score below ``MIN_MATCH_SCORE``) keeps the landmark model's positions, and one that matches
     moderately is blended with them.
     """
-    gray = cv2.GaussianBlur(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32), (0, 0), 1.0)
+    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)
     offsets = [
         measure_offset(gray, anatomy, frame, mm_per_px, feature)
         for feature in FEATURES
