@@ -26,6 +26,7 @@ from tests.synth.session import (  # noqa: E402
 )
 
 from facenerve import Expression, analyze_photo, analyze_session, get_detector  # noqa: E402
+from facenerve.scales.auto import EFACE_NOT_MEASURABLE  # noqa: E402
 
 GAINS = (0.0, 0.25, 0.5, 0.75, 1.0)
 
@@ -40,7 +41,10 @@ def grade_table(bases: list[tuple[str, str]]) -> list[str]:
             session = analyze_session(session_photos(palsy("left", gain), face, keep))
             hb = session.scores["house_brackmann"].scores.get("grade", "—")
             sb = session.scores["sunnybrook"].scores.get("composite", "—")
-            ef = session.scores["eface"].scores.get("total", "—")
+            ef = session.scores["eface"].scores.get("total")
+            if ef is None:
+                absent = [k for k in session.scores["eface"].missing if k not in EFACE_NOT_MEASURABLE]
+                ef = f"— (not estimated: {', '.join(absent)})"
             smile = session.measures.primary(Expression.SMILE_OPEN)
             brow = session.measures.primary(Expression.BROW_RAISE)
 
