@@ -238,3 +238,26 @@ def test_full_session_upload_fills_automated_grades(world: World) -> None:
                              "secondary": 0}).status_code == 302
     assessment.refresh_from_db()
     assert assessment.house_brackmann == 2 and assessment.summary_sources["house_brackmann"] == "clinician"
+
+
+def test_dashboard_and_patient_page_queries_do_not_grow_with_data(world: World, django_assert_max_num_queries: Any
+                                                                  ) -> None:
+    """No N+1: the same number of queries for 3 patients as for 40 with 10 assessments and 2 treatments each."""
+    from .conftest import make_patient
+
+    client = _client(world.clinician_a)
+    with django_assert_max_num_queries(10) as few:
+        client.get(reverse("clinic:dashboard"))
+    for i in range(40):
+        _, episode = make_patient(f"A-1{i:02d}", world.team_a)
+        Assessment.objects.bulk_create(Assessment(episode=episode, taken_on=episode.onset_date + timedelta(days=d),
+                                                  house_brackmann=4) for d in range(10))
+        Treatment.objects.bulk_create(Treatment(episode=episode, kind="therapy", name="massage",
+                                                start=episode.onset_date + timedelta(days=d)) for d in (1, 2))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        body = client.get(reverse("clinic:dashboard")).content.decode()
+    assert "A-139" in body
+    patient_url = reverse("clinic:patient", kwargs={"pk": world.patient_a1.pk})
+    with django_assert_max_num_queries(10) as patient_queries:
+        client.get(patient_url)
+    assert len(patient_queries.captured_queries) <= 10

@@ -16,9 +16,16 @@ from facenerve.care.facts import AssessmentFacts, Cause, EpisodeFacts, Treatment
 from facenerve.errors import FaceNerveError
 from facenerve.web.clinic.models import Assessment, Episode, Patient, Treatment
 
+#: Fields of each row that the mapping below reads (for ``values()`` queries that skip model instances).
+EPISODE_FIELDS = ("id", "patient_id", "onset_date", "side", "cause", "complete_at_onset", "recurrence")
+ASSESSMENT_FIELDS = ("episode_id", "taken_on", "asymmetry_index_mm", "house_brackmann", "sunnybrook_composite",
+                     "eface_total", "eye_closure_complete", "lagophthalmos_mm", "synkinesis_score")
+TREATMENT_FIELDS = ("episode_id", "kind", "name", "start", "stop")
 
-def episode_facts(episode: Episode, patient: Patient, all_episodes: Iterable[Episode]) -> EpisodeFacts:
-    """Facts of ``episode``; ``previous_sides`` are the sides of the patient's earlier episodes."""
+
+def episode_facts(episode: Any, patient: Any, all_episodes: Iterable[Any]) -> EpisodeFacts:
+    """Facts of ``episode`` (an Episode or a row with EPISODE_FIELDS); ``previous_sides`` are the sides of the
+    patient's earlier episodes."""
     earlier = [e for e in all_episodes if e.pk != episode.pk and e.onset_date < episode.onset_date]
     return EpisodeFacts(
         onset_date=episode.onset_date,
@@ -32,7 +39,7 @@ def episode_facts(episode: Episode, patient: Patient, all_episodes: Iterable[Epi
     )
 
 
-def assessment_facts(row: Assessment) -> AssessmentFacts:
+def assessment_facts(row: Any) -> AssessmentFacts:
     """Facts of one assessment (its summary columns)."""
     return AssessmentFacts(
         on=row.taken_on,
@@ -46,7 +53,7 @@ def assessment_facts(row: Assessment) -> AssessmentFacts:
     )
 
 
-def treatment_facts(row: Treatment) -> TreatmentFacts:
+def treatment_facts(row: Any) -> TreatmentFacts:
     """Facts of one treatment record."""
     return TreatmentFacts(kind=row.kind, name=row.name, start=row.start, stop=row.stop)  # type: ignore[arg-type]
 
@@ -61,11 +68,11 @@ class CareView:
 
 
 def care_for(
-    episode: Episode,
-    patient: Patient,
-    all_episodes: Iterable[Episode],
-    assessments: Iterable[Assessment],
-    treatments: Iterable[Treatment],
+    episode: Episode | Any,
+    patient: Patient | Any,
+    all_episodes: Iterable[Episode | Any],
+    assessments: Iterable[Assessment | Any],
+    treatments: Iterable[Treatment | Any],
     today: date,
     *,
     with_prognosis: bool = True,

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from types import SimpleNamespace
 from typing import Any
 
-from facenerve.web.clinic.care_bridge import CareView, care_for
+from facenerve.web.clinic.care_bridge import (
+    ASSESSMENT_FIELDS,
+    EPISODE_FIELDS,
+    TREATMENT_FIELDS,
+    CareView,
+    care_for,
+)
 from facenerve.web.clinic.chart import Event, Series, timeline_svg
-from facenerve.web.clinic.choices import TREATMENT_NAME_LABELS
+from facenerve.web.clinic.choices import TREATMENT_NAME_LABELS, Cause, PalsySide
 from facenerve.web.clinic.models import Assessment, Episode, Patient, Treatment
 
 HB_TICKS = {1.0: "I", 2.0: "II", 3.0: "III", 4.0: "IV", 5.0: "V", 6.0: "VI"}
@@ -61,6 +68,48 @@ def overview(
     treatments = sorted(episode.treatments.all(), key=lambda x: (x.start, x.pk))
     care = care_for(episode, patient, episodes, assessments, treatments, today, with_prognosis=with_prognosis)
     return EpisodeOverview(patient, episode, episodes, assessments, treatments, care)
+
+
+@dataclass(frozen=True)
+class DashboardRow:
+    """One dashboard line: the patient, their current episode (a plain row) and its open alerts."""
+
+    patient: Patient
+    episode: Any
+    care: CareView | None
+
+    @property
+    def episode_label(self) -> str:
+        """E.g. "Left · Bell's palsy"."""
+        if self.episode is None:
+            return ""
+        return f"{dict(PalsySide.choices)[self.episode.side]} · {dict(Cause.choices)[self.episode.cause]}"
+
+
+def dashboard_rows(patients: list[Patient], today: date) -> list[DashboardRow]:
+    """Current episode and alerts of each patient in three queries of plain rows (no model instances per
+    assessment: the dashboard shows many patients)."""
+    ids = [p.pk for p in patients]
+    episodes: dict[int, list[SimpleNamespace]] = {pk: [] for pk in ids}
+    for row in Episode.objects.filter(patient_id__in=ids).values(*EPISODE_FIELDS):
+        episodes[row["patient_id"]].append(SimpleNamespace(**row, pk=row["id"]))
+    current = {pk: max(rows, key=lambda e: (e.onset_date, e.pk)) for pk, rows in episodes.items() if rows}
+    wanted = [e.pk for e in current.values()]
+    assessments: dict[int, list[SimpleNamespace]] = {pk: [] for pk in wanted}
+    for row in Assessment.objects.filter(episode_id__in=wanted).values(*ASSESSMENT_FIELDS):
+        assessments[row["episode_id"]].append(SimpleNamespace(**row))
+    treatments: dict[int, list[SimpleNamespace]] = {pk: [] for pk in wanted}
+    for row in Treatment.objects.filter(episode_id__in=wanted).values(*TREATMENT_FIELDS):
+        treatments[row["episode_id"]].append(SimpleNamespace(**row))
+    rows = []
+    for patient in patients:
+        episode = current.get(patient.pk)
+        care = None
+        if episode is not None:
+            care = care_for(episode, patient, episodes[patient.pk], assessments[episode.pk], treatments[episode.pk],
+                            today, with_prognosis=False)
+        rows.append(DashboardRow(patient, episode, care))
+    return rows
 
 
 def assessment_doc(a: Assessment) -> dict[str, Any]:

@@ -137,5 +137,6 @@ def _annotated_png(rgb: Any, result: PhotoAssessment) -> bytes:
     from facenerve.engine.draw import render_annotation
 
     buffer = io.BytesIO()
-    render_annotation(rgb, result).save(buffer, format="PNG", optimize=False)
+    # Fast zlib level: the default level spends ~0.5 s per picture for a few percent smaller files.
+    render_annotation(rgb, result).save(buffer, format="PNG", compress_level=1)
     return buffer.getvalue()

@@ -32,7 +32,7 @@ from facenerve.web.clinic.forms import (
     scale_form_class,
 )
 from facenerve.web.clinic.models import Assessment, Episode, Patient
-from facenerve.web.clinic.overview import overview
+from facenerve.web.clinic.overview import dashboard_rows, overview
 from facenerve.web.storage import default_store
 
 PAGE_SIZE = 50
@@ -73,14 +73,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if query:
         patients = patients.filter(identifier__icontains=query)
     page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
-    page_patients = services.with_course(Patient.objects.filter(pk__in=[p.pk for p in page.object_list]))
-    by_pk = {p.pk: p for p in page_patients}
     today = _today()
-    rows = []
-    for listed in page.object_list:
-        patient = by_pk[listed.pk]
-        view = overview(patient, None, today, with_prognosis=False)
-        rows.append({"patient": listed, "overview": view})
+    rows = dashboard_rows(list(page.object_list), today)
     return render(request, "clinic/dashboard.html", {"rows": rows, "page": page, "query": query, "today": today})
 
 
