@@ -39,7 +39,7 @@ def _tile(rgb: np.ndarray | None, photo: PhotoAssessment | None, expression: Exp
     tile = Image.new("RGB", (TILE_PX, TILE_PX + TITLE_PX), (45, 47, 54))
     draw = ImageDraw.Draw(tile)
     draw.text((8, 4), expression.value.replace("_", " "), fill=TEXT_COLOUR, font=_font(17))
-    draw.text((8, 24), caption, fill=MUTED, font=_font(13))
+    draw.text((8, 24), caption.translate(_ASCII), fill=MUTED, font=_font(13))
     if photo is None or rgb is None or photo.anatomy is None:
         reason = "missing" if photo is None else (photo.error.message if photo.error else "not drawn")
         y = TITLE_PX + TILE_PX // 2 - 20
@@ -107,18 +107,18 @@ def _panel(session: SessionAssessment, height: int) -> Image.Image:
     headline = {"eface": "total", "sunnybrook": "composite", "house_brackmann": "grade"}
     for name, score in session.scores.items():
         scores = score.scores
-        value = scores.get(headline[name], "—")
+        value = scores.get(headline[name], "not computed")
         extra = ", ".join(
             f"{k} {scores[k]}" for k in ("static", "dynamic", "synkinesis", "resting", "voluntary") if k in scores
         )
         flag = " (provisional)" if score.provisional else ""
-        draw.text((16, y), f"{name}: {headline[name]} {value}{flag}", fill=TEXT_COLOUR, font=normal)
+        draw.text((16, y), f"{name}: {headline[name]} {value}{flag}".translate(_ASCII), fill=TEXT_COLOUR, font=normal)
         y += 20
         if extra:
             draw.text((28, y), extra, fill=MUTED, font=small)
             y += 16
         for key, item in score.items.items():
-            basis = item.derivation.split(";")[-1].strip() if item.value is not None else item.derivation
+            basis = _short(item.derivation) if item.value is not None else item.derivation
             text = f"{key} = {'—' if item.value is None else item.value}: {basis}"
             for chunk in _wrap(text, 118)[:2]:
                 draw.text((28, y), chunk, fill=MUTED if item.value is None else TEXT_COLOUR, font=small)
@@ -175,7 +175,16 @@ def save_sheet(session: SessionAssessment, path: Path, images: dict[Expression, 
 
 
 #: Characters the default bitmap-free font may lack, drawn as ASCII.
-_ASCII = str.maketrans({"×": "x", "−": "-", "–": "-", "→": "->", "≥": ">=", "≤": "<=", "·": "*", "±": "+/-"})
+_ASCII = str.maketrans(
+    {"×": "x", "−": "-", "–": "-", "—": "-", "→": "->", "≥": ">=", "≤": "<=", "·": "*", "±": "+/-", "…": "..."}
+)
+
+
+def _short(derivation: str) -> str:
+    """The last steps of an item's derivation (the measured values, ratio or excess, and the result)."""
+    steps = [s.strip() for s in derivation.split(";") if any(k in s for k in ("ratio", "excess", "→", "r ="))]
+    text = "; ".join(steps[-2:]) if steps else derivation
+    return text.split(" (bands")[0].split(" (0 <1")[0]
 
 
 def _wrap(text: str, width: int) -> list[str]:
