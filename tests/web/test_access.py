@@ -113,6 +113,21 @@ def test_writes_refused_for_outsiders(world: World, outsider: str, post: str) ->
     assert world.assessment_b1.eye_closure_complete is None and world.assessment_b1.scale_scores == {}
 
 
+def test_patient_fills_in_questionnaires_on_their_own_record_only(world: World) -> None:
+    answers = {f"item_{i}": "3" for i in range(1, 10)}
+    own = reverse("clinic:scale", kwargs={"pk": world.assessment_b1.pk, "scale": "saq"})
+    assert _client(world.user_b1).post(own, answers).status_code == 302
+    world.assessment_b1.refresh_from_db()
+    assert world.assessment_b1.questionnaires["saq"]["result"]["scores"]["total"] > 0
+    other = reverse("clinic:scale", kwargs={"pk": world.assessment_a1.pk, "scale": "saq"})
+    assert _client(world.user_b1).post(other, answers).status_code == 404
+    api = _client(world.user_b1).post(f"/api/assessments/{world.assessment_a1.pk}/scales/saq",
+                                      {"items": {k: 3 for k in answers}}, content_type="application/json")
+    assert api.status_code == 404
+    world.assessment_a1.refresh_from_db()
+    assert world.assessment_a1.questionnaires == {}
+
+
 @pytest.mark.parametrize("post", POST_NAMES)
 def test_patient_cannot_write_own_record(world: World, post: str) -> None:
     url, data = _posts(world)[post]

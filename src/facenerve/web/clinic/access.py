@@ -45,6 +45,12 @@ def can_edit(user: Any) -> bool:
     return role_of(user) == ROLE_CLINICIAN
 
 
+def can_enter_scale(user: Any, scale_kind: str) -> bool:
+    """Clinicians enter any scale; a patient fills in questionnaires (patient-reported scales) on their own record."""
+    role = role_of(user)
+    return role == ROLE_CLINICIAN or (role == ROLE_PATIENT and scale_kind == "patient")
+
+
 def visible_assessments(user: Any) -> QuerySet[Assessment]:
     """Assessments of the patients ``user`` may read."""
     return Assessment.objects.filter(episode__patient__in=visible_patients(user))

@@ -162,10 +162,15 @@ def get_assessment(request: HttpRequest, pk: int) -> dict[str, Any]:
     return doc
 
 
-@api.post("/assessments/{pk}/scales/{scale}", summary="Score a clinical scale or questionnaire (clinicians)")
+@api.post("/assessments/{pk}/scales/{scale}",
+          summary="Score a clinical scale (clinicians) or a questionnaire (clinicians, or the patient themself)")
 def score_scale(request: HttpRequest, pk: int, scale: str, body: ScaleIn) -> dict[str, Any]:
     a = _assessment(request, pk)
-    _require_clinician(request)
+    from facenerve.scales import SCALES
+
+    spec = SCALES.get(scale)
+    if spec is not None and not access.can_enter_scale(request.user, spec.kind):
+        raise HttpError(403, "only clinicians of the patient's care team can enter this scale")
     try:
         return services.record_scale(a, scale, body.items)
     except services.InputError as exc:

@@ -19,6 +19,8 @@ class Comorbidity(models.TextChoices):
     DIABETES = "diabetes", "Diabetes"
     HYPERTENSION = "hypertension", "Hypertension"
     PREGNANCY = "pregnancy", "Pregnancy"
+    DRY_EYE = "dry_eye", "Dry eye"
+    DYSACUSIS = "dysacusis", "Dysacusis"
 
 
 class PalsySide(models.TextChoices):

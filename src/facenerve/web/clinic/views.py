@@ -185,6 +185,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "scales": clinician_scales,
         "questionnaires": patient_scales,
         "can_edit": access.can_edit(request.user),
+        "can_fill_questionnaires": access.can_enter_scale(request.user, "patient"),
         "observation_form": ObservationForm(initial={
             "eye_closure_complete": assessment.eye_closure_complete,
             "lagophthalmos_mm": assessment.lagophthalmos_mm,
@@ -219,8 +220,8 @@ def scale_entry(request: HttpRequest, pk: int, scale: str) -> HttpResponse:
     spec = SCALES.get(scale)
     if spec is None:
         raise Http404("unknown scale")
-    if (denied := _clinician_only(request)) is not None:
-        return denied
+    if not access.can_enter_scale(request.user, spec.kind):
+        return HttpResponseForbidden("Only clinicians of the patient's care team can enter this scale.")
     form_class = scale_form_class(spec)
     status = 200
     if request.method == "POST":
