@@ -51,8 +51,9 @@ def flaccid_session(graded_sessions: dict[float, SessionAssessment]) -> SessionA
 
 @pytest.fixture(scope="session")
 def synkinetic_session() -> SessionAssessment:
-    """Recovered movement on the left, but the left eye narrows by 60 % of its gap during mouth expressions."""
-    return analyze_session(session_photos(Gains(left=1.0, right=1.0, eye_narrowing=0.6, synkinetic_side="left")))
+    """A recovering left side: 75 % of the healthy excursion, and the left eye narrows by 60 % of its gap during
+    mouth expressions (ocular synkinesis)."""
+    return analyze_session(session_photos(Gains(left=0.75, right=1.0, eye_narrowing=0.6, synkinetic_side="left")))
 
 
 @pytest.fixture(scope="session")
