@@ -18,7 +18,7 @@ from facenerve.protocol import Expression
 from facenerve.video.blinks import Blink, BlinkSummary, find_blinks, summarise_blinks
 from facenerve.video.channels import Channels, movement_channels
 from facenerve.video.decode import DecodeReport, VideoError, VideoInfo, VideoSource
-from facenerve.video.events import TwitchEvent, events_per_minute, find_events
+from facenerve.video.events import TwitchEvent, find_events
 from facenerve.video.exercise import Repetition, count_repetitions
 from facenerve.video.segments import Segment, find_segments, with_affected_side
 from facenerve.video.series import GAP_REASONS, SeriesBuilder, TimeSeries, resample_uniform
@@ -33,7 +33,7 @@ NORMAL_SYMMETRY_INDEX = 0.91
 #: Frame intervals varying more than this (max − min over median) mark a variable frame rate
 #: (engineering: constant-rate files vary by timestamp rounding only).
 VFR_SPREAD_FRACTION = 0.2
-#: Fewest frames with a face needed to analyse movement.
+#: Fewest frames with a face needed to analyse movement (engineering: a third of a second at 30 fps).
 MIN_FACE_FRAMES = 10
 
 ProgressFn = Callable[[float, float | None], None]
@@ -242,10 +242,6 @@ def infer_affected_side(segments: Sequence[Segment], given: Side | None) -> Affe
         return AffectedSide(None, "symmetric", ratio)
     side: Side = "left" if totals["left"] < totals["right"] else "right"
     return AffectedSide(side, "movement", ratio)
-
-
-def events_rate(analysis: VideoAnalysis) -> dict[Side, float]:
-    return events_per_minute(analysis.events, analysis.face_minutes)
 
 
 def _r(value: float, digits: int = 3) -> float:
