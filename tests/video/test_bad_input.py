@@ -121,3 +121,17 @@ def test_huge_frames_are_refused(tmp_path: Path) -> None:
     writer.write(np.full((4400, 8000, 3), 128, dtype=np.uint8))
     writer.release()
     _one_line_error(path, "too large")
+
+
+def test_video_without_a_face(tmp_path: Path) -> None:
+    import cv2
+
+    path = tmp_path / "noise.mp4"
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"mp4v"), 30, (320, 240))
+    rng = np.random.default_rng(0)
+    for _ in range(30):
+        writer.write(rng.integers(0, 255, (240, 320, 3), dtype=np.uint8))
+    writer.release()
+    with pytest.raises(VideoError, match="a usable face was found in only 0 of 30 frames") as info:
+        analyze_video(path)
+    assert info.value.code == "no_face"

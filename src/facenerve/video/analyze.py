@@ -178,14 +178,14 @@ def analyze_video(
             if progress is not None and frame.index % 10 == 0:
                 progress(frame.time_s, total)
         info, report = source.info, source.report
-    series = builder.finish(iris_mm=iris_mm, mm_per_px=mm_per_px)
-    warnings = list(report.warnings) + list(series.warnings)
-    face_frames = int(series.face.sum())
+    face_frames = builder.face_frames
     if face_frames < MIN_FACE_FRAMES:
         raise VideoError(
-            f"{path}: a usable face was found in only {face_frames} of {len(series)} frames; nothing to analyse",
+            f"{path}: a usable face was found in only {face_frames} of {len(builder)} frames; nothing to analyse",
             code="no_face",
         )
+    series = builder.finish(iris_mm=iris_mm, mm_per_px=mm_per_px)
+    warnings = list(report.warnings) + list(series.warnings)
     if face_frames < len(series):
         warnings.append(f"{len(series) - face_frames} of {len(series)} frames have no usable face (marked as gaps)")
     intervals = np.diff(series.time_s)

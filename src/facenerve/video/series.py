@@ -59,6 +59,11 @@ class SeriesBuilder:
     def __len__(self) -> int:
         return len(self._time)
 
+    @property
+    def face_frames(self) -> int:
+        """How many frames so far have a usable face."""
+        return self._gap.tolist().count(0)
+
     def add(self, time_s: float, anatomy: FaceAnatomy | None, gap_reason: str | None = None) -> None:
         """Add one frame: its measures (face-frame px) or a gap with its reason."""
         self._time.append(time_s)
