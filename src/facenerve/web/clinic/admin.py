@@ -6,6 +6,7 @@
 from django.contrib import admin
 
 from facenerve.web.clinic.models import (
+    AlertDismissal,
     Assessment,
     AssessmentPhoto,
     CareTeam,
@@ -59,3 +60,9 @@ class TreatmentAdmin(admin.ModelAdmin):
     list_display = ("episode", "kind", "name", "start", "stop")
     list_filter = ("kind",)
     list_select_related = ("episode__patient",)
+
+
+@admin.register(AlertDismissal)
+class AlertDismissalAdmin(admin.ModelAdmin):
+    list_display = ("episode", "rule", "due", "dismissed_by", "dismissed_at")
+    list_select_related = ("episode__patient", "dismissed_by")

@@ -126,6 +126,18 @@ def get_prognosis(request: HttpRequest, pk: int, episode: int | None = None) -> 
     return {"episode": view.episode.pk, "prognosis": view.care.prognosis, "problem": view.care.problem or None}
 
 
+@api.post("/patients/{pk}/alerts/{rule}/dismiss", response={204: None},
+          summary="Dismiss a dismissible alert (clinicians); red flags cannot be dismissed")
+def dismiss_alert(request: HttpRequest, pk: int, rule: str, episode: int | None = None) -> tuple[int, None]:
+    view = _overview(request, pk, episode)
+    _require_clinician(request)
+    try:
+        services.dismiss_alert(view.patient, view.episode, rule, request.user, date.today())
+    except services.InputError as exc:
+        raise HttpError(exc.status, str(exc)) from None
+    return 204, None
+
+
 @api.post("/patients/{pk}/treatments", response={201: dict[str, Any]}, summary="Add a treatment (clinicians)")
 def create_treatment(request: HttpRequest, pk: int, body: TreatmentIn) -> tuple[int, dict[str, Any]]:
     patient = _patient(request, pk)

@@ -65,6 +65,16 @@ class CareView:
     alerts: list[dict[str, Any]]
     prognosis: dict[str, Any] | None
     problem: str = ""
+    #: Dismissible alerts a clinician has dismissed (never a red flag).
+    dismissed: tuple[dict[str, Any], ...] = ()
+
+    def without(self, dismissals: set[tuple[str, str | None]]) -> CareView:
+        """This view with the dismissed alerts — matched on (rule, due date) and dismissible — set apart."""
+        if not dismissals:
+            return self
+        hidden = [a for a in self.alerts if a["dismissible"] and (a["rule"], a["due"]) in dismissals]
+        shown = [a for a in self.alerts if a not in hidden]
+        return CareView(shown, self.prognosis, self.problem, tuple(hidden))
 
 
 def care_for(

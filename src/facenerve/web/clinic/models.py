@@ -167,3 +167,20 @@ class Treatment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_name_display()} from {self.start}"
+
+
+class AlertDismissal(models.Model):
+    """A clinician's dismissal of one care alert (its rule and due date) for an episode.
+
+    Only alerts the care pathway marks dismissible can be dismissed; red flags never are, and the pages show them
+    whatever rows exist here.
+    """
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="alert_dismissals")
+    rule = models.CharField(max_length=64)
+    due = models.DateField(null=True, blank=True)
+    dismissed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    dismissed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = (models.UniqueConstraint(fields=("episode", "rule", "due"), name="one_dismissal_per_alert"),)

@@ -16,7 +16,7 @@ from facenerve.web.clinic.care_bridge import (
 )
 from facenerve.web.clinic.chart import Event, Series, timeline_svg
 from facenerve.web.clinic.choices import TREATMENT_NAME_LABELS, Cause, PalsySide
-from facenerve.web.clinic.models import Assessment, Episode, Patient, Treatment
+from facenerve.web.clinic.models import AlertDismissal, Assessment, Episode, Patient, Treatment
 
 HB_TICKS = {1.0: "I", 2.0: "II", 3.0: "III", 4.0: "IV", 5.0: "V", 6.0: "VI"}
 
@@ -67,7 +67,8 @@ def overview(
     assessments = sorted(episode.assessments.all(), key=lambda x: (x.taken_on, x.pk))
     treatments = sorted(episode.treatments.all(), key=lambda x: (x.start, x.pk))
     care = care_for(episode, patient, episodes, assessments, treatments, today, with_prognosis=with_prognosis)
-    return EpisodeOverview(patient, episode, episodes, assessments, treatments, care)
+    dismissals = {(d.rule, d.due.isoformat() if d.due else None) for d in episode.alert_dismissals.all()}
+    return EpisodeOverview(patient, episode, episodes, assessments, treatments, care.without(dismissals))
 
 
 @dataclass(frozen=True)
@@ -101,13 +102,18 @@ def dashboard_rows(patients: list[Patient], today: date) -> list[DashboardRow]:
     treatments: dict[int, list[SimpleNamespace]] = {pk: [] for pk in wanted}
     for row in Treatment.objects.filter(episode_id__in=wanted).values(*TREATMENT_FIELDS):
         treatments[row["episode_id"]].append(SimpleNamespace(**row))
+    dismissals: dict[int, set[tuple[str, str | None]]] = {pk: set() for pk in wanted}
+    for episode_id, rule, due in AlertDismissal.objects.filter(episode_id__in=wanted).values_list(
+        "episode_id", "rule", "due"
+    ):
+        dismissals[episode_id].add((rule, due.isoformat() if due else None))
     rows = []
     for patient in patients:
         episode = current.get(patient.pk)
         care = None
         if episode is not None:
             care = care_for(episode, patient, episodes[patient.pk], assessments[episode.pk], treatments[episode.pk],
-                            today, with_prognosis=False)
+                            today, with_prognosis=False).without(dismissals[episode.pk])
         rows.append(DashboardRow(patient, episode, care))
     return rows
 

@@ -35,6 +35,7 @@ def with_course(patients: QuerySet[Patient]) -> QuerySet[Patient]:
             queryset=Episode.objects.prefetch_related(
                 Prefetch("assessments", queryset=Assessment.objects.defer("engine_result", "questionnaires")),
                 "treatments",
+                "alert_dismissals",
             ),
         )
     )
@@ -176,3 +177,18 @@ def _apply_summary(row: Assessment, scale_name: str, result: dict[str, Any], ite
             continue
         setattr(row, column, int(value) if column == "house_brackmann" else float(value))
         row.summary_sources = {**(row.summary_sources or {}), column: "clinician"}
+
+
+def dismiss_alert(patient: Patient, episode: Episode, rule: str, user: Any, today: date) -> None:
+    """Dismiss the open alert ``rule`` of ``episode`` (its current due date). Red flags cannot be dismissed."""
+    from facenerve.web.clinic.models import AlertDismissal
+    from facenerve.web.clinic.overview import overview
+
+    view = overview(patient, episode, today, with_prognosis=False)
+    alert = next((a for a in view.care.alerts if a["rule"] == rule), None) if view else None
+    if alert is None:
+        raise InputError(f"no open alert {rule!r} for this episode", status=404)
+    if not alert["dismissible"]:
+        raise InputError("this alert cannot be dismissed (red flags stay until their cause is dealt with)")
+    due = date.fromisoformat(alert["due"]) if alert["due"] else None
+    AlertDismissal.objects.get_or_create(episode=episode, rule=rule, due=due, defaults={"dismissed_by": user})

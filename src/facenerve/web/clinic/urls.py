@@ -11,6 +11,7 @@ urlpatterns = [
     path("patients/<int:pk>/", views.patient_detail, name="patient"),
     path("patients/<int:pk>/assessments/new/", views.assessment_new, name="assessment_new"),
     path("patients/<int:pk>/treatments/new/", views.treatment_new, name="treatment_new"),
+    path("patients/<int:pk>/alerts/dismiss/", views.alert_dismiss, name="alert_dismiss"),
     path("assessments/<int:pk>/", views.assessment_detail, name="assessment"),
     path("assessments/<int:pk>/scales/<slug:scale>/", views.scale_entry, name="scale"),
     path("assessments/<int:pk>/observations/", views.observations, name="observations"),

@@ -96,6 +96,7 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": access.can_edit(request.user),
         "chart": view.chart_svg(today) if view else "",
         "days_since_onset": (today - view.episode.onset_date).days if view else None,
+        "dismiss_url": reverse("clinic:alert_dismiss", kwargs={"pk": patient.pk}),
     }
     return render(request, "clinic/patient.html", context)
 
@@ -284,6 +285,22 @@ def treatment_new(request: HttpRequest, pk: int) -> HttpResponse:
         form = TreatmentForm()
     return render(request, "clinic/treatment_form.html", {"patient": patient, "episode": episode, "form": form},
                   status=status)
+
+
+@login_required
+@require_http_methods(["POST"])
+def alert_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
+    """Dismiss one dismissible alert of the patient's episode (clinicians); red flags answer 400."""
+    patient, episode = _episode_of(request, pk)
+    if (denied := _clinician_only(request)) is not None:
+        return denied
+    full = services.with_course(Patient.objects.filter(pk=patient.pk)).get()
+    episode = next(e for e in full.episodes.all() if e.pk == episode.pk)
+    try:
+        services.dismiss_alert(full, episode, str(request.POST.get("rule", ""))[:64], request.user, _today())
+    except services.InputError as exc:
+        return HttpResponse(str(exc), status=exc.status, content_type="text/plain; charset=utf-8")
+    return redirect(reverse("clinic:patient", kwargs={"pk": patient.pk}) + f"?episode={episode.pk}#alerts")
 
 
 @login_required
