@@ -30,7 +30,7 @@ SMILE_DIRECTION_DEG = 40.0
 BROW_ELEVATION_MM = 10.57
 #: Synthetic choices (no normative value in the reference).
 PUCKER_MEDIAL_MM = 6.0
-SNARL_ELEVATION_MM = 6.0
+SNARL_ELEVATION_MM = 8.0
 LOWER_LIP_DEPRESSION_MM = 6.0
 
 MOUTH_EXPRESSIONS = (Expression.SMILE_OPEN, Expression.SMILE_CLOSED, Expression.PUCKER, Expression.SNARL)

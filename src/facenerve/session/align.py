@@ -1,9 +1,9 @@
 """Alignment of each session photo to the rest photo: the rest photo's face frame and millimetre scale.
 
 Each photo's landmarks are mapped into the rest photo's image by the similarity transform (rotation, uniform scale,
-translation; least squares, Umeyama) that best superimposes four landmarks that facial expressions barely move:
-both medial canthi, the nasion and the nose tip, plus both pupils when the eyes are open (they give the
-rotation a longer lever). Their spread (inter-canthal distance, canthi to nose tip) carries
+translation; least squares, Umeyama) that best superimposes landmarks that facial expressions barely move:
+both medial canthi and the nasion, plus both pupils when the eyes are open (they give the rotation a longer
+lever). The nose tip is left out: a snarl lifts it. Their spread (inter-canthal distance, canthi to nasion) carries
 the rest photo's iris scale to photos where the eyes are shut and the iris cannot give one. The rest photo's pupil
 line and midline then serve as the common frame, so every excursion is measured from the same origin and axes.
 The fit's root-mean-square residual (mm) is reported; a large one means the anchors moved or were misplaced.
@@ -21,15 +21,15 @@ from facenerve.engine.metrics import SideGeometry, side_geometry
 from facenerve.protocol import Expression
 
 #: The anchors of the fit; the pupils are added when the eyes are open in both photos.
-ANCHORS = ("right medial canthus", "left medial canthus", "nasion", "nose tip")
+ANCHORS = ("right medial canthus", "left medial canthus", "nasion")
 PUPIL_ANCHORS = ("right pupil", "left pupil")
 #: Warn when the anchors disagree by more than this after the fit, mm (engineering limit, not clinical).
 MAX_ANCHOR_RESIDUAL_MM = 2.0
 
 
 def anchor_points(anatomy: FaceAnatomy, *, pupils: bool = False) -> np.ndarray:
-    """The ``ANCHORS`` (and ``PUPIL_ANCHORS`` if ``pupils``) in image pixels, shape (4 or 6, 2)."""
-    points = [anatomy.right.medial_canthus, anatomy.left.medial_canthus, anatomy.nasion, anatomy.nose_tip]
+    """The ``ANCHORS`` (and ``PUPIL_ANCHORS`` if ``pupils``) in image pixels, shape (3 or 5, 2)."""
+    points = [anatomy.right.medial_canthus, anatomy.left.medial_canthus, anatomy.nasion]
     if pupils:
         points += [anatomy.right.iris_center, anatomy.left.iris_center]
     return np.array(points, dtype=float).reshape(len(points), 2)

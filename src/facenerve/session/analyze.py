@@ -138,7 +138,7 @@ def analyze_session(
             aligned[expression] = fit
             if fit.anchor_residual_mm > MAX_ANCHOR_RESIDUAL_MM:
                 warnings.append(
-                    f"{expression.value}: the alignment anchors (medial canthi, nasion, nose tip) disagree with the "
+                    f"{expression.value}: the alignment anchors (medial canthi, nasion, pupils) disagree with the "
                     f"rest photo's by {fit.anchor_residual_mm:.1f} mm; its excursions are uncertain"
                 )
             if borrow:
@@ -170,7 +170,7 @@ def _rescaled(result: PhotoAssessment, mm_per_px: float, expression: Expression)
     values = measure_all(side_geometry(result.anatomy, result.frame, mm_per_px))
     asymmetry = assess_asymmetry(values, expression)
     metrics = {name: MetricValue.of(name, v, asymmetry.healthy_side) for name, v in values.items()}
-    note = "scale carried over from the rest photo through the alignment anchors (medial canthi, nasion, nose tip)"
+    note = "scale carried over from the rest photo through the alignment anchors (medial canthi, nasion)"
     return replace(
         result,
         scale=manual_scale(mm_per_px),
