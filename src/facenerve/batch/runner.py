@@ -128,7 +128,8 @@ def run_batch(
     The table has the columns of :data:`facenerve.io.exports.COLUMNS` in that order, rows in input order, and
     ``frame.attrs["summary"]`` holds :meth:`BatchSummary.to_dict`. With ``out`` the table is also written
     (CSV, Parquet or XLSX by extension). Results are journalled as they finish (``journal``, by default
-    ``OUT.journal``), so a killed run started again resumes where it stopped. ``cluster`` is a Dask scheduler
+    ``OUT.journal``; a temporary one when neither is given), so a killed run started again resumes where it
+    stopped. ``cluster`` is a Dask scheduler
     address; otherwise ``workers`` local processes are used (default: all cores). Raises ``FaceNerveError``
     for bad options or input; a bad photo never raises, its row carries the error.
     """

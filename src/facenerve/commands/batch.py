@@ -75,7 +75,7 @@ def batch(
     ],
     output: Annotated[Path, typer.Option("--out", "-o", help="Output table: .csv, .parquet or .xlsx.")],
     workers: Annotated[
-        int | None, typer.Option(help="Local worker processes [default: all cores].", show_default=False)
+        int | None, typer.Option(help="Local worker processes (default: all cores).", show_default=False)
     ] = None,
     cluster: Annotated[
         str | None, typer.Option(help="Dask scheduler address, e.g. tcp://HOST:8786 (workers need the same files).")
@@ -83,15 +83,19 @@ def batch(
     expression: Annotated[
         str, typer.Option(help="Expression for folder photos and empty manifest cells.")
     ] = Expression.REST.value,
-    mirrored: Annotated[bool, typer.Option(help="Photos are mirrored unless the manifest says otherwise.")] = False,
+    mirrored: Annotated[
+        bool, typer.Option("--mirrored", help="Photos are mirrored unless the manifest says otherwise.")
+    ] = False,
     iris_mm: Annotated[float | None, typer.Option(help="Iris diameter for the scale, mm.")] = None,
     mm_per_px: Annotated[float | None, typer.Option(help="Known scale in mm per pixel (overrides the iris).")] = None,
     backend: Annotated[str, typer.Option(help="Landmark backend: mediapipe or dlib.")] = "mediapipe",
     predictor: Annotated[Path | None, typer.Option(help="dlib 68-point predictor file (dlib backend).")] = None,
     journal: Annotated[
-        Path | None, typer.Option(help="Journal of finished photos [default: OUT.journal].", show_default=False)
+        Path | None, typer.Option(help="Journal of finished photos (default: OUT.journal).", show_default=False)
     ] = None,
-    restart: Annotated[bool, typer.Option(help="Forget the journal and measure everything again.")] = False,
+    restart: Annotated[
+        bool, typer.Option("--restart", help="Forget the journal and measure everything again.")
+    ] = False,
     progress: Annotated[bool, typer.Option(help="Show the progress bar.")] = True,
 ) -> None:
     """Measure every photo of a folder or manifest into one table, in parallel, resumable after a crash.
