@@ -154,3 +154,22 @@ def test_mirrored_selfies_keep_the_patients_sides() -> None:
     selfies = {e: np.ascontiguousarray(rgb[:, ::-1]) for e, rgb in session_photos(palsy("left", 0.0)).items()}
     assert analyze_session(selfies, mirrored=True).affected_side == "left"
     assert analyze_session(selfies).affected_side == "right"
+
+
+def test_an_item_too_small_to_measure_is_left_out_of_the_eface_total(healthy_session: SessionAssessment) -> None:
+    """The lower-lip photo was taken but the healthy side read < 1.3 mm: no ratio, left out, total still given."""
+    from dataclasses import replace
+
+    from facenerve.scales.auto import estimate_eface
+    from facenerve.session.dynamics import SideValues
+
+    still = SideValues("lower_lip_depression_mm", "lower_teeth", "mm", 0.4, 0.9, "right", None)
+    dynamics = {**healthy_session.measures.dynamics, Expression.LOWER_TEETH: {"lower_lip_depression_mm": still}}
+    eface = estimate_eface(replace(healthy_session.measures, dynamics=dynamics))
+    assert eface.items["dynamic.lower_lip_eeee"].value is None
+    assert not eface.items["dynamic.lower_lip_eeee"].photo_missing
+    assert "total" in eface.scores
+    assert any("dynamic.lower_lip_eeee" in line for line in eface.to_dict()["derivation"] if "left out" in line)
+    without_photo = {e: v for e, v in healthy_session.measures.dynamics.items() if e is not Expression.LOWER_TEETH}
+    eface = estimate_eface(replace(healthy_session.measures, dynamics=without_photo))
+    assert eface.items["dynamic.lower_lip_eeee"].photo_missing and "total" not in eface.scores

@@ -58,6 +58,12 @@ PROVISIONAL_NOTE = (
 )
 
 
+class NoPhoto(str):
+    """A reason for a missing item that is a missing (or failed) photo, not an unmeasurable movement."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True)
 class ItemEstimate:
     """One estimated item: its value, or None with the reason it could not be measured."""
@@ -65,6 +71,11 @@ class ItemEstimate:
     key: str
     value: float | int | None
     derivation: str
+
+    @property
+    def photo_missing(self) -> bool:
+        """True when the item is missing because its photo (or the rest photo) is missing or failed."""
+        return self.value is None and isinstance(self.derivation, NoPhoto)
 
 
 @dataclass(frozen=True)
@@ -168,7 +179,7 @@ def _synkinesis_item(m: SessionMeasures, expressions: tuple[Expression, ...]) ->
             f"excess of {value.affected_side or 'either side'} {value.excess:.1f} {value.unit}; step {step:.1f} "
             f"{value.unit} [{src}] → {band} (0 <1 step, 1 <2, 2 <3, else 3; provisional)"
         )
-    return None, f"no usable {'/'.join(e.value for e in expressions)} photo"
+    return None, NoPhoto(f"no usable {'/'.join(e.value for e in expressions)} photo")
 
 
 def _rest_side_items(m: SessionMeasures) -> tuple[Side | None, str]:
@@ -185,7 +196,7 @@ def _resting_item(
 ) -> tuple[int | None, str]:
     """Compare the affected side's rest metric with the healthy side's; beyond the MDC95 [S91] is abnormal."""
     if m.rest is None or metric not in m.rest.metrics:
-        return None, "no rest photo"
+        return None, NoPhoto("no rest photo")
     value = m.rest.metrics[metric]
     if value.left is None or value.right is None:
         return None, f"{metric} not measured"
@@ -210,7 +221,7 @@ def _resting_item(
 def _cheek_item(m: SessionMeasures) -> tuple[int | None, str]:
     """Nasolabial fold proxy: the commissure's lateral offset from the alar base, affected vs healthy [S91]."""
     if m.rest_geometry is None:
-        return None, "no rest photo"
+        return None, NoPhoto("no rest photo")
     offsets: dict[str, float] = {
         s: float(g.anatomy.commissure[0] - g.anatomy.alar_base[0]) for s, g in m.rest_geometry.items()
     }
@@ -246,7 +257,7 @@ def estimate_sunnybrook(m: SessionMeasures) -> AutoScore:
     for key, expressions in SUNNYBROOK_EXPRESSIONS.items():
         excursion = next((v for e in expressions if (v := m.primary(e)) is not None), None)
         if excursion is None:
-            put(f"voluntary.{key}", (None, f"no usable {'/'.join(e.value for e in expressions)} photo"))
+            put(f"voluntary.{key}", (None, NoPhoto(f"no usable {'/'.join(e.value for e in expressions)} photo")))
         else:
             put(f"voluntary.{key}", voluntary_band(excursion))
     synkinesis_source = {
@@ -275,7 +286,7 @@ def _static_ratio(
     m: SessionMeasures, metric: str, formula: Callable[[float], float], text: str
 ) -> tuple[float | None, str]:
     if m.rest is None or metric not in m.rest.metrics:
-        return None, "no rest photo"
+        return None, NoPhoto("no rest photo")
     value = m.rest.metrics[metric]
     if value.left is None or value.right is None:
         return None, f"{metric} not measured"
@@ -296,7 +307,7 @@ def _static_ratio(
 def _dynamic_ratio(m: SessionMeasures, expression: Expression, name: str, label: str) -> tuple[float | None, str]:
     v = m.value(expression, name)
     if v is None:
-        return None, f"no usable {expression.value} photo"
+        return None, NoPhoto(f"no usable {expression.value} photo")
     if v.ratio is None:
         return None, f"{_sides(v)}: the reference side moved too little for a ratio [S91]"
     item = _clip(100.0 * v.ratio, 100.0)
@@ -306,7 +317,7 @@ def _dynamic_ratio(m: SessionMeasures, expression: Expression, name: str, label:
 def _synkinesis_eface(m: SessionMeasures, expressions: tuple[Expression, ...], step: float) -> tuple[float | None, str]:
     values = [v for e in expressions if (v := m.synkinesis_on(e)) is not None]
     if not values:
-        return None, f"no usable {'/'.join(e.value for e in expressions)} photo"
+        return None, NoPhoto(f"no usable {'/'.join(e.value for e in expressions)} photo")
     worst = max(values, key=lambda v: v.excess)
     severe = 3 * step
     item = _clip(100.0 * (1.0 - max(0.0, worst.excess) / severe), 100.0)
@@ -323,7 +334,9 @@ def estimate_eface(m: SessionMeasures) -> AutoScore:
     Static items (0–200, 100 balanced) are 100 × the rest-photo ratio, turned so that the anchors hold (fissure:
     0 wide, 200 narrow; commissure: 0 low). Dynamic items are 100 × the excursion ratio. Synkinesis items fall
     from 100 by the affected side's excess movement. Nasolabial fold depth and mentalis/platysmal synkinesis are
-    not measurable from landmarks and are left out; the total then uses the subscores of the measured items.
+    not measurable from landmarks and are left out; the total then uses the subscores of the measured items. The
+    total needs every photo; an item its photo could not measure (the healthy side moved too little for a ratio)
+    is left out and named.
     """
     items: dict[str, ItemEstimate] = {}
 
@@ -378,16 +391,17 @@ def estimate_eface(m: SessionMeasures) -> AutoScore:
     extra: dict[str, float | int | str] = {}
     derivation = [PROVISIONAL_NOTE]
     subs = result.scores
-    measurable_missing = [k for k, i in items.items() if i.value is None and k not in EFACE_NOT_MEASURABLE]
-    if measurable_missing:
-        derivation.append(f"total not computed: photos or measurements missing for {', '.join(measurable_missing)}")
+    no_photo = [k for k, i in items.items() if i.photo_missing]
+    if no_photo:
+        derivation.append(f"total not computed: no usable photo for {', '.join(no_photo)}")
     elif "total" not in subs and all(g in subs for g in EFACE_GROUPS):
         total = provisional.eface_total(float(subs["static"]), float(subs["dynamic"]), float(subs["synkinesis"]))
         extra["total"] = round(total, 2)
         derivation.append(
             f"total from the subscores of the measured items = (static + 2·dynamic + synkinesis) / 4 = "
             f"({subs['static']:g} + 2·{subs['dynamic']:g} + {subs['synkinesis']:g}) / 4 = {total:.2f} "
-            f"[S10; provisional]; left out: {', '.join(k for k, i in items.items() if i.value is None)}"
+            f"[S10; provisional]; left out (not measurable from landmarks, or too little movement on the healthy "
+            f"side for a ratio): {', '.join(k for k, i in items.items() if i.value is None)}"
         )
     return AutoScore("eface", items, result, derivation, extra_scores=extra)
 
