@@ -17,7 +17,7 @@ from facenerve.batch.journal import Journal, remove_journal
 from facenerve.batch.worker import MeasureOptions, Outcome, Task
 from facenerve.engine.landmarks import BACKENDS
 from facenerve.errors import FaceNerveError
-from facenerve.io.exports import output_format, rows_to_frame, write_table
+from facenerve.io.exports import XLSX_MAX_ROWS, output_format, rows_to_frame, write_table
 from facenerve.protocol import Expression
 
 if TYPE_CHECKING:
@@ -194,6 +194,10 @@ def execute_batch(
     items = _unique(batch_input.items)
     if not items:
         raise FaceNerveError(f"{source}: no photos found", code="bad_input")
+    if out is not None and output_format(out) == "xlsx" and len(items) + 1 > XLSX_MAX_ROWS:
+        raise FaceNerveError(
+            f"{out}: {len(items)} photos do not fit in an XLSX sheet; write .csv or .parquet", code="bad_option"
+        )
     with tempfile.TemporaryDirectory(prefix="facenerve-batch-") as scratch:
         journal_path = journal or (default_journal(out) if out is not None else Path(scratch) / "batch.journal")
         if restart:
