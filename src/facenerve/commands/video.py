@@ -43,7 +43,7 @@ def video(
     annotate: Annotated[Path | None, typer.Option(help="Write an MP4 with the tracked contours drawn.")] = None,
     mirrored: Annotated[bool, typer.Option(help="The video is mirrored (front-camera selfie).")] = False,
     hemiface: Annotated[
-        bool, typer.Option(help="Track each side on a mirror composite too: truer one-sided values, ~4× slower.")
+        bool, typer.Option(help="Track each side on a mirror composite too: truer one-sided values, ~2.5× slower.")
     ] = False,
     affected_side: Annotated[str | None, typer.Option(help="The affected side if known: left or right.")] = None,
     iris_mm: Annotated[float, typer.Option(help="Iris diameter for the scale, mm.")] = DEFAULT_IRIS_MM,

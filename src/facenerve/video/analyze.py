@@ -156,7 +156,7 @@ def analyze_video(
     returns the time series with movement segments, blinks, twitch events, synkinesis and, for an
     ``exercise``, its repetitions. Sides are the patient's; set ``mirrored`` for front-camera video.
     ``hemiface`` also tracks each side on a mirror composite of its half (less coupling between the
-    sides, about three times slower). ``frame_hook(index, time_s, rgb, tracked)`` sees every frame as
+    sides, about 2.5 times slower). ``frame_hook(index, time_s, rgb, tracked)`` sees every frame as
     it streams by (used for annotation).
     """
     planned = parse_protocol(protocol)

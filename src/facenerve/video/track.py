@@ -7,6 +7,7 @@ tables (``facenerve.engine.landmarks.mediapipe``), so the video measures exactly
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -61,6 +62,7 @@ class FaceTracker:
             self._mesh: Any = mesh()
             self._half: dict[str, Any] = {side: mesh() for side in ("right", "left")} if hemiface else {}
             self._edges = tuple(sorted({tuple(sorted(e)) for e in face_mesh.FACEMESH_TESSELATION}))
+        self._pool = ThreadPoolExecutor(max_workers=1) if hemiface else None
 
     def track(self, rgb: np.ndarray) -> Tracked:
         """Landmarks of the face in this frame (RGB uint8, unmirrored), or a gap with its reason."""
@@ -73,9 +75,11 @@ class FaceTracker:
         xy = raw * np.array([width, height])
         anatomy = anatomy_from_mesh(xy, self._edges)
         if self.hemiface:
-            anatomy = replace(
-                anatomy, right=self._hemiface_side(rgb, xy, "right"), left=self._hemiface_side(rgb, xy, "left")
-            )
+            # The two composites are independent graphs: run them side by side (MediaPipe releases the GIL).
+            assert self._pool is not None
+            left = self._pool.submit(self._hemiface_side, rgb, xy, "left", False)
+            right = self._hemiface_side(rgb, xy, "right", True)
+            anatomy = replace(anatomy, right=right, left=left.result())
         span = xy.max(axis=0) - xy.min(axis=0)
         margin = MAX_OVERHANG_FRACTION * float(max(span))
         if xy.min() < -margin or xy[:, 0].max() > width + margin or xy[:, 1].max() > height + margin:
@@ -85,7 +89,7 @@ class FaceTracker:
             return Tracked(None, "face_too_small")
         return Tracked(anatomy)
 
-    def _hemiface_side(self, rgb: np.ndarray, xy: np.ndarray, side: str) -> SideAnatomy:
+    def _hemiface_side(self, rgb: np.ndarray, xy: np.ndarray, side: str, silence: bool) -> SideAnatomy:
         """``side`` measured on the mirror composite of that half (mean of the point and its reflected partner).
 
         The composite is built on a crop around the face (``HEMIFACE_CROP_MARGIN`` of its size on each
@@ -110,7 +114,10 @@ class FaceTracker:
         # Patient's left lies at positive offset (toward the left pupil); mirror the other half onto it.
         fold = np.where(offset < 0 if side == "left" else offset > 0, 2.0 * offset, 0.0).astype(np.float32)
         composite = cv2.remap(crop, xs - fold * nx, ys - fold * ny, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
-        with native_stderr_silenced():
+        if silence:
+            with native_stderr_silenced():
+                result = self._half[side].process(np.ascontiguousarray(composite))
+        else:
             result = self._half[side].process(np.ascontiguousarray(composite))
         if not result.multi_face_landmarks:
             return _side_anatomy(xy, side)
@@ -121,6 +128,9 @@ class FaceTracker:
         return _mean_anatomy(_side_anatomy(half + shift, side), _side_anatomy(reflected + shift, other, as_side=side))
 
     def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
         meshes = [self._mesh, *self._half.values()]
         self._mesh, self._half = None, {}
         for mesh in meshes:
