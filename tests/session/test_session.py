@@ -132,6 +132,21 @@ def test_a_broken_photo_is_listed_and_the_rest_still_scored(healthy_photos: dict
     assert doc["scores"]["sunnybrook"]["items"]["voluntary.lip_pucker"]["value"] is None
     assert doc["scores"]["sunnybrook"]["items"]["voluntary.open_mouth_smile"]["value"] in (4, 5)
     assert doc["scores"]["house_brackmann"]["grade"] in ("I", "II")
+    # The contact sheet draws every photo that was measured and a plain tile saying why for the failed one.
+    from facenerve.session.sheet import COLUMNS, TILE_PX, TITLE_PX, decode_inputs, render_sheet
+
+    images = decode_inputs(session)
+    assert Expression.PUCKER not in images and len(images) == len(Expression) - 1
+    sheet = render_sheet(session, images)
+    order = list(Expression)
+
+    def corner(expression: Expression) -> tuple[int, int, int]:
+        i = order.index(expression)
+        x, y = (i % COLUMNS) * TILE_PX + TILE_PX - 10, (i // COLUMNS) * (TILE_PX + TITLE_PX) + TITLE_PX + TILE_PX - 10
+        return sheet.getpixel((x, y))  # type: ignore[return-value]
+
+    assert corner(Expression.PUCKER) == (45, 47, 54)
+    assert corner(Expression.SMILE_OPEN) != (45, 47, 54)
 
 
 def test_without_a_rest_photo_nothing_is_graded(healthy_photos: dict[Expression, np.ndarray]) -> None:
@@ -145,6 +160,8 @@ def test_unknown_expression_key_is_a_usage_error(healthy_photos: dict[Expression
     with pytest.raises(FaceNerveError, match="unknown expression 'frown'") as info:
         analyze_session({"frown": healthy_photos[Expression.REST]})
     assert info.value.code == "bad_option"
+    with pytest.raises(FaceNerveError, match="rest: expected a path, encoded bytes or an RGB array, got int"):
+        analyze_session({"rest": 5})  # type: ignore[dict-item]
 
 
 def test_mirrored_selfies_keep_the_patients_sides() -> None:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+
+import numpy as np
 
 from facenerve.engine.analyze import analyze_photo, get_detector, parse_expression
 from facenerve.engine.assessment import MetricValue, PhotoAssessment
@@ -71,6 +74,11 @@ def plan_mapping(photos: Mapping[Expression | str, ImageSource]) -> SessionPlan:
     plan: dict[Expression, tuple[ImageSource, str]] = {}
     for key, image in photos.items():
         expression = parse_expression(key)
+        if not isinstance(image, str | os.PathLike | bytes | np.ndarray):
+            raise FaceNerveError(
+                f"{expression.value}: expected a path, encoded bytes or an RGB array, got {type(image).__name__}",
+                code="bad_option",
+            )
         name = str(image) if isinstance(image, str | Path) else f"<{expression.value}>"
         plan[expression] = (image, name)
     return SessionPlan(plan)
