@@ -101,3 +101,26 @@ def test_sigkill_mid_run_then_resume_loses_and_duplicates_nothing(batch_folder: 
     table, expected = read_table(out), read_table(reference_out)
     assert len(table) == 24 and table["path"].is_unique
     pd.testing.assert_frame_equal(table, expected)
+
+
+def test_ctrl_c_keeps_the_finished_photos_and_says_how_to_resume(batch_folder: Path, tmp_path: Path) -> None:
+    photos = tmp_path / "many"
+    for copy in ("a", "b", "c"):
+        shutil.copytree(batch_folder, photos / copy)
+    out = tmp_path / "stopped.csv"
+    args = [sys.executable, "-m", "facenerve", "batch", str(photos), "--out", str(out), "--workers", "1"]
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 240
+        while _journal_rows(Path(f"{out}.journal")) < 1 and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C reaches the whole foreground process group
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+    assert proc.returncode == 130
+    assert "interrupted: finished photos are kept in" in stderr and "Traceback" not in stderr
+    kept = _journal_rows(Path(f"{out}.journal"))
+    assert 1 <= kept < 24 and not out.exists()
