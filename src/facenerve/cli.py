@@ -46,7 +46,7 @@ def analyze(
     ] = False,
     annotate: Annotated[Path | None, typer.Option(help="Write annotated PNGs into this folder.")] = None,
     iris_mm: Annotated[
-        float | None, typer.Option(help=f"Iris diameter for the scale, mm [default {DEFAULT_IRIS_MM}].")
+        float | None, typer.Option(help=f"Iris diameter for the scale, mm (default {DEFAULT_IRIS_MM}).")
     ] = None,
     mm_per_px: Annotated[float | None, typer.Option(help="Known scale in mm per pixel (overrides the iris).")] = None,
     mirrored: Annotated[bool, typer.Option(help="The photos are mirrored (front-camera selfies).")] = False,
