@@ -101,10 +101,14 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "clinic/patient.html", context)
 
 
-def _episode_of(request: HttpRequest, pk: int) -> tuple[Patient, Episode]:
+def _episode_of(request: HttpRequest, pk: int, *, read_body: bool = True) -> tuple[Patient, Episode]:
+    """The visible patient and the episode named by ``episode`` (query string, or form unless ``read_body`` is
+    False: an upload's body is not parsed before its size is checked), else the latest episode."""
     patient = get_object_or_404(access.visible_patients(request.user), pk=pk)
     episodes = list(patient.episodes.all())
-    wanted = request.POST.get("episode") or request.GET.get("episode")
+    wanted = (request.POST.get("episode") if read_body and request.method == "POST" else None) or request.GET.get(
+        "episode"
+    )
     if wanted:
         match = next((e for e in episodes if str(e.pk) == wanted), None)
         if match is None:
@@ -119,7 +123,7 @@ def _episode_of(request: HttpRequest, pk: int) -> tuple[Patient, Episode]:
 @require_http_methods(["GET", "POST"])
 def assessment_new(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload a photo session; the result page follows. XHR posts get JSON (for the progress bar)."""
-    patient, episode = _episode_of(request, pk)
+    patient, episode = _episode_of(request, pk, read_body=False)
     if (denied := _clinician_only(request)) is not None:
         return denied
     wants_json = request.headers.get("x-requested-with") == "XMLHttpRequest"
@@ -127,7 +131,7 @@ def assessment_new(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "clinic/assessment_new.html", {"patient": patient, "episode": episode,
                                                                "form": PhotoSessionForm()})
     limit = settings.FACENERVE_MAX_UPLOAD_BYTES
-    if int(request.META.get("CONTENT_LENGTH") or 0) > limit:
+    if _content_length(request) > limit:
         return _upload_error(request, patient, episode, None, f"the upload is larger than {limit // 2**20} MB", 413,
                              wants_json)
     form = PhotoSessionForm(request.POST, request.FILES)
@@ -149,6 +153,13 @@ def assessment_new(request: HttpRequest, pk: int) -> HttpResponse:
     if wants_json:
         return JsonResponse({"redirect": target, "assessment": assessment.pk}, status=201)
     return redirect(target)
+
+
+def _content_length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
 
 
 def _upload_error(

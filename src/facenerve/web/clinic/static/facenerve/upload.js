@@ -14,7 +14,7 @@
     error.hidden = true;
     box.hidden = false;
     var xhr = new XMLHttpRequest();
-    xhr.open("POST", window.location.pathname + window.location.search);
+    xhr.open("POST", form.action);
     xhr.setRequestHeader("X-Requested-With", "XMLHttpRequest");
     xhr.upload.addEventListener("progress", function (e) {
       if (e.lengthComputable) { bar.value = Math.round(100 * e.loaded / e.total); }
