@@ -208,3 +208,26 @@ def test_api_care_team_can_write(world: World, endpoint: str) -> None:
     url, data = _api_posts(world)[endpoint]
     response = _client(world.clinician_b).post(url, data, content_type="application/json")
     assert response.status_code in (200, 201), response.content
+
+
+def test_foreign_episode_ids_are_refused(world: World) -> None:
+    """An episode of another team's patient cannot be reached through one's own patient's pages."""
+    client = _client(world.clinician_a)
+    foreign = world.episode_b1.pk
+    own = world.patient_a1.pk
+    assert client.get(reverse("clinic:patient", kwargs={"pk": own}) + f"?episode={foreign}").status_code == 404
+    url = reverse("clinic:treatment_new", kwargs={"pk": own})
+    data = {"kind": "medication", "name": "prednisolone", "start": world.episode_b1.onset_date.isoformat(),
+            "episode": foreign}
+    assert client.post(url, data).status_code == 404
+    assert client.get(f"/api/patients/{own}/alerts?episode={foreign}").status_code == 404
+    api = client.post(f"/api/patients/{own}/treatments", {**data, "episode": foreign}, content_type="application/json")
+    assert api.status_code == 404
+    assert not Treatment.objects.exists()
+
+
+@pytest.mark.parametrize("user", ["clinician_a", "user_a1"])
+def test_django_admin_is_for_administrators_only(world: World, user: str) -> None:
+    response = _client(getattr(world, user)).get("/admin/clinic/patient/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert _client(world.admin).get("/admin/clinic/patient/").status_code == 200

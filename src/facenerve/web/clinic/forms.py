@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 
 from facenerve.protocol import Expression
-from facenerve.web.clinic.choices import ALL_TREATMENT_NAMES, BodySide, Muscle, TreatmentKind
+from facenerve.web.clinic.choices import TREATMENT_NAMES, BodySide, Muscle, TreatmentKind
 
 PHOTO_FIELD_PREFIX = "photo_"
 IMAGE_TYPES = "image/jpeg,image/png,image/webp,image/bmp,image/tiff"
@@ -44,7 +44,8 @@ class TreatmentForm(forms.Form):
     """A treatment record; the service checks kind-specific fields (name per kind, injection details)."""
 
     kind = forms.ChoiceField(choices=TreatmentKind.choices)
-    name = forms.ChoiceField(choices=ALL_TREATMENT_NAMES)
+    name = forms.ChoiceField(choices=[(dict(TreatmentKind.choices)[kind], list(names))
+                                      for kind, names in TREATMENT_NAMES.items()])
     start = forms.DateField(initial=date.today, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     stop = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     dose = forms.CharField(required=False, max_length=120, help_text="Medication only, e.g. 50 mg daily")
