@@ -11,7 +11,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
@@ -38,6 +38,22 @@ class EpisodeOut(Schema):
     cause: str
     complete_at_onset: bool
     recurrence: bool
+
+
+class EpisodeIn(Schema):
+    onset_date: date
+    side: str
+    cause: str = "bells"
+    severity_at_onset: str
+    recurrence: bool = False
+
+
+class PatientIn(EpisodeIn):
+    identifier: str
+    birth_date: date
+    sex: str = "unknown"
+    comorbidities: list[str] = Field(default_factory=list)
+    care_team: int
 
 
 class TreatmentIn(Schema):
@@ -92,6 +108,26 @@ def list_patients(request: HttpRequest, q: str = "", limit: int = 50, offset: in
         rows = rows.filter(identifier__icontains=q[:64])
     limit = max(1, min(limit, 500))
     return [_patient_out(p) for p in rows[max(offset, 0): max(offset, 0) + limit]]
+
+
+@api.post("/patients", response={201: PatientOut}, summary="Register a patient with their first episode (clinicians)")
+def create_patient(request: HttpRequest, body: PatientIn) -> tuple[int, dict[str, Any]]:
+    _require_clinician(request)
+    try:
+        patient = services.create_patient(request.user, body.dict())
+    except services.InputError as exc:
+        raise HttpError(exc.status, str(exc)) from None
+    return 201, _patient_out(patient)
+
+
+@api.post("/patients/{pk}/episodes", response={201: EpisodeOut}, summary="Record a new episode (clinicians)")
+def create_episode(request: HttpRequest, pk: int, body: EpisodeIn) -> tuple[int, Any]:
+    patient = _patient(request, pk)
+    _require_clinician(request)
+    try:
+        return 201, services.add_episode(patient, body.dict())
+    except services.InputError as exc:
+        raise HttpError(exc.status, str(exc)) from None
 
 
 @api.get("/patients/{pk}", response=PatientOut)

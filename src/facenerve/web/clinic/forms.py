@@ -11,7 +11,16 @@ from typing import Any
 from django import forms
 
 from facenerve.protocol import Expression
-from facenerve.web.clinic.choices import TREATMENT_NAMES, BodySide, Muscle, TreatmentKind
+from facenerve.web.clinic.choices import (
+    TREATMENT_NAMES,
+    BodySide,
+    Cause,
+    Comorbidity,
+    Muscle,
+    PalsySide,
+    Sex,
+    TreatmentKind,
+)
 
 PHOTO_FIELD_PREFIX = "photo_"
 IMAGE_TYPES = "image/jpeg,image/png,image/webp,image/bmp,image/tiff"
@@ -53,6 +62,35 @@ class TreatmentForm(forms.Form):
     side = forms.ChoiceField(required=False, choices=[("", "—"), *BodySide.choices], help_text="Patient's side")
     units = forms.FloatField(required=False, min_value=0.1, max_value=1000, help_text="Injection units")
     notes = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+ONSET_SEVERITY = [("complete", "complete paralysis"), ("incomplete", "incomplete paralysis")]
+
+
+class EpisodeForm(forms.Form):
+    """A palsy episode: onset, the patient's side, cause, severity at onset, recurrence."""
+
+    onset_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    side = forms.ChoiceField(choices=PalsySide.choices, help_text="The patient's side")
+    cause = forms.ChoiceField(choices=Cause.choices)
+    severity_at_onset = forms.ChoiceField(choices=ONSET_SEVERITY, label="At onset")
+    recurrence = forms.BooleanField(required=False)
+
+
+class PatientForm(EpisodeForm):
+    """A new patient in one of the clinician's care teams, with their first episode."""
+
+    identifier = forms.CharField(max_length=64, help_text="Clinic identifier (not a name)")
+    birth_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    sex = forms.ChoiceField(choices=Sex.choices, initial=Sex.UNKNOWN)
+    comorbidities = forms.MultipleChoiceField(choices=Comorbidity.choices, required=False,
+                                              widget=forms.CheckboxSelectMultiple)
+    care_team = forms.TypedChoiceField(coerce=int, choices=())
+    field_order = ("identifier", "birth_date", "sex", "comorbidities", "care_team")
+
+    def __init__(self, *args: Any, teams: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["care_team"].choices = teams
 
 
 class ObservationForm(forms.Form):

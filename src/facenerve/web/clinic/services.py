@@ -13,7 +13,7 @@ from django.db.models import Prefetch, QuerySet
 
 from facenerve.errors import FaceNerveError
 from facenerve.protocol import Expression
-from facenerve.web.clinic.choices import TREATMENT_NAMES, BodySide, Muscle
+from facenerve.web.clinic.choices import TREATMENT_NAMES, BodySide, Cause, Comorbidity, Muscle, PalsySide, Sex
 from facenerve.web.clinic.models import Assessment, AssessmentPhoto, Episode, Patient, Treatment
 from facenerve.web.clinic.photos import UploadError, analyse_session
 from facenerve.web.storage import default_store
@@ -192,3 +192,57 @@ def dismiss_alert(patient: Patient, episode: Episode, rule: str, user: Any, toda
         raise InputError("this alert cannot be dismissed (red flags stay until their cause is dealt with)")
     due = date.fromisoformat(alert["due"]) if alert["due"] else None
     AlertDismissal.objects.get_or_create(episode=episode, rule=rule, due=due, defaults={"dismissed_by": user})
+
+
+def _episode_fields(data: dict[str, Any], birth_date: date) -> dict[str, Any]:
+    onset = data.get("onset_date")
+    if not isinstance(onset, date):
+        raise InputError("onset date is required")
+    if onset > date.today():
+        raise InputError("the onset date is in the future")
+    if onset < birth_date:
+        raise InputError("the onset date is before the birth date")
+    if data.get("side") not in PalsySide.values:
+        raise InputError(f"side must be one of {', '.join(PalsySide.values)}")
+    if data.get("cause") not in Cause.values:
+        raise InputError(f"cause must be one of {', '.join(Cause.values)}")
+    if data.get("severity_at_onset") not in ("complete", "incomplete"):
+        raise InputError("severity at onset must be complete or incomplete")
+    return {"onset_date": onset, "side": data["side"], "cause": data["cause"],
+            "complete_at_onset": data["severity_at_onset"] == "complete", "recurrence": bool(data.get("recurrence"))}
+
+
+def add_episode(patient: Patient, data: dict[str, Any]) -> Episode:
+    """Validate and store a new episode of ``patient``."""
+    episode: Episode = Episode.objects.create(patient=patient, **_episode_fields(data, patient.birth_date))
+    return episode
+
+
+def create_patient(user: Any, data: dict[str, Any]) -> Patient:
+    """A new patient in one of ``user``'s care teams, with their first episode."""
+    from facenerve.web.clinic.models import CareTeam
+
+    identifier = str(data.get("identifier") or "").strip()
+    if not identifier or len(identifier) > 64:
+        raise InputError("the identifier must be 1–64 characters")
+    birth_date = data.get("birth_date")
+    if not isinstance(birth_date, date) or birth_date > date.today():
+        raise InputError("the birth date must be a date, not in the future")
+    team = CareTeam.objects.filter(pk=data.get("care_team"), members__user=user).first()
+    if team is None:
+        raise InputError("choose one of your care teams", status=404)
+    comorbidities = list(data.get("comorbidities") or [])
+    unknown = [c for c in comorbidities if c not in Comorbidity.values]
+    if unknown:
+        raise InputError(f"unknown comorbidity {unknown[0]!r}; choose from {', '.join(Comorbidity.values)}")
+    if data.get("sex", "unknown") not in Sex.values:
+        raise InputError(f"sex must be one of {', '.join(Sex.values)}")
+    episode = _episode_fields(data, birth_date)
+    with transaction.atomic():
+        if Patient.objects.filter(identifier=identifier).exists():
+            raise InputError(f"a patient with identifier {identifier!r} already exists", status=409)
+        patient: Patient = Patient.objects.create(identifier=identifier, birth_date=birth_date,
+                                                  sex=data.get("sex", "unknown"), comorbidities=comorbidities,
+                                                  care_team=team)
+        Episode.objects.create(patient=patient, **episode)
+    return patient

@@ -24,14 +24,16 @@ from facenerve.protocol import Expression
 from facenerve.web.accounts.models import ROLE_ADMIN, ROLE_CLINICIAN, ROLE_PATIENT
 from facenerve.web.clinic import access, services
 from facenerve.web.clinic.forms import (
+    EpisodeForm,
     ObservationForm,
+    PatientForm,
     PhotoSessionForm,
     TreatmentForm,
     photo_field,
     scale_data,
     scale_form_class,
 )
-from facenerve.web.clinic.models import Assessment, Episode, Patient
+from facenerve.web.clinic.models import Assessment, CareTeam, Episode, Patient
 from facenerve.web.clinic.overview import dashboard_rows, overview
 from facenerve.web.storage import default_store
 
@@ -312,6 +314,56 @@ def alert_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     except services.InputError as exc:
         return HttpResponse(str(exc), status=exc.status, content_type="text/plain; charset=utf-8")
     return redirect(reverse("clinic:patient", kwargs={"pk": patient.pk}) + f"?episode={episode.pk}#alerts")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def patient_new(request: HttpRequest) -> HttpResponse:
+    """Register a patient in one of the clinician's care teams, with their first episode."""
+    if (denied := _clinician_only(request)) is not None:
+        return denied
+    teams = list(CareTeam.objects.filter(members__user=request.user).order_by("name").values_list("pk", "name"))
+    status = 200
+    if request.method == "POST":
+        form = PatientForm(request.POST, teams=teams)
+        if form.is_valid():
+            try:
+                patient = services.create_patient(request.user, dict(form.cleaned_data))
+            except services.InputError as exc:
+                form.add_error(None, str(exc))
+                status = exc.status
+            else:
+                return redirect("clinic:patient", pk=patient.pk)
+        else:
+            status = 400
+    else:
+        form = PatientForm(teams=teams)
+    return render(request, "clinic/patient_form.html", {"form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def episode_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a new palsy episode (e.g. a recurrence) for a patient of the clinician's care team."""
+    patient = get_object_or_404(access.visible_patients(request.user), pk=pk)
+    if (denied := _clinician_only(request)) is not None:
+        return denied
+    status = 200
+    if request.method == "POST":
+        form = EpisodeForm(request.POST)
+        if form.is_valid():
+            try:
+                episode = services.add_episode(patient, dict(form.cleaned_data))
+            except services.InputError as exc:
+                form.add_error(None, str(exc))
+                status = exc.status
+            else:
+                return redirect(reverse("clinic:patient", kwargs={"pk": patient.pk}) + f"?episode={episode.pk}")
+        else:
+            status = 400
+    else:
+        form = EpisodeForm()
+    return render(request, "clinic/episode_form.html", {"form": form, "patient": patient}, status=status)
 
 
 @login_required
