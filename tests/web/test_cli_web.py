@@ -78,3 +78,11 @@ def test_bad_database_url_is_one_line(tmp_path: Path) -> None:
                                "FACENERVE_DATA_DIR": str(env_dir), "DATABASE_URL": "nosuchdb://x"})
     assert done.returncode == 1
     assert done.stderr.startswith("error: ") and "Traceback" not in done.stderr
+
+
+def test_createuser_on_a_fresh_data_folder(tmp_path: Path) -> None:
+    """No separate migrate step is needed before the first user."""
+    done = _facenerve(["createuser", "first-admin", "--role", "admin", "--password-stdin"], tmp_path / "fresh",
+                      PASSWORD)
+    assert done.returncode == 0, done.stderr
+    assert "created admin first-admin" in done.stdout

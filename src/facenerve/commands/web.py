@@ -91,6 +91,7 @@ def createuser(
     if not password:
         usage_error("no password on stdin")
     _django()
+    _call("migrate", interactive=False, verbosity=0)
     from facenerve.web.accounts.users import AccountError, create_user
     from facenerve.web.clinic.choices import TeamRole
     from facenerve.web.clinic.models import CareTeam, CareTeamMember
@@ -116,6 +117,7 @@ def serve(
 ) -> None:
     """Serve the app with Django's threaded server (for a clinic workstation; use a WSGI server in production)."""
     _django()
+    _call("migrate", interactive=False, verbosity=0)
     _call("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
 
 
