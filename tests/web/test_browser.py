@@ -116,3 +116,14 @@ def test_clinician_journey(live_server: Any, page: Any, face_jpeg: bytes, tmp_pa
     injections = page.locator('#timeline line.event[data-kind="botulinum_toxin"]')
     assert injections.count() >= 2 * 3  # two injections, marked on each of the 3 panels
     _shot(page, "08-patient-after-treatment")
+
+
+def test_api_docs_render_without_a_cdn(live_server: Any, page: Any) -> None:
+    """The OpenAPI docs come from files served by the app itself, under the app's Content Security Policy."""
+    failed: list[str] = []
+    page.on("requestfailed", lambda request: failed.append(request.url))
+    page.goto(f"{live_server.url}/api/docs")
+    page.wait_for_selector(".swagger-ui .info .title", timeout=30_000)
+    assert "FaceNerve clinic API" in page.locator(".swagger-ui .info .title").inner_text()
+    assert not [url for url in failed if not url.startswith(live_server.url)]
+    _shot(page, "09-api-docs")

@@ -118,6 +118,8 @@ def test_security_headers(world: World) -> None:
     response = Client().get(reverse("accounts:login"))
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy and "unsafe-eval" not in policy
 
 
 def test_images_need_a_digest_and_access(world: World) -> None:
