@@ -261,3 +261,14 @@ def test_dashboard_and_patient_page_queries_do_not_grow_with_data(world: World, 
     with django_assert_max_num_queries(10) as patient_queries:
         client.get(patient_url)
     assert len(patient_queries.captured_queries) <= 10
+
+
+def test_observations_are_saved_and_shown_selected(world: World) -> None:
+    client = _client(world.clinician_a)
+    url = reverse("clinic:observations", kwargs={"pk": world.assessment_a1.pk})
+    assert client.post(url, {"eye_closure_complete": "false", "lagophthalmos_mm": "3.5"}).status_code == 302
+    world.assessment_a1.refresh_from_db()
+    assert world.assessment_a1.eye_closure_complete is False and world.assessment_a1.lagophthalmos_mm == 3.5
+    body = client.get(reverse("clinic:assessment", kwargs={"pk": world.assessment_a1.pk})).content.decode()
+    assert '<option value="false" selected>incomplete</option>' in body
+    assert client.post(url, {"eye_closure_complete": "true", "lagophthalmos_mm": "-1"}).status_code == 400

@@ -93,13 +93,19 @@ class PatientForm(EpisodeForm):
         self.fields["care_team"].choices = teams
 
 
+class EyeClosureSelect(forms.NullBooleanSelect):
+    """Unknown / complete / incomplete, keeping the selection of a stored value."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.choices = [("unknown", "not recorded"), ("true", "complete"), ("false", "incomplete")]
+
+
 class ObservationForm(forms.Form):
     """Clinician observations the care pathway reads: eye closure and lagophthalmos (mm)."""
 
-    eye_closure_complete = forms.NullBooleanField(
-        required=False,
-        widget=forms.Select(choices=[("unknown", "not recorded"), ("true", "complete"), ("false", "incomplete")]),
-    )
+    eye_closure_complete = forms.NullBooleanField(required=False, widget=EyeClosureSelect,
+                                                  label="Eye closure")
     lagophthalmos_mm = forms.FloatField(required=False, min_value=0, max_value=30, label="Lagophthalmos (mm)")
 
 
