@@ -9,8 +9,6 @@ Sides are always the patient's.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 
@@ -120,11 +118,6 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.episode.patient} · {self.taken_on}"
-
-    @property
-    def scales_summary(self) -> dict[str, Any]:
-        """Scale name → its stored result document."""
-        return {name: entry.get("result") for name, entry in self.scale_scores.items()}
 
 
 class AssessmentPhoto(models.Model):

@@ -1,4 +1,5 @@
-"""Operations shared by the pages and the JSON API: add a photo session, a treatment, scale scores.
+"""Operations shared by the pages and the JSON API: register patients and episodes, add a photo session, a treatment,
+scale scores; dismiss an alert.
 
 Each function validates its input and raises :class:`InputError` (one line, answered with a 4xx).
 """
@@ -28,7 +29,8 @@ class InputError(ValueError):
 
 
 def with_course(patients: QuerySet[Patient]) -> QuerySet[Patient]:
-    """Patients with their episodes, assessments and treatments fetched in four queries (no N+1)."""
+    """Patients with their episodes, assessments, treatments and alert dismissals prefetched: a fixed number of
+    queries whatever the number of rows (no N+1)."""
     return patients.prefetch_related(
         Prefetch(
             "episodes",
@@ -39,12 +41,6 @@ def with_course(patients: QuerySet[Patient]) -> QuerySet[Patient]:
             ),
         )
     )
-
-
-def current_episode(patient: Patient) -> Episode | None:
-    """The most recent episode (uses prefetched episodes when present)."""
-    episodes = list(patient.episodes.all())
-    return max(episodes, key=lambda e: (e.onset_date, e.pk)) if episodes else None
 
 
 def add_photo_session(
