@@ -43,3 +43,9 @@ def test_demo_loads_once_with_fresh_passwords(db: Any) -> None:
     assert authenticate(username=DEMO_CLINICIAN, password=clinician.password) is not None
     assert authenticate(username=DEMO_CLINICIAN, password=first[0].password) is None
     assert Patient.objects.get(identifier=DEMO_PATIENT).user_profile.user.username == "demo-patient"
+
+
+def test_migrations_match_the_models() -> None:
+    from django.core.management import call_command
+
+    call_command("makemigrations", "clinic", "accounts", check=True, dry_run=True, verbosity=0)
