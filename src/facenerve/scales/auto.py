@@ -133,6 +133,7 @@ def _compared(v: SideValues) -> float:
 
 # --- Sunnybrook -----------------------------------------------------------------------------------------------
 
+#: The photos each Sunnybrook expression row is read from (voluntary and synkinesis items alike).
 SUNNYBROOK_EXPRESSIONS: dict[str, tuple[Expression, ...]] = {
     "brow_lift": (Expression.BROW_RAISE,),
     "gentle_eye_closure": (Expression.GENTLE_EYE_CLOSURE,),
@@ -260,14 +261,7 @@ def estimate_sunnybrook(m: SessionMeasures) -> AutoScore:
             put(f"voluntary.{key}", (None, NoPhoto(f"no usable {'/'.join(e.value for e in expressions)} photo")))
         else:
             put(f"voluntary.{key}", voluntary_band(excursion))
-    synkinesis_source = {
-        "brow_lift": (Expression.BROW_RAISE,),
-        "gentle_eye_closure": (Expression.GENTLE_EYE_CLOSURE,),
-        "open_mouth_smile": (Expression.SMILE_OPEN, Expression.SMILE_CLOSED),
-        "snarl": (Expression.SNARL,),
-        "lip_pucker": (Expression.PUCKER,),
-    }
-    for key, expressions in synkinesis_source.items():
+    for key, expressions in SUNNYBROOK_EXPRESSIONS.items():
         put(f"synkinesis.{key}", _synkinesis_item(m, expressions))
     assert {i.key for i in SUNNYBROOK_ITEMS} == set(items)
     data = {k: i.value for k, i in items.items() if i.value is not None}
