@@ -45,7 +45,7 @@ def test_demo_loads_once_with_fresh_passwords(db: Any) -> None:
     assert Patient.objects.get(identifier=DEMO_PATIENT).user_profile.user.username == "demo-patient"
 
 
-def test_migrations_match_the_models() -> None:
+def test_migrations_match_the_models(db: Any) -> None:
     from django.core.management import call_command
 
     call_command("makemigrations", "clinic", "accounts", check=True, dry_run=True, verbosity=0)
