@@ -72,6 +72,7 @@ def test_manifest_overrides_names(session_dir: Path, tmp_path: Path) -> None:
         (["{dir}", "--manifest", "/no/such.csv"], "manifest /no/such.csv not found"),
         (["{dir}", "--mm-per-px", "-1"], "--mm-per-px must be a positive number"),
         (["{dir}", "--sheet", "/no/such/dir/sheet.png"], "cannot write"),
+        (["{dir}", "--affected-side", "middle"], "--affected-side must be left or right"),
     ],
 )
 def test_bad_usage_is_one_line_and_status_2(tmp_path: Path, args: list[str], message: str) -> None:

@@ -190,3 +190,13 @@ def test_an_item_too_small_to_measure_is_left_out_of_the_eface_total(healthy_ses
     without_photo = {e: v for e, v in healthy_session.measures.dynamics.items() if e is not Expression.LOWER_TEETH}
     eface = estimate_eface(replace(healthy_session.measures, dynamics=without_photo))
     assert eface.items["dynamic.lower_lip_eeee"].photo_missing and "total" not in eface.scores
+
+
+def test_a_known_affected_side_replaces_the_found_one(healthy_photos: dict[Expression, np.ndarray]) -> None:
+    session = analyze_session(healthy_photos, affected_side="right")
+    assert session.affected_side == "right"
+    assert session.measures.affected_side_basis.startswith("given by the user")
+    smile = session.measures.primary(Expression.SMILE_OPEN)
+    assert smile is not None and smile.reference_side == "left"
+    with pytest.raises(FaceNerveError, match="affected side must be left or right"):
+        analyze_session(healthy_photos, affected_side="both")

@@ -37,6 +37,9 @@ def session(
     ] = None,
     mm_per_px: Annotated[float | None, typer.Option(help="Known scale of the rest photo in mm per pixel.")] = None,
     backend: Annotated[str, typer.Option(help="Landmark backend: mediapipe or dlib.")] = "mediapipe",
+    affected_side: Annotated[
+        str | None, typer.Option(help="The affected side if known: left or right (else found from the photos).")
+    ] = None,
 ) -> None:
     """Measure each expression against rest, find synkinesis, and estimate eFACE, Sunnybrook and House–Brackmann."""
     from facenerve.engine.analyze import get_detector
@@ -44,6 +47,8 @@ def session(
 
     if iris_mm is not None and mm_per_px is not None:
         usage_error("give either --iris-mm or --mm-per-px, not both")
+    if affected_side not in (None, "left", "right"):
+        usage_error(f"--affected-side must be left or right, got {affected_side!r}")
     if not path.is_dir():
         usage_error(f"{path}: not a folder of session photos")
     if manifest is not None and not manifest.is_file():
@@ -59,6 +64,7 @@ def session(
             mm_per_px=mm_per_px,
             mirrored=mirrored,
             detector=detector,
+            affected_side=affected_side,
         )
     except FaceNerveError as exc:
         usage_error(exc.message)

@@ -15,6 +15,7 @@ from facenerve.engine.assessment import MetricValue, PhotoAssessment
 from facenerve.engine.asymmetry import assess_asymmetry
 from facenerve.engine.calibrate import DEFAULT_IRIS_MM, manual_scale
 from facenerve.engine.landmarks import LandmarkDetector
+from facenerve.engine.landmarks.base import Side
 from facenerve.engine.metrics import lip_midpoint_deviation_mm, measure_all, side_geometry
 from facenerve.errors import FaceNerveError
 from facenerve.io.images import ImageSource
@@ -93,15 +94,19 @@ def analyze_session(
     mirrored: bool = False,
     backend: str = "mediapipe",
     detector: LandmarkDetector | None = None,
+    affected_side: str | None = None,
 ) -> SessionAssessment:
     """Measure a standard photo session and grade it (schema ``facenerve.session/1``, docs/session.md).
 
     ``photos`` is a folder (expressions guessed from file names; ``manifest``, a ``path,expression`` CSV,
     overrides) or a mapping expression → image (path, encoded bytes or RGB array). ``iris_mm``/``mm_per_px``
-    set the rest photo's scale; the other photos take it through the alignment. Photos that fail are listed,
+    set the rest photo's scale; the other photos take it through the alignment. ``affected_side`` ("left" or
+    "right"), when known, replaces the side found from the excursions. Photos that fail are listed,
     the rest still scored. Raises ``FaceNerveError`` only for unusable arguments (not a folder or a folder without
     session photos, bad manifest, unknown expression key).
     """
+    if affected_side not in (None, "left", "right"):
+        raise FaceNerveError(f"affected side must be left or right, got {affected_side!r}", code="bad_option")
     if mm_per_px is not None:
         manual_scale(mm_per_px)  # validates
     if not (iris_mm > 0 and math.isfinite(iris_mm)):
@@ -153,7 +158,8 @@ def analyze_session(
                 result = _rescaled(result, fit.mm_per_px, expression)
         results[expression] = result
     rest_geo = rest_geometry(rest) if rest is not None else None
-    measures = compute_measures(rest, rest_geo, aligned)
+    side: Side | None = "left" if affected_side == "left" else "right" if affected_side == "right" else None
+    measures = compute_measures(rest, rest_geo, aligned, side)
     from facenerve.scales.auto import estimate_all  # here: facenerve.scales.auto imports this package's types
 
     scores = estimate_all(measures)

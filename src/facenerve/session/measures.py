@@ -93,15 +93,26 @@ def _affected_from_dynamics(raw: dict[Expression, dict[str, dict[Side, float]]])
     return sum(deficits) / len(deficits) if deficits else None
 
 
-def compute_measures(rest: PhotoAssessment | None, rest_geometry: dict[Side, SideGeometry] | None,
-                     aligned: dict[Expression, AlignedPhoto]) -> SessionMeasures:
-    """Dynamic and synkinesis measures of the aligned photos against the rest photo."""
+def compute_measures(
+    rest: PhotoAssessment | None,
+    rest_geometry: dict[Side, SideGeometry] | None,
+    aligned: dict[Expression, AlignedPhoto],
+    affected_side: Side | None = None,
+) -> SessionMeasures:
+    """Dynamic and synkinesis measures of the aligned photos against the rest photo.
+
+    ``affected_side``, when the clinician knows it, replaces the side found from the excursions (module docstring).
+    """
     if rest is None or rest_geometry is None:
-        return SessionMeasures(None, None, "none", "no rest photo", None)
+        return SessionMeasures(None, None, affected_side or "none", "no rest photo", None)
     raw = _raw_dynamics(rest_geometry, aligned)
     deficit = _affected_from_dynamics(raw)
     side: AffectedSide
-    if deficit is not None:
+    if affected_side is not None:
+        side = affected_side
+        found = "no excursion measured" if deficit is None else f"mean relative excursion deficit {deficit:+.1%}"
+        basis = f"given by the user ({found}; + = left moves less)"
+    elif deficit is not None:
         side = "none" if abs(deficit) <= NORMAL_DYNAMIC_ASYMMETRY else ("left" if deficit > 0 else "right")
         basis = (
             f"mean relative excursion deficit {deficit:+.1%} (+ = left moves less); "
