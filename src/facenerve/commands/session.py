@@ -33,7 +33,7 @@ def session(
     sheet: Annotated[Path | None, typer.Option(help="Write the contact-sheet PNG here.")] = None,
     mirrored: Annotated[bool, typer.Option(help="The photos are mirrored (front-camera selfies).")] = False,
     iris_mm: Annotated[
-        float | None, typer.Option(help=f"Iris diameter for the rest photo's scale, mm [default {DEFAULT_IRIS_MM}].")
+        float | None, typer.Option(help=f"Iris diameter for the rest photo's scale, mm (default {DEFAULT_IRIS_MM}).")
     ] = None,
     mm_per_px: Annotated[float | None, typer.Option(help="Known scale of the rest photo in mm per pixel.")] = None,
     backend: Annotated[str, typer.Option(help="Landmark backend: mediapipe or dlib.")] = "mediapipe",
