@@ -50,6 +50,15 @@ def test_quantitative_grade_boundaries(brow_mm: float, commissure_mm: float, poi
     assert result.provisional is False and "S1" in result.sources
 
 
+@pytest.mark.parametrize(("secondary", "provisional"), [(None, False), (0, False), (1, False), (2, True), (3, True)])
+def test_quantitative_provisional_with_v2_secondary_rule(secondary: int | None, provisional: bool) -> None:
+    # Rule (c), obvious ⇒ III and function-limiting ⇒ IV, is [V2 S3] in the reference; very slight ⇒ II is the table.
+    extra = {} if secondary is None else {"secondary": secondary}
+    result = quantitative((10.0, 10.0), **extra)
+    assert result.provisional is provisional
+    assert any("V2" in step for step in result.derivation) is provisional
+
+
 def test_weaker_side_is_graded_and_both_sides_reported() -> None:
     result = grade_quantitative(
         brow_excursion_mm_left=10.6,

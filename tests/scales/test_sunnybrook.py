@@ -30,7 +30,14 @@ def test_normal_face_scores_100() -> None:
         "composite": 100,
         "composite_below_zero": False,
     }
-    assert result.headline == "composite" and result.provisional is False
+    assert result.headline == "composite"
+
+
+def test_provisional_because_resting_points_are_from_a_secondary_source() -> None:
+    # The reference tags the resting item points [V2 S6]: provisional until confirmed in the primary paper [S4].
+    result = score("sunnybrook", sheet())
+    assert result.provisional is True and result.to_dict()["provisional"] is True
+    assert any("S6" in step and "V2" in step for step in result.derivation)
 
 
 def test_worst_case_composite_is_minus_15_and_flagged() -> None:

@@ -104,6 +104,9 @@ SECONDARY_CHOICES: tuple[tuple[str, int], ...] = (
 SECONDARY_FLOOR = {0: 1, 1: 2, 2: 3, 3: 4}
 """Least grade implied by synkinesis/contracture/spasm: very slight at most in II [S1, S2]; obvious but not
 disfiguring ⇒ III; function-limiting ⇒ IV, regardless of motor function [S3]."""
+SECONDARY_RULE_PROVISIONAL_FROM = 2
+"""The III/IV floors (choices 2 and 3) rest on S3, which the reference tags [V2] (a secondary summary only), so a
+grade that applies them is flagged provisional."""
 
 SECONDARY_ITEM = ItemSpec(
     "secondary",
@@ -174,12 +177,13 @@ def _apply_secondary_rule(grade: int, secondary: int | None, derivation: list[st
         return grade
     floor = SECONDARY_FLOOR[secondary]
     name = SECONDARY_CHOICES[secondary][0]
+    source = "[S3; V2, provisional]" if secondary >= SECONDARY_RULE_PROVISIONAL_FROM else "[S1, S2]"
     if floor > grade:
         derivation.append(
-            f"secondary defects '{name}' ⇒ at least grade {roman(floor)} regardless of motor function [S3]"
+            f"secondary defects '{name}' ⇒ at least grade {roman(floor)} regardless of motor function {source}"
         )
         return floor
-    derivation.append(f"secondary defects '{name}' (least grade {roman(floor)}) do not change the grade [S3]")
+    derivation.append(f"secondary defects '{name}' (least grade {roman(floor)}) do not change the grade {source}")
     return grade
 
 
@@ -280,7 +284,7 @@ def score_house_brackmann_quantitative(data: Mapping[str, Any]) -> ScaleResult:
 
     Each side scores brow points + commissure points out of 8; the weaker side (fewer points, then less movement)
     is graded. ``eye_closure_complete`` (of the weaker side) applies the III/IV rule [S2]; ``secondary`` the
-    synkinesis rule [S3].
+    synkinesis rule [S3]. The result is provisional when ``secondary`` is 2 or 3: that rule's source is [V2].
     """
     values = validate(NAME_QUANTITATIVE, QUANTITATIVE_ITEMS, data)
     derivation: list[str] = []
@@ -313,7 +317,10 @@ def score_house_brackmann_quantitative(data: Mapping[str, Any]) -> ScaleResult:
     grade = _apply_secondary_rule(grade, None if secondary is None else int(secondary), derivation)
     derivation.append(_grade_line(grade))
     scores.update(_grade_scores(grade))
-    return ScaleResult(NAME_QUANTITATIVE, scores, "grade", derivation, list(SOURCES), provisional=False)
+    provisional = secondary is not None and int(secondary) >= SECONDARY_RULE_PROVISIONAL_FROM
+    if provisional:
+        derivation.append("provisional: the secondary-defects rule (III/IV floors) is only in a secondary source [S3]")
+    return ScaleResult(NAME_QUANTITATIVE, scores, "grade", derivation, list(SOURCES), provisional=provisional)
 
 
 def grade_quantitative(

@@ -4,6 +4,10 @@ Resting symmetry (eye, cheek, mouth) sum × 5 (0–20, 0 best); voluntary moveme
 1–5, sum × 4 (20–100); synkinesis of the same 5 expressions, each 0–3, sum (0–15);
 composite = voluntary − resting − synkinesis [S5, S7]. Reported 0–100; the arithmetic allows down to −15, so the
 raw composite is kept and flagged when below 0.
+
+The resting item points (narrow 1, absent fold 2, ...) are tagged [V2 S6] in the reference (a stored form and
+concordant open-source scorers, not the primary paper), so every result is flagged ``provisional`` until they are
+confirmed against Ross 1996 [S4]; the multipliers, voluntary and synkinesis grades and the composite are [V].
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ RESTING_MULTIPLIER = 5  # [S4, S5]
 VOLUNTARY_MULTIPLIER = 4  # [S4, S5]
 RESTING_MAX = 20  # [S7]
 SYNKINESIS_MAX = 15  # [S7]
+PROVISIONAL = True
+"""Resting item points are [V2 S6] in the reference: results are provisional until confirmed against [S4]."""
 
 EXPRESSIONS: tuple[tuple[str, str], ...] = (
     ("brow_lift", "Brow lift (forehead wrinkle)"),
@@ -152,8 +158,11 @@ def _score(values: ItemValues) -> ScaleResult:
     else:
         scores["missing"] = ", ".join(missing)
         derivation.append(f"composite not computed: missing {', '.join(missing)}")
+    derivation.append(
+        "provisional: the resting item points come from a secondary source [S6; V2], not yet the primary paper [S4]"
+    )
     headline = "composite" if "composite" in scores else "missing"
-    return ScaleResult(NAME, scores, headline, derivation, list(SOURCES), provisional=False)
+    return ScaleResult(NAME, scores, headline, derivation, list(SOURCES), provisional=PROVISIONAL)
 
 
 SPEC = ScaleSpec(
@@ -162,6 +171,6 @@ SPEC = ScaleSpec(
     ITEMS,
     score_sunnybrook,
     kind="clinician",
-    provisional=False,
+    provisional=PROVISIONAL,
     sources=tuple(SOURCES),
 )
