@@ -205,13 +205,18 @@ def test_botox_due_never_under_12_weeks(n: int, fires: bool) -> None:
     alerts = evaluate(episode(), [], [injection(200), injection(300)], day(n))
     assert ("botox_due" in rules(alerts)) is fires
     if fires:
-        assert only(alerts, "botox_due").due == day(384)
+        due = only(alerts, "botox_due")
+        assert due.due == day(384)
+        # The 12-week floor is FaceNerve's rule (issue #4); the reference gives only "effect ≈ 3 months" [S65].
+        assert due.provisional and "FaceNerve" in due.explanation
 
 
 @pytest.mark.parametrize(("gap", "fires"), [(83, True), (84, False)])
 def test_botox_interval_short(gap: int, fires: bool) -> None:
     alerts = evaluate(episode(), [], [injection(200), injection(200 + gap)], day(290))
     assert ("botox_interval_short" in rules(alerts)) is fires
+    if fires:
+        assert only(alerts, "botox_interval_short").provisional
 
 
 # --- reanimation window ------------------------------------------------------------------------------------------
@@ -223,6 +228,8 @@ def test_reanimation_window_from_six_to_twelve_months_then_free_muscle() -> None
     assert "reanimation_window" not in rules(evaluate(ep, flat, [], date(2026, 7, 9)))
     urgent = only(evaluate(ep, flat, [], date(2026, 7, 10)), "reanimation_window")  # onset + 6 months
     assert urgent.severity is Severity.URGENT and urgent.due == date(2027, 1, 10)
+    # The 6-month start is a FaceNerve convention (the reference gives no month to begin); 12 months is [S71].
+    assert urgent.provisional and "convention" in urgent.explanation and "S71" in urgent.sources
     late = only(evaluate(ep, flat, [], date(2027, 1, 10)), "reanimation_window")
     assert late.severity is Severity.ADVISORY and "free muscle transfer" in late.explanation
     assert late.due == date(2027, 7, 10)

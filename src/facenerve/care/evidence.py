@@ -33,7 +33,9 @@ REFERRAL_MONTHS: Final = 3
 NO_IMPROVEMENT_RED_FLAG_MONTHS: Final = 4
 """No improvement within 4 months is a red flag [S37, S39]."""
 REANIMATION_NO_RECOVERY_MONTHS: Final = 6
-"""No recovery by 6 months excluded Bell's palsy in a series [S39]: time to plan reanimation."""
+"""PROVISIONAL FaceNerve convention: when the reanimation alert starts. The reference gives no month to begin
+reanimation work-up; it says only that no recovery by 6 months excluded Bell's palsy in a series [S39] and that
+nerve transfer is best within 12 months [S71]."""
 NERVE_TRANSFER_BEFORE_MONTHS: Final = 12
 """Nerve transfer is best within the first 12 months [S71]; afterwards free muscle transfer [S51, S74]."""
 MUSCLE_ATROPHY_MONTHS: Final = 18
@@ -41,14 +43,15 @@ MUSCLE_ATROPHY_MONTHS: Final = 18
 
 # --- Botulinum toxin ------------------------------------------------------------------------------------------
 BOTOX_MIN_INTERVAL: Final = timedelta(weeks=12)
-"""Effect lasts about 3 months, then reinject [S65]; FaceNerve never suggests a reinjection under 12 weeks
-(issue #4 rule)."""
+"""PROVISIONAL FaceNerve convention (issue #4: never under 12 weeks): the reference says the effect lasts about
+3 months, then reinject [S65], and gives no minimum interval."""
 BOTOX_LONG_EFFECT_MONTHS: Final = 9
 """Some patients keep the effect 4–9 months [S66]."""
 
 # --- Measures: complete recovery ------------------------------------------------------------------------------
 HB_COMPLETE_GRADE: Final = 1
-"""House–Brackmann I = normal [S1]; Sullivan counted HB I as complete recovery [S34]."""
+"""House–Brackmann I = normal [S1]; Sullivan's complete recovery was graded on HB [S34] (the reference does not
+state the cut-off, so HB I as 'complete' rests on the grade's definition)."""
 SUNNYBROOK_COMPLETE: Final = 100.0
 """Engström's trial counted Sunnybrook composite 100 as recovery [S36]."""
 HB_INCOMPLETE_EYE_CLOSURE_GRADE: Final = 4

@@ -233,8 +233,9 @@ def botox(ctx: Context) -> list[Alert]:
             title=f"Botulinum toxin reinjection can be considered (last {last.start.isoformat()})",
             explanation=(f"Last injection {weeks} weeks ago. The effect lasts about 3 months before reinjection; "
                          f"some patients keep it 4–{ev.BOTOX_LONG_EFFECT_MONTHS} months, so reinject when the effect "
-                         "has worn off, never sooner than 12 weeks after the last injection."),
-            sources=("S65", "S66"), due=due,
+                         "has worn off. FaceNerve never suggests it sooner than 12 weeks after the last injection "
+                         "(a FaceNerve rule, not a published interval)."),
+            sources=("S65", "S66"), due=due, provisional=True,
         ))
     if len(injections) >= 2:
         previous = injections[-2]
@@ -246,14 +247,17 @@ def botox(ctx: Context) -> list[Alert]:
                 explanation=(f"Injections on {previous.start.isoformat()} and {last.start.isoformat()} are "
                              f"{gap.days} days apart; FaceNerve's rule is never less than 12 weeks (84 days), the "
                              "usual duration of effect being about 3 months."),
-                sources=("S65",),
+                sources=("S65",), provisional=True,
             ))
     return alerts
 
 
 def reanimation_window(ctx: Context) -> list[Alert]:
     """URGENT when no recovery 6–12 months after onset (nerve transfer best before 12 months); ADVISORY after
-    12 months (muscle atrophies after 12–18 months; free muscle transfer) [S39, S71, S76, S51, S74]."""
+    12 months (muscle atrophies after 12–18 months; free muscle transfer) [S71, S76, S51, S74].
+
+    The 6-month start is a FaceNerve convention (``ev.REANIMATION_NO_RECOVERY_MONTHS``), so the urgent alert is
+    provisional; the 12-month limit is sourced [S71]."""
     ep = ctx.episode
     if ep.cause not in REANIMATION_CAUSES or ctx.today < ctx.months_after_onset(ev.REANIMATION_NO_RECOVERY_MONTHS):
         return []
@@ -268,10 +272,12 @@ def reanimation_window(ctx: Context) -> list[Alert]:
         return [Alert(
             rule="reanimation_window", severity=Severity.URGENT,
             title=f"No recovery at 6 months: nerve transfer window closes {transfer_by.isoformat()}",
-            explanation=(f"No recovery recorded ({improved.detail}). Refer for facial reanimation assessment with "
-                         "EMG: nerve transfer works best within the first 12 months, and denervated muscle "
-                         "atrophies after 12–18 months; axons regrow about 1 mm a day."),
-            sources=("S39", "S71", "S76", "S51"), due=transfer_by, provisional=improved.provisional,
+            explanation=(f"No recovery recorded ({improved.detail}). Consider referral for facial reanimation "
+                         "assessment with EMG: nerve transfer works best within the first 12 months, and denervated "
+                         "muscle atrophies after 12–18 months; axons regrow about 1 mm a day. FaceNerve raises this "
+                         "from 6 months (its own convention; in a series, no recovery by 6 months excluded Bell's "
+                         "palsy)."),
+            sources=("S71", "S76", "S51", "S39"), due=transfer_by, provisional=True,
         )]
     return [Alert(
         rule="reanimation_window", severity=Severity.ADVISORY,
