@@ -29,6 +29,7 @@ def test_json_csv_plot_and_annotated_video(palsy_video: Path, tmp_path: Path) ->
     assert [s["expression"] for s in doc["segments"]] == ["smile_closed", "gentle_eye_closure", "brow_raise"]
     assert doc["affected_side"]["side"] == "right"
     assert doc["synkinesis"]["provisional"] is True
+    assert doc["blinks"]["incomplete_provisional"] is True  # no sourced blink criterion: a FaceNerve convention
     with csv_path.open() as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == round(PALSY_DURATION_S * 30)

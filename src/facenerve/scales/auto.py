@@ -8,7 +8,8 @@ published mappings. Items that cannot be measured from landmarks are left out an
 
 Anchors used (clinical reference):
 
-* minimal detectable change of facial landmark measures, MDC95 1.3 mm (lower bound) [S91];
+* test–retest minimal detectable change of 3-D smile measures, MDC95 1.3 mm (lower bound of 1.3–1.5) [S91],
+  applied to every 2-D photo measure (FaceNerve convention);
 * normal dynamic asymmetry 7–9 % (symmetry index 91–93 %) [S90];
 * House–Brackmann % function bands 76–99 / 51–75 / 26–50 / 1–25 / 0 [S1, S2];
 * eye narrowing during smile: normal 21.6 ± 13.4 %, synkinetic 32.7 ± 13.7 %, a 11.1-point difference [S85].

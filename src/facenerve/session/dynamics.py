@@ -24,13 +24,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from facenerve.engine.asymmetry import MINIMAL_DETECTABLE_CHANGE_MM as MINIMAL_DETECTABLE_CHANGE_MM
 from facenerve.engine.landmarks.base import SIDES, Side
 from facenerve.engine.metrics import SideGeometry, nasolabial_fold_angle, y_at
 from facenerve.protocol import Expression
 
-#: Movements smaller than this are not told apart from measurement noise: the test–retest minimal detectable
-#: change of 3-D smile measures, MDC95 1.3 mm (lower bound) [S91].
-MINIMAL_DETECTABLE_CHANGE_MM = 1.3
+# Movements smaller than MINIMAL_DETECTABLE_CHANGE_MM are not told apart from measurement noise: the test–retest
+# minimal detectable change of 3-D smile measures, MDC95 1.3 mm (lower bound of 1.3–1.5) [S91]. One definition, in
+# the engine; applying it to 2-D photo measures is a FaceNerve convention (every grade built on it is provisional).
 #: Angle changes below this are not used as a ratio's denominator (an engineering floor, not a clinical value).
 MIN_ANGLE_CHANGE_DEG = 1.0
 

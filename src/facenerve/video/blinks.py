@@ -26,6 +26,9 @@ from facenerve.video.signals import merge_runs, runs
 #: twitch. Engineering choice (no source): twitches that close an eye by half or more are counted as
 #: blinks.
 ONE_SIDED_BLINK_FRACTION = 0.5
+#: The incomplete-blink call is a FaceNerve convention (the reference defines no blink criterion; the 1.3 mm
+#: MDC95 of 3-D smile measures [S91] is borrowed), so the report flags it provisional.
+INCOMPLETE_PROVISIONAL = True
 
 
 @dataclass(frozen=True)

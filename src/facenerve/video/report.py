@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from facenerve.engine.landmarks.base import SIDES
+from facenerve.video.blinks import INCOMPLETE_PROVISIONAL
 from facenerve.video.events import events_per_minute
 from facenerve.video.series import GAP_REASONS
 from facenerve.video.synkinesis import PROVISIONAL
@@ -75,6 +76,7 @@ def analysis_to_dict(a: VideoAnalysis) -> dict[str, Any]:
             "rate_per_min": {s: _n(v) for s, v in a.blink_summary.rate_per_min.items()},
             "mean_completeness": {s: _n(v) for s, v in a.blink_summary.mean_completeness.items()},
             "incomplete": a.blink_summary.incomplete,
+            "incomplete_provisional": INCOMPLETE_PROVISIONAL,
             "events": [
                 {
                     "time_s": _n(b.time_s),
