@@ -193,6 +193,10 @@ def test_synkinesis_advice_follows_treatment() -> None:
     physio = TreatmentFacts(kind="therapy", name="physiotherapy", start=day(152))
     on_physio = only(evaluate(episode(), course, [physio], day(160)), "synkinesis")
     assert "evaluate for botulinum toxin" in on_physio.explanation
+    # Acupuncture is not the retraining step of the synkinesis care sequence [S61]: still advise retraining first.
+    acupuncture = TreatmentFacts(kind="therapy", name="acupuncture", start=day(152))
+    on_acupuncture = only(evaluate(episode(), course, [acupuncture], day(160)), "synkinesis")
+    assert "Start physiotherapy" in on_acupuncture.explanation
     assert "synkinesis" not in rules(evaluate(episode(), course, [injection(155)], day(160)))
     assert "synkinesis" not in rules(evaluate(episode(cause=Cause.CENTRAL), course, [], day(160)))
 

@@ -72,6 +72,9 @@ MEASURES_BY_NAME = {m.name: m for m in MEASURES}
 
 STEROIDS = frozenset({"prednisolone", "prednisone", "methylprednisolone", "dexamethasone", "steroid", "corticosteroid"})
 ANTIVIRALS = frozenset({"valaciclovir", "valacyclovir", "aciclovir", "acyclovir", "famciclovir"})
+RETRAINING_THERAPIES = frozenset({"physiotherapy", "facial_exercises", "biofeedback", "neuromuscular_retraining"})
+"""Therapies that deliver the first step of synkinesis care, (biofeedback) retraining [S61]; acupuncture,
+electrical stimulation and massage are not that step."""
 REANIMATION_PROCEDURES = frozenset({
     "nerve_transfer", "masseteric_nerve_transfer", "hypoglossal_nerve_transfer", "cross_face_nerve_graft",
     "free_muscle_transfer", "gracilis_free_muscle_transfer", "temporalis_tendon_transfer",

@@ -85,8 +85,9 @@ def steroid_window(ctx: Context) -> list[Alert]:
         sources: tuple[str, ...] = ("S53", "S28")
     else:
         text = ("Oral steroids within 72 h of onset are strongly recommended for patients aged 16 or over "
-                "(AAO-HNS guideline, action 4). An antiviral may be added to the steroid, never given alone "
-                "(action 5). Prednisolone raised complete recovery at 9 months from 81.6% to 94.4%.")
+                "(AAO-HNS guideline, action 4). An antiviral may be added to the steroid but not given alone "
+                "(action 5: a strong recommendation against antiviral monotherapy). In a trial, prednisolone raised "
+                "complete recovery at 9 months from 81.6% to 94.4%.")
         sources = ("S28", "S34")
     age_note = "" if age is not None else " Age not recorded: the recommendation is for patients aged 16 or over."
     return [Alert(
@@ -200,8 +201,8 @@ def synkinesis(ctx: Context) -> list[Alert]:
     finding = course.synkinesis_emerging(ctx.assessments)
     if not finding.holds or any(t.kind == "botulinum_toxin" for t in ctx.treatments):
         return []
-    on_therapy = any(t.kind == "therapy" for t in ctx.treatments)
-    step = ("Physiotherapy is on record: evaluate for botulinum toxin." if on_therapy
+    on_therapy = bool(course.given(ctx.treatments, course.RETRAINING_THERAPIES, "therapy", ctx.today))
+    step = ("Physiotherapy or facial exercise retraining is on record: evaluate for botulinum toxin." if on_therapy
             else "Start physiotherapy with biofeedback retraining; evaluate for botulinum toxin if it persists.")
     latest = [a.synkinesis_score for a in ctx.assessments if a.synkinesis_score is not None][-1]
     sequela = (" A score above 2 was counted as a synkinesis sequela at 12 months in the prednisolone trial "
