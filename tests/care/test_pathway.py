@@ -163,6 +163,11 @@ def test_early_review_silent_once_improvement_recorded() -> None:
 def test_specialist_referral_at_three_months(today: date, fires: bool) -> None:
     partial = [seen(5, house_brackmann=4), seen(60, house_brackmann=2)]
     assert ("specialist_referral" in rules(evaluate(episode(), partial, [], today))) is fires
+    if fires:
+        assert not only(evaluate(episode(), partial, [], today), "specialist_referral").provisional
+        # KAS 11 is a Bell's palsy guideline [S28]: applying it to Ramsay Hunt is a FaceNerve convention.
+        hunt = only(evaluate(episode(cause=Cause.RAMSAY_HUNT), partial, [], today), "specialist_referral")
+        assert hunt.provisional and "convention" in hunt.explanation
 
 
 def test_no_referral_after_complete_recovery() -> None:

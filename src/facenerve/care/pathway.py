@@ -185,12 +185,15 @@ def specialist_referral(ctx: Context) -> list[Alert]:
     recovered = course.complete_recovery(ctx.assessments)
     if recovered.holds:
         return []
+    beyond_guideline = ep.cause is not Cause.BELLS
+    scope = (" The guideline is for Bell's palsy; FaceNerve applies it to this cause too (convention)."
+             if beyond_guideline else "")
     return [Alert(
         rule="specialist_referral", severity=Severity.ADVISORY,
         title="Recovery incomplete at 3 months: refer to a facial nerve specialist",
         explanation=(f"{_sentence(recovered.detail)}. The AAO-HNS guideline (action 11) recommends reassessment or "
-                     "referral to a facial nerve specialist when recovery is incomplete 3 months after onset."),
-        sources=("S28",), due=due,
+                     f"referral to a facial nerve specialist when recovery is incomplete 3 months after onset.{scope}"),
+        sources=("S28",), due=due, provisional=beyond_guideline,
     )]
 
 
