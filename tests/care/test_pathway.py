@@ -159,6 +159,15 @@ def test_early_review_silent_once_improvement_recorded() -> None:
     assert "early_review" not in rules(evaluate(episode(), better, [], day(21)))
 
 
+def test_early_review_beyond_bells_palsy_is_provisional() -> None:
+    # A recorded improvement check that found none rests on change thresholds; Ramsay Hunt is also a convention.
+    flat = [seen(2, house_brackmann=4), seen(19, house_brackmann=4)]
+    hunt = only(evaluate(episode(cause=Cause.RAMSAY_HUNT), flat, [med("prednisolone", 1)], day(22)), "early_review")
+    assert hunt.provisional and "convention" in hunt.explanation
+    bells = only(evaluate(episode(), flat, [med("prednisolone", 1)], day(22)), "early_review")
+    assert "convention" not in bells.explanation
+
+
 @pytest.mark.parametrize(("today", "fires"), [(date(2026, 4, 9), False), (date(2026, 4, 10), True)])
 def test_specialist_referral_at_three_months(today: date, fires: bool) -> None:
     partial = [seen(5, house_brackmann=4), seen(60, house_brackmann=2)]

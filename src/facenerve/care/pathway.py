@@ -170,9 +170,11 @@ def early_review(ctx: Context) -> list[Alert]:
         rule="early_review", severity=Severity.ADVISORY,
         title="No improvement 3 weeks after onset: review",
         explanation=(f"No improvement recorded by {ctx.today.isoformat()} ({improved.detail}). Recovery begins within "
-                     "3 weeks in 85% of palsies; no recovery by 3 weeks predicts a poorer outcome. Reassess the "
-                     "diagnosis and the eye, and record a new assessment."),
-        sources=("S41", "S43"), due=due, provisional=improved.provisional,
+                     "3 weeks in 85% (Peitersen's series); no recovery by 3 weeks predicts a poorer outcome. Reassess "
+                     "the diagnosis and the eye, and record a new assessment."
+                     + (" These figures come from Bell's palsy; FaceNerve applies them to this cause too (convention)."
+                        if ep.cause is not Cause.BELLS else "")),
+        sources=("S41", "S43"), due=due, provisional=improved.provisional or ep.cause is not Cause.BELLS,
     )]
 
 
