@@ -22,6 +22,7 @@ def _page_urls(w: World) -> dict[str, str]:
         "patient": reverse("clinic:patient", kwargs={"pk": w.patient_b1.pk}),
         "assessment_new": reverse("clinic:assessment_new", kwargs={"pk": w.patient_b1.pk}),
         "treatment_new": reverse("clinic:treatment_new", kwargs={"pk": w.patient_b1.pk}),
+        "episode_new": reverse("clinic:episode_new", kwargs={"pk": w.patient_b1.pk}),
         "assessment": reverse("clinic:assessment", kwargs={"pk": w.assessment_b1.pk}),
         "scale": reverse("clinic:scale", kwargs={"pk": w.assessment_b1.pk, "scale": "sunnybrook"}),
         "image": reverse("clinic:image", kwargs={"sha256": w.photo_b1.image_sha256}),
@@ -63,7 +64,8 @@ def _api_posts(w: World) -> dict[str, tuple[str, dict[str, Any]]]:
     }
 
 
-PAGE_NAMES = ["patient", "assessment_new", "treatment_new", "assessment", "scale", "image", "annotated_image"]
+PAGE_NAMES = ["patient", "assessment_new", "treatment_new", "episode_new", "assessment", "scale", "image",
+              "annotated_image"]
 POST_NAMES = ["assessment_new", "treatment_new", "scale", "observations"]
 API_GET_NAMES = ["patient", "episodes", "assessments", "treatments", "alerts", "prognosis", "assessment"]
 API_POST_NAMES = ["treatment", "scale"]

@@ -164,3 +164,20 @@ def test_secret_key_is_generated_once_and_env_wins(tmp_path: Path, monkeypatch: 
     other.mkdir()
     monkeypatch.delenv(config.ENV_SECRET_KEY)
     assert config.secret_key(other) != first
+
+
+def test_admin_login_is_rate_limited_too(db: Any, settings: Any) -> None:
+    """The Django admin's own login form must not be a way round the lockout: it shares the same limit."""
+    create_user("root-admin", "admin", PASSWORD)
+    settings.FACENERVE_LOGIN_MAX_FAILURES = 3
+    client = Client()
+    for _ in range(settings.FACENERVE_LOGIN_MAX_FAILURES):
+        reply = client.post("/admin/login/", {"username": "root-admin", "password": "wrong password"})
+        assert reply.status_code in (200, 400) and settings.SESSION_COOKIE_NAME not in reply.cookies
+    locked = client.post("/admin/login/", {"username": "root-admin", "password": PASSWORD})
+    assert locked.status_code == 429
+    assert settings.SESSION_COOKIE_NAME not in locked.cookies
+    assert client.get("/admin/").status_code == 302
+    LoginFailure.objects.all().delete()  # the window has passed
+    ok = client.post("/admin/login/?next=/admin/", {"username": "root-admin", "password": PASSWORD})
+    assert ok.status_code == 302 and client.get("/admin/").status_code == 200

@@ -8,6 +8,7 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 from ninja import __file__ as ninja_init
 
+from facenerve.web.accounts.views import login_view
 from facenerve.web.clinic.api import api
 from facenerve.web.settings import BASE_DIR
 
@@ -17,6 +18,8 @@ ADMIN_STATIC = Path(admin_init).parent / "static" / "admin"
 
 urlpatterns = [
     path("accounts/", include("facenerve.web.accounts.urls")),
+    # The admin's own login form would bypass the login rate limit: it is served by the rate-limited view.
+    path("admin/login/", login_view, name="admin_login"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     # The app's own few static files (CSS, JS), served by Django so no extra server is needed.
