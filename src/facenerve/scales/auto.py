@@ -470,7 +470,8 @@ def estimate_house_brackmann(m: SessionMeasures, sunnybrook: AutoScore | None = 
             items["secondary"] = ItemEstimate(
                 "secondary",
                 secondary,
-                f"worst Sunnybrook synkinesis estimate {secondary} (0 none … 3 severe) taken as HB secondary defects",
+                f"worst Sunnybrook synkinesis estimate {secondary} (0 none … 3 severe) taken as HB secondary defects "
+                "of the same rank (FaceNerve mapping, provisional)",
             )
     if "secondary" not in items:
         items["secondary"] = ItemEstimate("secondary", None, "no synkinesis estimate")
