@@ -61,6 +61,11 @@ def analyze(
         detector = get_detector(backend, predictor)
     except FaceNerveError as exc:
         usage_error(exc.message)
+    if annotate is not None:
+        try:  # a folder that cannot be made is a usage error up front, not a warning per photo and exit 0
+            annotate.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            usage_error(f"--annotate {annotate}: cannot create the folder ({exc.strerror})")
     failed = 0
     for path in images:
         rgb = _decode_for_drawing(path) if annotate is not None else None
