@@ -56,3 +56,19 @@ def anatomy_from_template(yaw_deg: float, pitch_deg: float, size_px: float = 200
         bbox_px=(0, 0, 800, 800),
         backend="template",
     )
+
+
+def turned_photo(rgb: np.ndarray, turn_deg: float, radius_px: float = 260.0) -> np.ndarray:
+    """The photo wrapped on a vertical cylinder (axis at the image centre) turned by ``turn_deg``: a crude head
+    turn that moves the nose off the eyes' midpoint and foreshortens one side (the engine reads a smaller yaw than
+    ``turn_deg``, e.g. 16° for the astronaut at 55°). Outside the cylinder is flat grey."""
+    import cv2
+
+    height, width = rgb.shape[:2]
+    x_px = np.arange(width, dtype=np.float64) - width / 2
+    angle = np.arcsin(np.clip(x_px / radius_px, -1.0, 1.0)) - math.radians(turn_deg)
+    inside = (np.abs(x_px) < radius_px) & (np.abs(angle) < math.pi / 2)
+    source_x = np.where(inside, radius_px * np.sin(angle) + width / 2, -1.0).astype(np.float32)
+    map_x = np.broadcast_to(source_x, (height, width)).copy()
+    map_y = np.broadcast_to(np.arange(height, dtype=np.float32)[:, None], (height, width)).copy()
+    return cv2.remap(rgb, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=(90, 90, 90))

@@ -86,3 +86,24 @@ def test_createuser_on_a_fresh_data_folder(tmp_path: Path) -> None:
                       PASSWORD)
     assert done.returncode == 0, done.stderr
     assert "created admin first-admin" in done.stdout
+
+
+@pytest.mark.parametrize("command", ["serve", "run"])
+@pytest.mark.parametrize("port", ["0", "99999"])
+def test_a_port_out_of_range_is_a_usage_error(data_dir: Path, command: str, port: str) -> None:
+    done = _facenerve([command, "--port", port], data_dir)
+    assert done.returncode == 2
+    assert done.stderr.strip() == f"error: --port must be between 1 and 65535, got {port}"
+    assert done.stdout == ""  # refused before the demo logins are (re)generated
+
+
+def test_a_port_in_use_is_one_line_and_no_hang(data_dir: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        done = _facenerve(["serve", "--port", str(taken.getsockname()[1])], data_dir)
+    assert done.returncode != 0
+    assert "already in use" in done.stderr and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1

@@ -110,12 +110,19 @@ def createuser(
     out.print(f"created {role} {name}" + (f" in care team {team}" if team else ""))
 
 
+def _check_port(port: int) -> None:
+    """A port outside 1–65535 is a usage error (the server would otherwise fail with a traceback)."""
+    if not 1 <= port <= 65535:
+        usage_error(f"--port must be between 1 and 65535, got {port}")
+
+
 @web_app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
 ) -> None:
     """Serve the app with Django's threaded server (for a clinic workstation; use a WSGI server in production)."""
+    _check_port(port)
     _django()
     _call("migrate", interactive=False, verbosity=0)
     _call("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
@@ -127,6 +134,7 @@ def run(
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
 ) -> None:
     """Migrate, load the demo, print the logins, serve (what ``make run`` does)."""
+    _check_port(port)
     _django()
     _call("migrate", interactive=False, verbosity=0)
     _print_logins(host, port)
