@@ -187,6 +187,25 @@ def test_no_referral_after_complete_recovery() -> None:
     assert "specialist_referral" in rules(evaluate(episode(), not_quite, [], date(2026, 6, 1)))
 
 
+def test_alerts_resting_on_automated_estimates_are_provisional_but_still_fire() -> None:
+    # An automated HB IV (a photo-session estimate) still raises eye protection, flagged provisional.
+    clinician = only(evaluate(episode(), [seen(5, house_brackmann=4)], [], day(6)), "eye_protection")
+    assert not clinician.provisional
+    auto = seen(5, house_brackmann=4, automated=frozenset({"house_brackmann"}))
+    alert = only(evaluate(episode(), [auto], [], day(6)), "eye_protection")
+    assert alert.severity is Severity.URGENT and alert.provisional and "automated estimate" in alert.explanation
+    # Recovery judged from an automated grade: the referral is provisional too.
+    partial = [seen(5, house_brackmann=4), seen(60, house_brackmann=2, automated=frozenset({"house_brackmann"}))]
+    assert only(evaluate(episode(), partial, [], date(2026, 4, 10)), "specialist_referral").provisional
+    synk = [seen(100, synkinesis_score=0.0), seen(150, synkinesis_score=3.0, automated=frozenset({"synkinesis_score"}))]
+    assert only(evaluate(episode(), synk, [], day(160)), "synkinesis").provisional
+
+
+def test_automated_must_name_assessment_fields() -> None:
+    with pytest.raises(CareInputError, match="automated names unknown assessment fields: grade"):
+        seen(5, house_brackmann=4, automated=frozenset({"grade"}))
+
+
 # --- synkinesis ------------------------------------------------------------------------------------------------
 
 

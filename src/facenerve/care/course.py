@@ -113,6 +113,11 @@ def _fmt(value: float) -> str:
     return f"{value:g}"
 
 
+def _automated(assessments: Sequence[AssessmentFacts], fields: Sequence[str]) -> bool:
+    """True when any of ``assessments`` carries one of ``fields`` as an automated (provisional) estimate."""
+    return any(name in a.automated for a in assessments for name in fields)
+
+
 def complete_recovery(assessments: Sequence[AssessmentFacts]) -> Finding:
     """Complete recovery: the latest graded assessment is HB I [S1, S34] and/or Sunnybrook 100 [S36]."""
     graded = [a for a in sorted(assessments, key=lambda a: a.on)
@@ -125,8 +130,10 @@ def complete_recovery(assessments: Sequence[AssessmentFacts]) -> Finding:
     parts = [f"House–Brackmann {hb}"] if hb is not None else []
     parts += [f"Sunnybrook {_fmt(sb)}"] if sb is not None else []
     verdict = "complete recovery" if complete else "not complete"
-    return Finding(complete, f"{' and '.join(parts)} on {latest.on.isoformat()}: {verdict}",
-                   HOUSE_BRACKMANN.name if hb is not None else SUNNYBROOK.name)
+    automated = _automated([latest], [HOUSE_BRACKMANN.name, SUNNYBROOK.name])
+    return Finding(complete, f"{' and '.join(parts)} on {latest.on.isoformat()}: {verdict}"
+                   + (" (automated estimate)" if automated else ""),
+                   HOUSE_BRACKMANN.name if hb is not None else SUNNYBROOK.name, automated)
 
 
 def improvement(assessments: Sequence[AssessmentFacts]) -> Finding:
@@ -138,13 +145,15 @@ def improvement(assessments: Sequence[AssessmentFacts]) -> Finding:
         worst_on, worst = points[0]
         for on, value in points[1:]:
             if measure.better_by(value, worst) >= measure.change - _EPS:
+                used = [a for a in assessments if a.on in (worst_on, on)]
                 return Finding(True, f"{measure.label} {_fmt(worst)} on {worst_on.isoformat()} → {_fmt(value)} on "
-                                     f"{on.isoformat()}", measure.name, measure.provisional)
+                                     f"{on.isoformat()}", measure.name,
+                               measure.provisional or _automated(used, [measure.name]))
             if measure.goodness(value) < measure.goodness(worst):
                 worst_on, worst = on, value
     recovered = complete_recovery(assessments)
     if recovered.holds:
-        return Finding(True, recovered.detail, recovered.measure)
+        return recovered
     if not assessments:
         return Finding(False, "no assessment on record")
     return Finding(False, "no measure improved by its change threshold", provisional=True)
@@ -161,7 +170,7 @@ def progressing_after(episode: EpisodeFacts, assessments: Sequence[AssessmentFac
             if episode.days_since_onset(on) > day and measure.better_by(worst, value) >= measure.change - _EPS:
                 return Finding(True, f"{measure.label} worsened from {_fmt(worst)} to {_fmt(value)} on "
                                      f"{on.isoformat()} (day {episode.days_since_onset(on)})",
-                               measure.name, measure.provisional)
+                               measure.name, measure.provisional or _automated(assessments, [measure.name]))
             worst = min(worst, value, key=measure.goodness)
     return Finding(False, f"no new worsening recorded after day {day}")
 
@@ -176,7 +185,8 @@ def deteriorated_by(episode: EpisodeFacts, assessments: Sequence[AssessmentFacts
         for on, value in points[1:]:
             if measure.better_by(best, value) >= measure.change - _EPS:
                 return Finding(True, f"{measure.label} worsened from {_fmt(best)} to {_fmt(value)} by "
-                                     f"{on.isoformat()}", measure.name, measure.provisional)
+                                     f"{on.isoformat()}", measure.name,
+                               measure.provisional or _automated(assessments, [measure.name]))
             best = max(best, value, key=measure.goodness)
     return Finding(False, f"no worsening recorded by day {day}")
 
@@ -195,7 +205,7 @@ def synkinesis_emerging(assessments: Sequence[AssessmentFacts]) -> Finding:
         return Finding(False, f"synkinesis score {_fmt(latest)} on {on.isoformat()}, not rising")
     since = f", up from {_fmt(min(earlier))}" if earlier else ""
     return Finding(True, f"Sunnybrook synkinesis score {_fmt(latest)}/15 on {on.isoformat()}{since}",
-                   "synkinesis_score")
+                   "synkinesis_score", _automated(assessments, ["synkinesis_score"]))
 
 
 def eye_closure_incomplete(assessments: Sequence[AssessmentFacts]) -> Finding:
@@ -203,13 +213,18 @@ def eye_closure_incomplete(assessments: Sequence[AssessmentFacts]) -> Finding:
     for a in sorted(assessments, key=lambda a: a.on, reverse=True):
         if a.eye_closure_complete is not None:
             state = "complete" if a.eye_closure_complete else "incomplete"
-            return Finding(not a.eye_closure_complete, f"eye closure {state} on {a.on.isoformat()}")
+            return Finding(not a.eye_closure_complete, f"eye closure {state} on {a.on.isoformat()}",
+                           provisional=_automated([a], ["eye_closure_complete"]))
         if a.lagophthalmos_mm is not None:
-            return Finding(a.lagophthalmos_mm > 0, f"lagophthalmos {_fmt(a.lagophthalmos_mm)} mm on {a.on.isoformat()}")
+            return Finding(a.lagophthalmos_mm > 0, f"lagophthalmos {_fmt(a.lagophthalmos_mm)} mm on {a.on.isoformat()}",
+                           provisional=_automated([a], ["lagophthalmos_mm"]))
         if a.house_brackmann is not None:
             incomplete = a.house_brackmann >= ev.HB_INCOMPLETE_EYE_CLOSURE_GRADE
+            automated = _automated([a], [HOUSE_BRACKMANN.name])
             return Finding(incomplete, f"House–Brackmann {a.house_brackmann} on {a.on.isoformat()}"
-                                       + (" (eye closure incomplete from grade IV)" if incomplete else ""))
+                                       + (" (automated estimate)" if automated else "")
+                                       + (" (eye closure incomplete from grade IV)" if incomplete else ""),
+                           provisional=automated)
     return Finding(False, "no eye closure evidence on record")
 
 

@@ -111,6 +111,13 @@ class EpisodeFacts:
         return (on - self.onset_date).days
 
 
+ASSESSMENT_MEASURE_FIELDS: tuple[str, ...] = (
+    "asymmetry_index_mm", "house_brackmann", "sunnybrook_composite", "eface_total", "eye_closure_complete",
+    "lagophthalmos_mm", "synkinesis_score",
+)
+"""The measure fields of an assessment (those ``AssessmentFacts.automated`` may name)."""
+
+
 @dataclass(frozen=True)
 class AssessmentFacts:
     """One assessment: any of the measures may be missing.
@@ -118,7 +125,8 @@ class AssessmentFacts:
     ``asymmetry_index_mm`` (engine, mm, lower is better); ``house_brackmann`` grade 1..6 (lower is better);
     ``sunnybrook_composite`` (raw, -15..100, higher is better; S4, S5); ``eface_total`` 0..100 (higher is better;
     S10); ``synkinesis_score`` the Sunnybrook synkinesis subscore 0..15 (S4, S7); ``lagophthalmos_mm`` gap left
-    on full eye closure (mm).
+    on full eye closure (mm). ``automated`` names the fields that are automated (provisional) estimates rather
+    than a clinician's grading: a judgement resting on one of them is flagged provisional.
     """
 
     on: date
@@ -129,9 +137,14 @@ class AssessmentFacts:
     eye_closure_complete: bool | None = None
     lagophthalmos_mm: float | None = None
     synkinesis_score: float | None = None
+    automated: frozenset[str] = field(default_factory=frozenset)
 
     def __post_init__(self) -> None:
         _check(isinstance(self.on, date), f"assessment date must be a date, got {self.on!r}")
+        object.__setattr__(self, "automated", frozenset(self.automated))
+        unknown = sorted(self.automated - set(ASSESSMENT_MEASURE_FIELDS))
+        _check(not unknown, f"automated names unknown assessment fields: {', '.join(unknown)}; choose from "
+               f"{', '.join(ASSESSMENT_MEASURE_FIELDS)}")
         if self.house_brackmann is not None:
             _check(
                 isinstance(self.house_brackmann, int) and not isinstance(self.house_brackmann, bool),
@@ -170,7 +183,8 @@ class Alert:
     """One care pathway alert: a stable ``rule`` id, severity, a one-line title, the explanation and its sources.
 
     ``dismissible`` is False for every red flag: nothing may silence a red flag. ``provisional`` is True when
-    the rule relies on a FaceNerve convention rather than a published number (see docs/care.md).
+    the rule relies on a FaceNerve convention rather than a published number, or on a value that is an
+    automated estimate (``AssessmentFacts.automated``); see docs/care.md.
     """
 
     rule: str

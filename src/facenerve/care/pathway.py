@@ -109,7 +109,7 @@ def eye_protection(ctx: Context) -> list[Alert]:
         explanation=(f"{_sentence(finding.detail)}. Eye protection is strongly recommended when eye closure is "
                      "impaired (AAO-HNS guideline, action 6); ocular symptoms at any time warrant reassessment or "
                      "referral to a facial nerve specialist (action 11)."),
-        sources=("S28", "S2"),
+        sources=("S28", "S2"), provisional=finding.provisional,
     )]
 
 
@@ -195,7 +195,7 @@ def specialist_referral(ctx: Context) -> list[Alert]:
         title="Recovery incomplete at 3 months: refer to a facial nerve specialist",
         explanation=(f"{_sentence(recovered.detail)}. The AAO-HNS guideline (action 11) recommends reassessment or "
                      f"referral to a facial nerve specialist when recovery is incomplete 3 months after onset.{scope}"),
-        sources=("S28",), due=due, provisional=beyond_guideline,
+        sources=("S28",), due=due, provisional=beyond_guideline or recovered.provisional,
     )]
 
 
@@ -219,7 +219,7 @@ def synkinesis(ctx: Context) -> list[Alert]:
         explanation=(f"{finding.detail}. Synkinesis is usually noticed about 6 months into recovery; the care "
                      f"sequence is biofeedback retraining, then botulinum toxin, then surgery if refractory. {step}"
                      f"{sequela}"),
-        sources=("S4", "S60", "S61", "S45"),
+        sources=("S4", "S60", "S61", "S45"), provisional=finding.provisional,
     )]
 
 
