@@ -53,13 +53,16 @@ def test_bad_usage_is_one_line_and_exit_two(batch_folder: Path, tmp_path: Path) 
         (["batch", str(batch_folder), "--out", str(tmp_path / "t.csv"), "--expression", "yawn"], "unknown expression"),
         (["batch", str(batch_folder), "--out", str(tmp_path / "t.csv"), "--workers", "0"], "at least 1"),
         (["batch", str(batch_folder), "--out", str(tmp_path / "t.csv"), "--mm-per-px", "-2"], "positive number"),
+        (["batch", str(batch_folder), "--out", str(tmp_path / "folder.csv")], "is a folder"),
     ]
+    (tmp_path / "folder.csv").mkdir()
     for args, message in cases:
         proc = run(*args)
         assert proc.returncode == 2, (args, proc.stderr)
         lines = proc.stderr.strip().splitlines()
         assert lines[-1].startswith("error: ") and message in lines[-1], proc.stderr
         assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "folder.csv.journal").exists()  # refused before measuring anything
 
 
 def _journal_rows(journal: Path) -> int:

@@ -186,6 +186,8 @@ def execute_batch(
         output_format(out)
         if not out.parent.is_dir():
             raise FaceNerveError(f"{out}: the folder {out.parent} does not exist", code="bad_option")
+        if out.is_dir():  # refused before measuring, not after
+            raise FaceNerveError(f"{out}: is a folder; give the output table's file name", code="bad_option")
     if workers is not None and workers < 1:
         raise FaceNerveError(f"--workers must be at least 1, not {workers}", code="bad_option")
     if workers is not None and cluster:
