@@ -15,6 +15,7 @@ import numpy as np
 from facenerve.engine.calibrate import DEFAULT_IRIS_MM, manual_scale
 from facenerve.engine.landmarks.base import SIDES, Side
 from facenerve.protocol import Expression
+from facenerve.session.measures import NORMAL_DYNAMIC_ASYMMETRY
 from facenerve.video.blinks import Blink, BlinkSummary, find_blinks, summarise_blinks
 from facenerve.video.channels import Channels, movement_channels
 from facenerve.video.decode import DecodeReport, VideoError, VideoInfo, VideoSource
@@ -28,8 +29,9 @@ from facenerve.video.track import FaceTracker
 
 SCHEMA = "facenerve.video/1"
 #: Normal dynamic asymmetry 7–9 %, i.e. a symmetry index of 91–93 % [S90]: a smaller side whose
-#: movement is at least 91 % of the other's is not called affected.
-NORMAL_SYMMETRY_INDEX = 0.91
+#: movement is at least 91 % of the other's is not called affected. One definition, shared with the
+#: photo session (``facenerve.session.measures.NORMAL_DYNAMIC_ASYMMETRY``).
+NORMAL_SYMMETRY_INDEX = round(1.0 - NORMAL_DYNAMIC_ASYMMETRY, 6)
 #: Frame intervals varying more than this (max − min over median) mark a variable frame rate
 #: (engineering: constant-rate files vary by timestamp rounding only).
 VFR_SPREAD_FRACTION = 0.2
