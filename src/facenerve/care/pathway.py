@@ -192,7 +192,7 @@ def specialist_referral(ctx: Context) -> list[Alert]:
              if beyond_guideline else "")
     return [Alert(
         rule="specialist_referral", severity=Severity.ADVISORY,
-        title="Recovery incomplete at 3 months: refer to a facial nerve specialist",
+        title="Recovery incomplete at 3 months: reassess or refer to a facial nerve specialist",
         explanation=(f"{_sentence(recovered.detail)}. The AAO-HNS guideline (action 11) recommends reassessment or "
                      f"referral to a facial nerve specialist when recovery is incomplete 3 months after onset.{scope}"),
         sources=("S28",), due=due, provisional=beyond_guideline or recovered.provisional,
@@ -277,7 +277,7 @@ def reanimation_window(ctx: Context) -> list[Alert]:
     if ctx.today < transfer_by:
         return [Alert(
             rule="reanimation_window", severity=Severity.URGENT,
-            title=f"No recovery at 6 months: nerve transfer window closes {transfer_by.isoformat()}",
+            title=f"No recovery at 6 months: nerve transfer works best before {transfer_by.isoformat()}",
             explanation=(f"No recovery recorded ({improved.detail}). Consider referral for facial reanimation "
                          "assessment with EMG: nerve transfer works best within the first 12 months, and denervated "
                          "muscle atrophies after 12–18 months; axons regrow about 1 mm a day. FaceNerve raises this "
