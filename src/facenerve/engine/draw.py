@@ -5,6 +5,7 @@ Sides are labelled with the patient's left and right; the affected side is marke
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
@@ -267,13 +268,4 @@ def _short(metric: str) -> str:
 
 
 def _wrap(text: str, width: int) -> list[str]:
-    words, lines, line = text.split(), [], ""
-    for word in words:
-        if len(line) + len(word) + 1 > width and line:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    if line:
-        lines.append(line)
-    return lines
+    return textwrap.wrap(text, width, break_long_words=False)

@@ -7,6 +7,7 @@ grades and, for every item, its value and the measurement it came from. Missing 
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -188,16 +189,7 @@ def _short(derivation: str) -> str:
 
 
 def _wrap(text: str, width: int) -> list[str]:
-    words, lines, line = text.translate(_ASCII).split(), [], ""
-    for word in words:
-        if len(line) + len(word) + 1 > width and line:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    if line:
-        lines.append(line)
-    return lines
+    return textwrap.wrap(text.translate(_ASCII), width, break_long_words=False)
 
 
 __all__ = ["ImageSource", "render_sheet", "save_sheet"]
