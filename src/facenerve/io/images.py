@@ -54,6 +54,8 @@ def load_image(source: ImageSource, *, name: str | None = None) -> LoadedImage:
         return LoadedImage(_decode(bytes(source)), name or "<bytes>")
     path = Path(source)
     label = name or str(path)
+    if path.exists() and not path.is_file() and not path.is_dir():  # a device or pipe would be read forever
+        raise ImageError(f"{label}: not a regular file (a device, pipe or socket)", code="unreadable")
     try:
         data = path.read_bytes()
     except IsADirectoryError:
