@@ -72,3 +72,18 @@ def test_annotate_folder_that_cannot_be_made_is_a_usage_error(clinic_photos: dic
     target = blocker / "annotated"
     assert proc.stderr.strip() == f"error: --annotate {target}: cannot create the folder (Not a directory)"
     assert proc.stdout == ""
+
+
+def test_a_device_or_pipe_is_one_line_not_a_hang(tmp_path: Path) -> None:
+    """`analyze /dev/zero` used to read until memory ran out; a FIFO blocked for ever."""
+    import os
+
+    pipe = tmp_path / "pipe.jpg"
+    os.mkfifo(pipe)
+    proc = subprocess.run([sys.executable, "-m", "facenerve", "analyze", "/dev/zero", str(pipe)],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 1
+    assert proc.stderr.strip().splitlines() == [
+        "error: /dev/zero: not a regular file (a device, pipe or socket)",
+        f"error: {pipe}: not a regular file (a device, pipe or socket)",
+    ]

@@ -55,3 +55,15 @@ def test_large_jpeg_is_decoded_reduced(tmp_path: Path, astronaut: np.ndarray) ->
     big.save(tmp_path / "big.jpg", quality=80)
     loaded = load_image(tmp_path / "big.jpg")
     assert max(loaded.rgb.shape[:2]) <= 4096
+
+
+def test_devices_and_pipes_are_refused_not_read_forever(tmp_path: Path) -> None:
+    """/dev/zero never ends and a FIFO blocks until a writer comes: both must fail at once, not hang."""
+    import os
+
+    pipe = tmp_path / "photo.jpg"
+    os.mkfifo(pipe)
+    for path in (Path("/dev/zero"), pipe):
+        with pytest.raises(ImageError, match="not a regular file") as info:
+            load_image(path)
+        assert info.value.code == "unreadable"

@@ -127,3 +127,17 @@ def test_ctrl_c_keeps_the_finished_photos_and_says_how_to_resume(batch_folder: P
     assert "interrupted: finished photos are kept in" in stderr and "Traceback" not in stderr
     kept = _journal_rows(Path(f"{out}.journal"))
     assert 1 <= kept < 24 and not out.exists()
+
+
+def test_a_pipe_in_the_folder_fails_its_row_and_does_not_block_the_batch(batch_folder: Path, tmp_path: Path) -> None:
+    """Hashing a FIFO blocked the whole batch before the first photo; now the pipe is one failed row."""
+    folder = Path(shutil.copytree(batch_folder, tmp_path / "photos"))
+    os.mkfifo(folder / "pipe.jpg")
+    out = tmp_path / "t.csv"
+    proc = run("batch", str(folder), "--out", str(out), "--workers", "1", timeout_s=240)
+    assert proc.returncode == 1, proc.stderr
+    table = read_table(out).set_index("path")
+    pipe_row = table.loc[str(folder / "pipe.jpg")]
+    assert pipe_row["status"] == "failed" and pipe_row["error_code"] == "unreadable"
+    assert "not a regular file" in pipe_row["error_message"]
+    assert (table["status"] == "ok").sum() >= 1

@@ -187,6 +187,8 @@ def _with_hash(item: BatchItem) -> BatchItem:
     """``item`` with the SHA-256 of its file's content (None when the file cannot be read; the worker says why)."""
     from dataclasses import replace
 
+    if not os.path.isfile(item.file):  # a pipe or device would block or never end; the worker reports it
+        return item
     try:
         with open(item.file, "rb") as fh:
             digest = hashlib.file_digest(fh, "sha256").hexdigest()
