@@ -181,3 +181,20 @@ def test_admin_login_is_rate_limited_too(db: Any, settings: Any) -> None:
     LoginFailure.objects.all().delete()  # the window has passed
     ok = client.post("/admin/login/?next=/admin/", {"username": "root-admin", "password": PASSWORD})
     assert ok.status_code == 302 and client.get("/admin/").status_code == 200
+
+
+@pytest.mark.parametrize(("name", "value"), [("FACENERVE_LOGIN_MAX_FAILURES", "five"),
+                                             ("FACENERVE_LOGIN_MAX_FAILURES", "0"),
+                                             ("FACENERVE_LOGIN_WINDOW_S", "-1"),
+                                             ("FACENERVE_DB_CONN_MAX_AGE", "1.5")])
+def test_a_bad_number_in_the_environment_names_the_variable(tmp_path: Path, name: str, value: str) -> None:
+    """A limit of 0 failures would lock everyone out; a typo used to print a bare int() message."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FACENERVE_") and k != "DATABASE_URL"}
+    env.update({"FACENERVE_DATA_DIR": str(tmp_path / "data"), name: value})
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    done = subprocess.run([sys.executable, "-m", "facenerve", "web", "migrate"], env=env, capture_output=True,
+                          text=True, timeout=120, check=False)
+    minimum = 0 if name == "FACENERVE_DB_CONN_MAX_AGE" else 1
+    assert done.returncode == 1
+    assert done.stderr.strip() == f"error: web settings: {name} must be a whole number of at least {minimum}, " \
+        f"got {value!r}"

@@ -59,6 +59,23 @@ def flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
 
 
+def integer(name: str, default: int, minimum: int = 0) -> int:
+    """The environment variable ``name`` as a whole number ≥ ``minimum`` (``default`` when unset); anything else
+    stops the app with a message naming the variable."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = minimum - 1
+    if value < minimum:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"{name} must be a whole number of at least {minimum}, got {raw!r}")
+    return value
+
+
 def csv_list(name: str, default: str) -> list[str]:
     """A comma-separated environment variable as a list (blank items dropped)."""
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]

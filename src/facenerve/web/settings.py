@@ -60,7 +60,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{DATA_DIR / 'facenerve.sqlite3'}",
-        conn_max_age=int(os.environ.get("FACENERVE_DB_CONN_MAX_AGE", "60")),
+        conn_max_age=config.integer("FACENERVE_DB_CONN_MAX_AGE", 60),
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -105,8 +105,8 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 20
 FACENERVE_IMAGE_DIR = Path(os.environ.get(config.ENV_IMAGE_DIR) or DATA_DIR / "images")
 
 # Login rate limit: this many failures per username or per client address within the window lock it out.
-FACENERVE_LOGIN_MAX_FAILURES = int(os.environ.get("FACENERVE_LOGIN_MAX_FAILURES", "5"))
-FACENERVE_LOGIN_WINDOW_S = int(os.environ.get("FACENERVE_LOGIN_WINDOW_S", "900"))
+FACENERVE_LOGIN_MAX_FAILURES = config.integer("FACENERVE_LOGIN_MAX_FAILURES", 5, minimum=1)
+FACENERVE_LOGIN_WINDOW_S = config.integer("FACENERVE_LOGIN_WINDOW_S", 900, minimum=1)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("FACENERVE_TIME_ZONE", "UTC")
