@@ -198,3 +198,16 @@ def test_a_bad_number_in_the_environment_names_the_variable(tmp_path: Path, name
     assert done.returncode == 1
     assert done.stderr.strip() == f"error: web settings: {name} must be a whole number of at least {minimum}, " \
         f"got {value!r}"
+
+
+@pytest.mark.parametrize("value", ["forty", "0", "-5", "inf"])
+def test_a_bad_upload_limit_is_refused_not_replaced(tmp_path: Path, value: str) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FACENERVE_") and k != "DATABASE_URL"}
+    env.update({"FACENERVE_DATA_DIR": str(tmp_path / "data"), "FACENERVE_MAX_UPLOAD_MB": value})
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    done = subprocess.run([sys.executable, "-m", "facenerve", "web", "migrate"], env=env, capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert done.returncode == 1
+    assert done.stderr.strip() == (
+        f"error: web settings: FACENERVE_MAX_UPLOAD_MB must be a positive number of megabytes, got {value!r}"
+    )

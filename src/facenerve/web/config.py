@@ -83,8 +83,13 @@ def csv_list(name: str, default: str) -> list[str]:
 
 def max_upload_bytes() -> int:
     """Largest accepted upload per photo session, bytes (``FACENERVE_MAX_UPLOAD_MB``, default 40 MB)."""
+    raw = os.environ.get(ENV_MAX_UPLOAD_MB, "").strip() or "40"
     try:
-        megabytes = float(os.environ.get(ENV_MAX_UPLOAD_MB, "40"))
+        megabytes = float(raw)
     except ValueError:
-        megabytes = 40.0
+        megabytes = float("nan")
+    if not megabytes > 0 or megabytes == float("inf"):  # a typo must not silently become the default
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"{ENV_MAX_UPLOAD_MB} must be a positive number of megabytes, got {raw!r}")
     return int(max(megabytes, 1.0) * 1024 * 1024)
