@@ -100,6 +100,10 @@ def test_photo_without_a_face_is_422(world: World) -> None:
     response = _upload(_client(world.clinician_a), world, {"photo_rest": ("wall.jpg", blank.getvalue())}, xhr=True)
     assert response.status_code == 422
     assert "no photo could be measured" in response.json()["error"]
+    # Nothing is kept on disk for a refused upload: no patient photo without its assessment.
+    import hashlib
+
+    assert not default_store().path_of(hashlib.sha256(blank.getvalue()).hexdigest()).exists()
 
 
 def test_upload_larger_than_the_limit_is_413(world: World, settings: Any, face_jpeg: bytes) -> None:

@@ -91,22 +91,17 @@ def analyse_session(files: dict[Expression, tuple[str, bytes]], store: ImageStor
     from facenerve.session import analyze_session
 
     session = analyze_session({expression: rgb for expression, (_, _, rgb) in decoded.items()})
+    measured: dict[Expression, PhotoAssessment] = {e: session.photos[e] for e in decoded if session.photos[e].ok}
+    problems = [f"{e.value} photo: {session.photos[e].error}" for e in decoded if not session.photos[e].ok]
+    if not measured:  # refused before anything is stored: no patient photo is kept without its assessment
+        raise UploadError("no photo could be measured: " + "; ".join(problems))
     photos: list[StoredPhoto] = []
-    problems: list[str] = []
-    measured: dict[Expression, PhotoAssessment] = {}
     for expression, (filename, data, rgb) in decoded.items():
         result = session.photos[expression]
-        annotated = ""
-        if result.ok:
-            measured[expression] = result
-            annotated = store.put(_annotated_png(rgb, result))
-        else:
-            problems.append(f"{expression.value} photo: {result.error}")
+        annotated = store.put(_annotated_png(rgb, result)) if result.ok else ""
         height, width = rgb.shape[:2]
         doc = {**result.to_dict(), "image": filename}
         photos.append(StoredPhoto(expression, store.put(data), annotated, int(width), int(height), doc))
-    if not measured:
-        raise UploadError("no photo could be measured: " + "; ".join(problems))
     charted = next(e for e in CHART_EXPRESSION_ORDER if e in measured)
     asymmetry = measured[charted].asymmetry
     side = session.affected_side if session.affected_side in ("left", "right") else ""
