@@ -211,3 +211,11 @@ def test_a_bad_upload_limit_is_refused_not_replaced(tmp_path: Path, value: str) 
     assert done.stderr.strip() == (
         f"error: web settings: FACENERVE_MAX_UPLOAD_MB must be a positive number of megabytes, got {value!r}"
     )
+
+
+@pytest.mark.parametrize("url", ["/static/facenerve/..", "/static/admin/../../../../etc/passwd",
+                                 "/static/admin/..%2F..%2F..%2F__init__.py", "/static/ninja/.."])
+def test_static_files_cannot_climb_out_of_their_folder(db: Any, url: str) -> None:
+    response = Client(raise_request_exception=False).get(url)
+    assert response.status_code in (400, 404)
+    assert b"root:" not in response.content and b"import" not in response.content
