@@ -30,9 +30,13 @@ def cluster() -> Iterator[Cluster]:
 
 
 @pytest.mark.skipif(ON_POSTGRES, reason="already the PostgreSQL run")
-def test_web_suite_on_postgresql(cluster: Cluster) -> None:
-    env = {**os.environ, "DATABASE_URL": cluster.url, "FACENERVE_WEB_ON_POSTGRES": "1"}
-    env.pop("FACENERVE_DATA_DIR", None)  # the child gets its own throwaway data folder
+def test_web_suite_on_postgresql(cluster: Cluster, tmp_path: Path) -> None:
+    # The child gets its own throwaway data folder, named here: it inherits DJANGO_SETTINGS_MODULE, so
+    # pytest-django loads the settings before tests/web/conftest.py could choose one, and without this the
+    # uploads of the child's tests landed in the user's real ~/.local/share/facenerve/images.
+    env = {**os.environ, "DATABASE_URL": cluster.url, "FACENERVE_WEB_ON_POSTGRES": "1",
+           "FACENERVE_DATA_DIR": str(tmp_path / "data")}
+    env.pop("FACENERVE_IMAGE_DIR", None)
     child = subprocess.run(
         # The CLI tests run their own SQLite subprocesses and the 9-photo session test exercises the engine, not
         # the database: both are left to the SQLite run.
@@ -43,6 +47,7 @@ def test_web_suite_on_postgresql(cluster: Cluster) -> None:
     tail = "\n".join((child.stdout + child.stderr).splitlines()[-25:])
     assert child.returncode == 0, tail
     assert " passed" in tail and "test_database_vendor" not in tail, tail
+    assert any((tmp_path / "data" / "images").rglob("*")), "the child's uploads went elsewhere"
 
 
 @pytest.mark.django_db

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import stat
+import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -49,3 +51,13 @@ def test_migrations_match_the_models(db: Any) -> None:
     from django.core.management import call_command
 
     call_command("makemigrations", "clinic", "accounts", check=True, dry_run=True, verbosity=0)
+
+
+def test_the_web_tests_use_a_throwaway_data_folder() -> None:
+    """Never the user's real data folder (~/.local/share/facenerve): tests upload photos and write keys there."""
+    from django.conf import settings
+
+    home_default = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "facenerve"
+    images = Path(settings.FACENERVE_IMAGE_DIR).resolve()
+    assert not images.is_relative_to(home_default.resolve())
+    assert images.is_relative_to(Path(tempfile.gettempdir()).resolve())
