@@ -81,3 +81,17 @@ def test_dismiss_is_for_the_care_team_only(world: World) -> None:
     assert not AlertDismissal.objects.exists()
     assert _client(world.clinician_b).post(api).status_code == 204
     assert AlertDismissal.objects.filter(episode=world.episode_b1, rule="botox_due").exists()
+
+
+def test_alerts_resting_on_automated_grades_are_provisional(world: World) -> None:
+    """An automated House–Brackmann IV raises eye protection flagged provisional; the clinician's own IV does not."""
+    assessment = world.assessment_a1
+    client = _client(world.clinician_a)
+    for source, provisional in (("automated", True), ("clinician", False)):
+        assessment.house_brackmann = 4
+        assessment.eye_closure_complete = None
+        assessment.summary_sources = {"house_brackmann": source}
+        assessment.save()
+        alerts = client.get(f"/api/patients/{world.patient_a1.pk}/alerts").json()["alerts"]
+        eye = [a for a in alerts if a["rule"] == "eye_protection"]
+        assert eye and eye[0]["provisional"] is provisional, (source, eye)

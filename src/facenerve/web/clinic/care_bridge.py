@@ -12,14 +12,14 @@ from datetime import date
 from typing import Any
 
 from facenerve.care import evaluate, prognosis
-from facenerve.care.facts import AssessmentFacts, Cause, EpisodeFacts, TreatmentFacts
+from facenerve.care.facts import ASSESSMENT_MEASURE_FIELDS, AssessmentFacts, Cause, EpisodeFacts, TreatmentFacts
 from facenerve.errors import FaceNerveError
 from facenerve.web.clinic.models import Assessment, Episode, Patient, Treatment
 
 #: Fields of each row that the mapping below reads (for ``values()`` queries that skip model instances).
 EPISODE_FIELDS = ("id", "patient_id", "onset_date", "side", "cause", "complete_at_onset", "recurrence")
 ASSESSMENT_FIELDS = ("episode_id", "taken_on", "asymmetry_index_mm", "house_brackmann", "sunnybrook_composite",
-                     "eface_total", "eye_closure_complete", "lagophthalmos_mm", "synkinesis_score")
+                     "eface_total", "eye_closure_complete", "lagophthalmos_mm", "synkinesis_score", "summary_sources")
 TREATMENT_FIELDS = ("episode_id", "kind", "name", "start", "stop")
 
 
@@ -40,7 +40,12 @@ def episode_facts(episode: Any, patient: Any, all_episodes: Iterable[Any]) -> Ep
 
 
 def assessment_facts(row: Any) -> AssessmentFacts:
-    """Facts of one assessment (its summary columns)."""
+    """Facts of one assessment (its summary columns); columns filled by the automated session grading are named
+    in ``automated``, so the care pathway flags every judgement resting on them as provisional."""
+    sources = getattr(row, "summary_sources", None) or {}
+    automated = frozenset(
+        column for column, source in sources.items() if source == "automated" and column in ASSESSMENT_MEASURE_FIELDS
+    )
     return AssessmentFacts(
         on=row.taken_on,
         asymmetry_index_mm=row.asymmetry_index_mm,
@@ -50,6 +55,7 @@ def assessment_facts(row: Any) -> AssessmentFacts:
         eye_closure_complete=row.eye_closure_complete,
         lagophthalmos_mm=row.lagophthalmos_mm,
         synkinesis_score=row.synkinesis_score,
+        automated=automated,
     )
 
 
