@@ -48,6 +48,7 @@ def test_truncated_mjpeg_avi_keeps_the_readable_frames(twitch_video: Path, tmp_p
     # Half the file: about half the 21 s; whatever FFmpeg recovers is analysed, nothing more.
     assert 5.0 < result.series.time_s[-1] < 15.0
     assert result.series.face.all()
+    assert any("may be truncated" in w for w in result.to_dict()["warnings"]), result.to_dict()["warnings"]
 
 
 def test_still_image_is_refused(tmp_path: Path) -> None:

@@ -23,6 +23,9 @@ MAX_FRAME_PIXELS = 7680 * 4320
 TRACK_MAX_SIDE_PX = 1280
 #: Longer videos are refused (declared length) or cut (decoded length), seconds.
 MAX_DURATION_S = 4 * 3600.0
+#: Fewer frames than this share of the container's declared count are reported as a possibly truncated file
+#: (an engineering choice: declared counts are approximate in some containers).
+SHORT_FILE_FRACTION = 0.9
 #: Container formats that hold still images rather than video.
 _IMAGE_FORMATS = ("image2", "_pipe", "gif", "apng", "webp")
 
@@ -186,6 +189,12 @@ class VideoSource:
             index += 1
         if self.report.frames_read == 0:
             raise VideoError(f"{self.path}: the video has no decodable frames (0 frames, corrupt or truncated)")
+        declared = self.info.declared_frames
+        seen = self.report.frames_read + self.report.duplicate_timestamps
+        if declared and seen < SHORT_FILE_FRACTION * declared and not self.report.warnings:
+            self.report.warnings.append(
+                f"the file declares {declared} frames but only {seen} could be read: it may be truncated"
+            )
         if self.report.duplicate_timestamps:
             self.report.warnings.append(
                 f"{self.report.duplicate_timestamps} frames with repeated timestamps were skipped"
