@@ -5,7 +5,8 @@ one-sided warp, Face Mesh reads only 0.45 of a brow drop and 0.5 of a change of 
 fissure (benchmarks/results/photo.md). The image itself does not shrink. For each paired feature
 (brow, upper lid, lower lid, commissure) this module cuts a patch around the feature on the
 patient's right, mirrors the face about its midline, and finds where the same patch sits on the
-left by normalised cross-correlation with sub-pixel peak interpolation. The landmark model then
+left by normalised cross-correlation with sub-pixel peak interpolation, then the reverse, and
+averages the two so that a flipped photo gives exactly swapped sides. The landmark model then
 keeps the *symmetric* part of the feature's position (the mean of both sides, which it reads
 well) and the image supplies the *antisymmetric* part (the left–right offset).
 
