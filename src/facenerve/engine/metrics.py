@@ -70,7 +70,7 @@ def polygon_area(points: np.ndarray) -> float:
     return float(abs(np.dot(x, np.roll(y, 1)) - np.dot(y, np.roll(x, 1))) / 2.0)
 
 
-def _paramedian_x(g: SideGeometry) -> float:
+def paramedian_x(g: SideGeometry) -> float:
     """Lateral position halfway between the midline and the commissure (mm)."""
     return float(g.anatomy.commissure[0]) / 2.0
 
@@ -129,13 +129,13 @@ def smile_angle(g: SideGeometry) -> float:
 
 def upper_lip_height(g: SideGeometry) -> float:
     """Upper vermilion height at the paramedian point, outer to inner margin (mm) [S82]."""
-    x = _paramedian_x(g)
+    x = paramedian_x(g)
     return y_at(g.anatomy.upper_lip_inner, x) - y_at(g.anatomy.upper_lip_outer, x)
 
 
 def lower_lip_height(g: SideGeometry) -> float:
     """Lower vermilion height at the paramedian point, inner to outer margin (mm) [S82]."""
-    x = _paramedian_x(g)
+    x = paramedian_x(g)
     return y_at(g.anatomy.lower_lip_outer, x) - y_at(g.anatomy.lower_lip_inner, x)
 
 

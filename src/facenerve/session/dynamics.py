@@ -26,7 +26,7 @@ import numpy as np
 
 from facenerve.engine.asymmetry import MINIMAL_DETECTABLE_CHANGE_MM as MINIMAL_DETECTABLE_CHANGE_MM
 from facenerve.engine.landmarks.base import SIDES, Side
-from facenerve.engine.metrics import SideGeometry, nasolabial_fold_angle, y_at
+from facenerve.engine.metrics import SideGeometry, nasolabial_fold_angle, paramedian_x, y_at
 from facenerve.protocol import Expression
 
 # Movements smaller than MINIMAL_DETECTABLE_CHANGE_MM are not told apart from measurement noise: the test–retest
@@ -38,10 +38,6 @@ MIN_ANGLE_CHANGE_DEG = 1.0
 
 def _pupil_x(rest: SideGeometry) -> float:
     return float(rest.pupil[0])
-
-
-def _paramedian_x(rest: SideGeometry) -> float:
-    return float(rest.anatomy.commissure[0]) / 2.0
 
 
 def lid_gap_mm(g: SideGeometry, x_mm: float) -> float:
@@ -91,13 +87,13 @@ def commissure_medial_mm(rest: SideGeometry, expr: SideGeometry) -> float:
 
 def lower_lip_depression_mm(rest: SideGeometry, expr: SideGeometry) -> float:
     """Fall of the lower lip's outer margin at the rest paramedian point (mm, + down) [S12]."""
-    x = _paramedian_x(rest)
+    x = paramedian_x(rest)
     return y_at(expr.anatomy.lower_lip_outer, x) - y_at(rest.anatomy.lower_lip_outer, x)
 
 
 def snarl_elevation_mm(rest: SideGeometry, expr: SideGeometry) -> float:
     """Mean rise of the alar base and the upper lip's outer margin at the paramedian point (mm, + up) [S4]."""
-    x = _paramedian_x(rest)
+    x = paramedian_x(rest)
     lip = y_at(rest.anatomy.upper_lip_outer, x) - y_at(expr.anatomy.upper_lip_outer, x)
     ala = float(rest.anatomy.alar_base[1] - expr.anatomy.alar_base[1])
     return (lip + ala) / 2.0

@@ -17,7 +17,7 @@ import numpy as np
 from facenerve.engine.calibrate import DEFAULT_IRIS_MM
 from facenerve.engine.frame import FaceFrame, head_pose
 from facenerve.engine.landmarks.base import SIDES, FaceAnatomy, Side
-from facenerve.engine.metrics import brow_height, palpebral_fissure_height, side_geometry, y_at
+from facenerve.engine.metrics import brow_height, palpebral_fissure_height, paramedian_x, side_geometry, y_at
 from facenerve.engine.quality import PITCH_ERROR_DEG, YAW_ERROR_DEG, eye_is_open
 from facenerve.errors import CalibrationError
 
@@ -145,7 +145,7 @@ def measure_frame_px(anatomy: FaceAnatomy) -> dict[str, float]:
     row: dict[str, float] = {}
     for side in SIDES:
         g = geometry[side]
-        half_x = float(g.anatomy.commissure[0]) / 2.0
+        half_x = paramedian_x(g)
         row[f"brow_height_{side}"] = brow_height(g)
         row[f"palpebral_fissure_height_{side}"] = palpebral_fissure_height(g)
         row[f"commissure_x_{side}"] = float(g.anatomy.commissure[0])
