@@ -111,11 +111,10 @@ def _print(result: SessionAssessment) -> None:
         for s in m.synkinesis:
             syn.add_row(s.kind, s.expression, s.unit, f"{s.right:.1f}", f"{s.left:.1f}", f"{s.excess:.1f}")
         out.print(syn)
-    headline = {"eface": "total", "sunnybrook": "composite", "house_brackmann": "grade"}
     for name, score in result.scores.items():
-        value = score.scores.get(headline[name], "not computed")
+        value = score.scores.get(score.headline, "not computed")
         flag = " (provisional)" if score.provisional else ""
-        out.print(f"{name}: {headline[name]} {value}{flag}", markup=False)
+        out.print(f"{name}: {score.headline} {value}{flag}", markup=False)
         if score.missing:
             out.print(f"  not estimated: {', '.join(score.missing)}", markup=False)
     if result.missing:

@@ -54,6 +54,8 @@ EFACE_NOT_MEASURABLE = (
     "synkinesis.mentalis",
     "synkinesis.platysmal",
 )
+#: The headline score of each automated estimate: scale → score key.
+HEADLINES: dict[str, str] = {"house_brackmann": "grade", "sunnybrook": "composite", "eface": "total"}
 PROVISIONAL_NOTE = (
     "automated estimate: bands mapping measurements to items are FaceNerve's provisional choices (see derivation)"
 )
@@ -93,6 +95,11 @@ class AutoScore:
     @property
     def missing(self) -> list[str]:
         return [key for key, item in self.items.items() if item.value is None]
+
+    @property
+    def headline(self) -> str:
+        """The key of the headline score (:data:`HEADLINES`); absent from ``scores`` when items are missing."""
+        return HEADLINES[self.scale]
 
     @property
     def scores(self) -> dict[str, float | int | str]:

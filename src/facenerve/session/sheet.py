@@ -105,15 +105,14 @@ def _panel(session: SessionAssessment, height: int) -> Image.Image:
         font=normal,
     )
     y += 24
-    headline = {"eface": "total", "sunnybrook": "composite", "house_brackmann": "grade"}
     for name, score in session.scores.items():
         scores = score.scores
-        value = scores.get(headline[name], "not computed")
+        value = scores.get(score.headline, "not computed")
         extra = ", ".join(
             f"{k} {scores[k]}" for k in ("static", "dynamic", "synkinesis", "resting", "voluntary") if k in scores
         )
         flag = " (provisional)" if score.provisional else ""
-        draw.text((16, y), f"{name}: {headline[name]} {value}{flag}".translate(_ASCII), fill=TEXT_COLOUR, font=normal)
+        draw.text((16, y), f"{name}: {score.headline} {value}{flag}".translate(_ASCII), fill=TEXT_COLOUR, font=normal)
         y += 20
         if extra:
             draw.text((28, y), extra, fill=MUTED, font=small)

@@ -209,12 +209,10 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "clinic/assessment.html", context)
 
 
-#: The headline of each automated estimate: scale → score key.
-AUTO_HEADLINES = {"house_brackmann": "grade", "sunnybrook": "composite", "eface": "total"}
-
-
 def _auto_scores(engine_result: dict[str, Any]) -> list[dict[str, Any]]:
     """The session's automated estimates for display: name, headline value, missing items, full document."""
+    from facenerve.scales.auto import HEADLINES as AUTO_HEADLINES
+
     rows = []
     for name, doc in (engine_result.get("scores") or {}).items():
         if not isinstance(doc, dict):
