@@ -18,8 +18,7 @@ from facenerve.web.clinic.models import Assessment, Episode, Patient, Treatment
 
 #: Fields of each row that the mapping below reads (for ``values()`` queries that skip model instances).
 EPISODE_FIELDS = ("id", "patient_id", "onset_date", "side", "cause", "complete_at_onset", "recurrence")
-ASSESSMENT_FIELDS = ("episode_id", "taken_on", "asymmetry_index_mm", "house_brackmann", "sunnybrook_composite",
-                     "eface_total", "eye_closure_complete", "lagophthalmos_mm", "synkinesis_score", "summary_sources")
+ASSESSMENT_FIELDS = ("episode_id", "taken_on", *ASSESSMENT_MEASURE_FIELDS, "summary_sources")
 TREATMENT_FIELDS = ("episode_id", "kind", "name", "start", "stop")
 
 

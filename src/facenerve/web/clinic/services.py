@@ -16,7 +16,7 @@ from facenerve.errors import FaceNerveError
 from facenerve.protocol import Expression
 from facenerve.web.clinic.choices import TREATMENT_NAMES, BodySide, Cause, Comorbidity, Muscle, PalsySide, Sex
 from facenerve.web.clinic.models import Assessment, AssessmentPhoto, Episode, Patient, Treatment
-from facenerve.web.clinic.photos import UploadError, analyse_session
+from facenerve.web.clinic.photos import AUTOMATED_COLUMNS, UploadError, analyse_session
 from facenerve.web.storage import default_store
 
 
@@ -150,14 +150,11 @@ def record_scale(assessment: Assessment, scale_name: str, data: dict[str, Any]) 
     return result
 
 
-#: Which clinician scale result feeds which summary column: (scale, score key, column). A clinician's entry replaces
-#: the session's automated estimate in that column.
+#: Which clinician scale result feeds which summary column: (scale, score key, column); the session's automated
+#: columns plus the quantitative House–Brackmann. A clinician's entry replaces the automated estimate in that column.
 SUMMARY_FROM_SCALES: tuple[tuple[str, str, str], ...] = (
-    ("house_brackmann", "grade_number", "house_brackmann"),
+    *AUTOMATED_COLUMNS,
     ("house_brackmann_quantitative", "grade_number", "house_brackmann"),
-    ("sunnybrook", "composite", "sunnybrook_composite"),
-    ("sunnybrook", "synkinesis", "synkinesis_score"),
-    ("eface", "total", "eface_total"),
 )
 
 
