@@ -17,8 +17,8 @@ from facenerve.engine.calibrate import DEFAULT_IRIS_MM, manual_scale
 from facenerve.engine.landmarks import LandmarkDetector
 from facenerve.engine.landmarks.base import Side
 from facenerve.engine.metrics import lip_midpoint_deviation_mm, measure_all, side_geometry
-from facenerve.errors import FaceNerveError
-from facenerve.io.images import ImageSource
+from facenerve.errors import FaceNerveError, ImageError
+from facenerve.io.images import ImageSource, load_image
 from facenerve.protocol import Expression
 from facenerve.session.align import MAX_ANCHOR_RESIDUAL_MM, AlignedPhoto, align, rest_geometry
 from facenerve.session.assessment import SessionAssessment
@@ -121,12 +121,14 @@ def analyze_session(
         plan = plan_mapping(photos)
         source = "<mapping>"
     det = detector or get_detector(backend)
+    # Each photo is decoded once, here: measured from the array, and kept for drawing the contact sheet.
+    inputs = {e: _decoded(image, name) for e, (image, name) in plan.photos.items()}
     results: dict[Expression, PhotoAssessment] = {}
     rest: PhotoAssessment | None = None
     if Expression.REST in plan.photos:
-        image, name = plan.photos[Expression.REST]
+        name = plan.photos[Expression.REST][1]
         rest = analyze_photo(
-            image, expression=Expression.REST, detector=det, iris_mm=iris_mm, mm_per_px=mm_per_px,
+            inputs[Expression.REST], expression=Expression.REST, detector=det, iris_mm=iris_mm, mm_per_px=mm_per_px,
             mirrored=mirrored, name=name,
         )
         results[Expression.REST] = rest
@@ -137,7 +139,7 @@ def analyze_session(
     for expression in Expression:
         if expression is Expression.REST or expression not in plan.photos:
             continue
-        image, name = plan.photos[expression]
+        image, name = inputs[expression], plan.photos[expression][1]
         # Every other photo is measured at the rest photo's scale, carried over through the alignment: eyes shut or
         # narrowed (eye closure, snarl, a big smile) leave no iris to scale by, and one scale keeps photos comparable.
         borrow = rest is not None and rest.scale is not None and mm_per_px is None
@@ -174,8 +176,18 @@ def analyze_session(
         measures=measures,
         scores=scores,
         warnings=tuple(warnings),
-        inputs={e: image for e, (image, _) in plan.photos.items()},
+        inputs=inputs,
     )
+
+
+def _decoded(image: ImageSource, name: str) -> ImageSource:
+    """The photo as an RGB array, or as given when it cannot be decoded (``analyze_photo`` then reports why)."""
+    if isinstance(image, np.ndarray):
+        return image
+    try:
+        return load_image(image, name=name).rgb
+    except (ImageError, MemoryError):
+        return image
 
 
 def _rescaled(result: PhotoAssessment, mm_per_px: float, expression: Expression) -> PhotoAssessment:

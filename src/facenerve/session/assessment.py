@@ -30,7 +30,7 @@ class SessionAssessment:
     unrecognised: tuple[str, ...] = ()
     duplicates: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
-    #: The photos as given (paths, bytes or arrays), for drawing the contact sheet.
+    #: The photos, decoded to RGB arrays (as given when they could not be decoded), for drawing the contact sheet.
     inputs: dict[Expression, ImageSource] = field(default_factory=dict, repr=False)
 
     @property

@@ -156,7 +156,7 @@ def _panel_height(session: SessionAssessment) -> int:
 
 
 def decode_inputs(session: SessionAssessment) -> dict[Expression, np.ndarray]:
-    """Decode the session's photos again for drawing; unreadable ones are skipped."""
+    """The session's photos as RGB arrays for drawing (decoded once, by the analysis); unreadable ones are skipped."""
     images: dict[Expression, np.ndarray] = {}
     for expression, source in session.inputs.items():
         try:
