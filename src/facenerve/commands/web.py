@@ -24,7 +24,9 @@ def register(app: typer.Typer) -> None:
 
 def _django() -> None:
     """Configure Django from the environment; a broken configuration is one line and exit status 1."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "facenerve.web.settings")
+    from facenerve.web import SETTINGS_MODULE
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE)
     try:
         import django
 

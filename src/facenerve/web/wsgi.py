@@ -4,5 +4,7 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "facenerve.web.settings")
+from facenerve.web import SETTINGS_MODULE
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE)
 application = get_wsgi_application()
