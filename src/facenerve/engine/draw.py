@@ -45,7 +45,8 @@ _TABLE_ROWS = (
 )
 
 
-def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+def font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    """Pillow's default font at ``size`` px (its bitmap font when Pillow lacks FreeType)."""
     try:
         return ImageFont.load_default(size=size)
     except TypeError:  # Pillow without FreeType
@@ -73,7 +74,7 @@ def render_annotation(rgb: np.ndarray, result: PhotoAssessment) -> Image.Image:
 
     canvas = Image.new("RGB", (VIEW_WIDTH_PX + PANEL_WIDTH_PX, max(view.height, 720)), PANEL_COLOUR)
     draw = ImageDraw.Draw(view)
-    small, normal, large = _font(13), _font(16), _font(22)
+    small, normal, large = font(13), font(16), font(22)
 
     for p in px(anatomy.points_px):
         draw.ellipse((p[0] - 1.2, p[1] - 1.2, p[0] + 1.2, p[1] + 1.2), fill=(200, 200, 200))

@@ -11,10 +11,10 @@ import textwrap
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 from facenerve.engine.assessment import PhotoAssessment
-from facenerve.engine.draw import ALERT_COLOUR, LINE_COLOUR, PANEL_COLOUR, SIDE_COLOURS, TEXT_COLOUR
+from facenerve.engine.draw import ALERT_COLOUR, LINE_COLOUR, PANEL_COLOUR, SIDE_COLOURS, TEXT_COLOUR, font
 from facenerve.engine.landmarks.base import SIDES
 from facenerve.errors import ImageError
 from facenerve.io.images import ImageSource, load_image
@@ -26,26 +26,18 @@ TITLE_PX = 44
 COLUMNS = 3
 PANEL_WIDTH_PX = 760
 MUTED = (170, 170, 170)
-Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
-
-
-def _font(size: int) -> Font:
-    try:
-        return ImageFont.load_default(size=size)
-    except TypeError:  # Pillow without FreeType
-        return ImageFont.load_default()
 
 
 def _tile(rgb: np.ndarray | None, photo: PhotoAssessment | None, expression: Expression, caption: str) -> Image.Image:
     tile = Image.new("RGB", (TILE_PX, TILE_PX + TITLE_PX), (45, 47, 54))
     draw = ImageDraw.Draw(tile)
-    draw.text((8, 4), expression.value.replace("_", " "), fill=TEXT_COLOUR, font=_font(17))
-    draw.text((8, 24), caption.translate(_ASCII), fill=MUTED, font=_font(13))
+    draw.text((8, 4), expression.value.replace("_", " "), fill=TEXT_COLOUR, font=font(17))
+    draw.text((8, 24), caption.translate(_ASCII), fill=MUTED, font=font(13))
     if photo is None or rgb is None or photo.anatomy is None:
         reason = "missing" if photo is None else (photo.error.message if photo.error else "not drawn")
         y = TITLE_PX + TILE_PX // 2 - 20
         for chunk in _wrap(reason, 44):
-            draw.text((14, y), chunk, fill=ALERT_COLOUR if photo is not None else MUTED, font=_font(14))
+            draw.text((14, y), chunk, fill=ALERT_COLOUR if photo is not None else MUTED, font=font(14))
             y += 18
         return tile
     image = rgb[:, ::-1] if photo.mirrored else rgb
@@ -74,8 +66,8 @@ def _tile(rgb: np.ndarray | None, photo: PhotoAssessment | None, expression: Exp
         view.line(px(photo.frame.to_image(np.array([[-span, 0.0], [span, 0.0]]))), fill=LINE_COLOUR, width=1)
         view.line(px(photo.frame.to_image(np.array([[0.0, -span], [0.0, span]]))), fill=LINE_COLOUR, width=1)
     tile.paste(crop, ((TILE_PX - crop.width) // 2, TITLE_PX))
-    draw.text((8, TITLE_PX + 4), "R", fill=SIDE_COLOURS["right"], font=_font(16))
-    draw.text((TILE_PX - 20, TITLE_PX + 4), "L", fill=SIDE_COLOURS["left"], font=_font(16))
+    draw.text((8, TITLE_PX + 4), "R", fill=SIDE_COLOURS["right"], font=font(16))
+    draw.text((TILE_PX - 20, TITLE_PX + 4), "L", fill=SIDE_COLOURS["left"], font=font(16))
     return tile
 
 
@@ -93,7 +85,7 @@ def _caption(session: SessionAssessment, expression: Expression) -> str:
 def _panel(session: SessionAssessment, height: int) -> Image.Image:
     panel = Image.new("RGB", (PANEL_WIDTH_PX, height), PANEL_COLOUR)
     draw = ImageDraw.Draw(panel)
-    big, normal, small = _font(22), _font(16), _font(12)
+    big, normal, small = font(22), font(16), font(12)
     y = 12
     draw.text((16, y), "FaceNerve session", fill=TEXT_COLOUR, font=big)
     y += 32
