@@ -8,11 +8,12 @@ from typing import Any
 import cv2
 import numpy as np
 
+from facenerve.engine.draw import SIDE_COLOURS
 from facenerve.engine.landmarks.base import SIDES
 from facenerve.errors import FaceNerveError
 
-#: Colours (BGR) of the patient's right and left side.
-_COLOURS = {"right": (180, 119, 31), "left": (40, 39, 214)}
+#: Colours (BGR) of the patient's right and left side: the photo drawings' (right blue, left orange).
+_COLOURS = {side: rgb[::-1] for side, rgb in SIDE_COLOURS.items()}
 _CONTOURS = ("brow_upper", "upper_lid", "lower_lid", "upper_lip_outer", "lower_lip_outer")
 
 

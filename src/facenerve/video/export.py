@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from facenerve.engine.draw import SIDE_COLOURS
 from facenerve.engine.landmarks.base import SIDES
 from facenerve.errors import FaceNerveError
 from facenerve.video.series import GAP_REASONS, MIDLINE_SIGNALS, POSE_SIGNALS, SIDE_SIGNALS
@@ -49,7 +50,8 @@ _PANELS = (
     ("eye", "eye closed from rest (mm)"),
     ("commissure", "commissure moved (mm)"),
 )
-_COLOURS = {"right": "#1f77b4", "left": "#d62728"}
+#: The photo drawings' side colours (patient's right blue, left orange).
+_COLOURS = {side: "#{:02x}{:02x}{:02x}".format(*rgb) for side, rgb in SIDE_COLOURS.items()}
 
 
 def write_plot(analysis: VideoAnalysis, target: Path) -> None:
