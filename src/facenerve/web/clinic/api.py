@@ -88,14 +88,15 @@ def _require_clinician(request: HttpRequest) -> None:
         raise HttpError(403, "only clinicians of the patient's care team can do this")
 
 
-def _overview(request: HttpRequest, pk: int, episode: int | None) -> Any:
+def _overview(request: HttpRequest, pk: int, episode: int | None, *, with_prognosis: bool = False) -> Any:
+    """The episode's overview; the prognosis (a curve fit) only for the endpoint that returns it."""
     patient = _patient(request, pk)
     chosen = None
     if episode is not None:
         chosen = next((e for e in patient.episodes.all() if e.pk == episode), None)
         if chosen is None:
             raise Http404("no such episode")
-    view = overview(patient, chosen, date.today())
+    view = overview(patient, chosen, date.today(), with_prognosis=with_prognosis)
     if view is None:
         raise HttpError(404, "this patient has no episode yet")
     return view
@@ -158,7 +159,7 @@ def list_alerts(request: HttpRequest, pk: int, episode: int | None = None) -> di
 
 @api.get("/patients/{pk}/prognosis", summary="Prognosis estimate for an episode (facenerve.care)")
 def get_prognosis(request: HttpRequest, pk: int, episode: int | None = None) -> dict[str, Any]:
-    view = _overview(request, pk, episode)
+    view = _overview(request, pk, episode, with_prognosis=True)
     return {"episode": view.episode.pk, "prognosis": view.care.prognosis, "problem": view.care.problem or None}
 
 
