@@ -113,6 +113,7 @@ def test_bad_options_fail_before_any_work(batch_folder: Path, tmp_path: Path) ->
         ({"backend": "opencv"}, "unknown backend"),
         ({"iris_mm": 11.0, "mm_per_px": 0.1}, "either --iris-mm or --mm-per-px"),
         ({"mm_per_px": -1.0}, "positive number"),
+        ({"iris_mm": 150.0}, "--iris-mm must be a positive number of millimetres"),  # the engine's 0–100 mm rule
         ({"cluster": "tcp://127.0.0.1:8786", "workers": 2}, "applies to local runs"),
     ]
     for kwargs, message in cases:

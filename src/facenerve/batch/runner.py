@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import tempfile
 import time
 from collections import Counter
@@ -15,6 +14,7 @@ from facenerve.batch.executors import create_executor
 from facenerve.batch.inputs import BatchItem, collect_items
 from facenerve.batch.journal import Journal, remove_journal
 from facenerve.batch.worker import MeasureOptions, Outcome, Task
+from facenerve.engine.calibrate import check_iris_mm, manual_scale
 from facenerve.engine.landmarks import BACKENDS
 from facenerve.errors import FaceNerveError
 from facenerve.io.exports import XLSX_MAX_ROWS, output_format, rows_to_frame, write_table
@@ -159,9 +159,10 @@ def measure_options(
         raise FaceNerveError("--predictor applies to the dlib backend only", code="bad_option")
     if iris_mm is not None and mm_per_px is not None:
         raise FaceNerveError("give either --iris-mm or --mm-per-px, not both", code="bad_option")
-    for name, value in (("--iris-mm", iris_mm), ("--mm-per-px", mm_per_px)):
-        if value is not None and not (math.isfinite(value) and value > 0):
-            raise FaceNerveError(f"{name} must be a positive number, not {value}", code="bad_option")
+    if iris_mm is not None:
+        check_iris_mm(iris_mm)
+    if mm_per_px is not None:
+        manual_scale(mm_per_px)
     if predictor_path is not None and not Path(predictor_path).is_file():
         raise FaceNerveError(f"{predictor_path}: predictor file not found", code="bad_option")
     predictor = str(Path(predictor_path).resolve()) if predictor_path is not None else None

@@ -36,13 +36,19 @@ def manual_scale(mm_per_px: float) -> Scale:
     return Scale(mm_per_px=float(mm_per_px), source="manual")
 
 
+def check_iris_mm(iris_mm: float) -> float:
+    """``iris_mm`` if it is a plausible iris diameter (0–100 mm); else ``CalibrationError`` (``bad_option``)."""
+    if not (iris_mm > 0 and iris_mm < 100):
+        raise CalibrationError(f"--iris-mm must be a positive number of millimetres, got {iris_mm}", code="bad_option")
+    return float(iris_mm)
+
+
 def iris_scale(anatomy: FaceAnatomy, *, iris_mm: float = DEFAULT_IRIS_MM, open_eyes: dict[Side, bool]) -> Scale:
     """Scale from the irises of the open eyes; both are used when both are open.
 
     Raises ``CalibrationError`` (code ``eyes_closed``) when no open eye shows its iris.
     """
-    if not (iris_mm > 0 and iris_mm < 100):
-        raise CalibrationError(f"--iris-mm must be a positive number of millimetres, got {iris_mm}", code="bad_option")
+    check_iris_mm(iris_mm)
     diameters: dict[Side, float | None] = {s: anatomy.side(s).iris_diameter_px for s in SIDES}
     usable = {s: d for s, d in diameters.items() if d and d > 0 and open_eyes.get(s, False)}
     if not usable:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -13,7 +12,7 @@ import numpy as np
 from facenerve.engine.analyze import analyze_photo, get_detector, parse_expression
 from facenerve.engine.assessment import MetricValue, PhotoAssessment
 from facenerve.engine.asymmetry import assess_asymmetry
-from facenerve.engine.calibrate import DEFAULT_IRIS_MM, manual_scale
+from facenerve.engine.calibrate import DEFAULT_IRIS_MM, check_iris_mm, manual_scale
 from facenerve.engine.landmarks import LandmarkDetector
 from facenerve.engine.landmarks.base import Side
 from facenerve.engine.metrics import lip_midpoint_deviation_mm, measure_all, side_geometry
@@ -109,8 +108,7 @@ def analyze_session(
         raise FaceNerveError(f"affected side must be left or right, got {affected_side!r}", code="bad_option")
     if mm_per_px is not None:
         manual_scale(mm_per_px)  # validates
-    if not (iris_mm > 0 and math.isfinite(iris_mm)):
-        raise FaceNerveError(f"--iris-mm must be a positive number of millimetres, got {iris_mm}", code="bad_option")
+    check_iris_mm(iris_mm)
     if isinstance(photos, str | Path):
         plan = plan_folder(Path(photos), Path(manifest) if manifest is not None else None)
         source = str(photos)

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from facenerve.engine.calibrate import DEFAULT_IRIS_MM, manual_scale
+from facenerve.engine.calibrate import DEFAULT_IRIS_MM, check_iris_mm, manual_scale
 from facenerve.engine.landmarks.base import SIDES, Side
 from facenerve.protocol import Expression
 from facenerve.session.measures import NORMAL_DYNAMIC_ASYMMETRY
@@ -167,8 +167,7 @@ def analyze_video(
         raise VideoError(f"affected side must be left or right, got {affected_side!r}", code="bad_option")
     if mm_per_px is not None:
         manual_scale(mm_per_px)
-    if not (0 < iris_mm < 100):
-        raise VideoError(f"--iris-mm must be a positive number of millimetres, got {iris_mm}", code="bad_option")
+    check_iris_mm(iris_mm)
     builder = SeriesBuilder()
     with VideoSource(path, mirrored=mirrored) as source, FaceTracker(hemiface=hemiface) as tracker:
         total = source.info.declared_duration_s
