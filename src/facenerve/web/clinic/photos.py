@@ -105,8 +105,8 @@ def analyse_session(files: dict[Expression, tuple[str, bytes]], store: ImageStor
     charted = next(e for e in CHART_EXPRESSION_ORDER if e in measured)
     asymmetry = measured[charted].asymmetry
     side = session.affected_side if session.affected_side in ("left", "right") else ""
-    if not side and asymmetry is not None and asymmetry.affected_side is not None:
-        side = str(asymmetry.affected_side)
+    if not side and asymmetry is not None and asymmetry.affected_side in ("left", "right"):
+        side = asymmetry.affected_side  # never "none": no side found is stored as "", as the session's is
     engine_result = {k: v for k, v in session.to_dict().items() if k != "photos"}
     engine_result["charted_expression"] = charted.value
     return AnalysedSession(
