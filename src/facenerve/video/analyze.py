@@ -199,7 +199,7 @@ def analyze_video(
     warnings.extend(seg_warnings)
     affected = infer_affected_side(segments, affected_side)
     segments = [with_affected_side(s, affected.side) for s in segments]
-    blinks, _ = find_blinks(channels)
+    blinks = find_blinks(channels)
     events = find_events(channels, segments, blinks)
     minutes = float(channels.valid.sum() * channels.dt_s / 60.0)
     return VideoAnalysis(

@@ -71,15 +71,13 @@ def _blink_side(ch: Channels, side: Side, a: int, b: int) -> tuple[float, float,
     return fraction, open_mm - deepest, open_mm, deepest > ch.threshold_mm[side]["eye"]
 
 
-def find_blinks(ch: Channels) -> tuple[list[Blink], list[tuple[int, int]]]:
-    """Blinks, and the one-sided shallow closures left over (candidates for twitches)."""
+def find_blinks(ch: Channels) -> list[Blink]:
+    """Blinks; one-sided shallow closures are not blinks (events.py finds them as twitches)."""
     blinks: list[Blink] = []
-    leftover: list[tuple[int, int]] = []
     for a, b in eye_closure_runs(ch):
         per_side = {side: _blink_side(ch, side, a, b) for side in SIDES}
         closed = [s for s in SIDES if per_side[s][3]]
         if len(closed) == 1 and not per_side[closed[0]][0] >= ONE_SIDED_BLINK_FRACTION:
-            leftover.append((a, b))
             continue
         sides: dict[Side, BlinkSide] = {}
         for side in SIDES:
@@ -100,7 +98,7 @@ def find_blinks(ch: Channels) -> tuple[list[Blink], list[tuple[int, int]]]:
                 stop_index=b,
             )
         )
-    return blinks, leftover
+    return blinks
 
 
 @dataclass(frozen=True)
