@@ -217,7 +217,7 @@ class SideValues:
 
 
 def measure_expression(
-    spec: DynamicSpec, expression: Expression, rest: dict[Side, SideGeometry], expr: dict[Side, SideGeometry]
+    spec: DynamicSpec, rest: dict[Side, SideGeometry], expr: dict[Side, SideGeometry]
 ) -> dict[Side, float]:
     """Both sides' value of ``spec`` for one expression photo."""
     return {side: float(spec.measure(rest[side], expr[side])) for side in SIDES}

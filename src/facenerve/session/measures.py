@@ -78,7 +78,7 @@ def _raw_dynamics(
     for expression, photo in aligned.items():
         for spec in DYNAMIC_MEASURES:
             if expression in spec.expressions:
-                raw.setdefault(expression, {})[spec.name] = measure_expression(spec, expression, rest, photo.geometry)
+                raw.setdefault(expression, {})[spec.name] = measure_expression(spec, rest, photo.geometry)
     return raw
 
 
