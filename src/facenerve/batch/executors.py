@@ -111,7 +111,7 @@ class LocalExecutor:
                             code=CRASH_CODE,
                         ) from None
                     message = f"{task.label}: the worker process crashed while measuring this photo"
-                    outcome = Outcome(task.key, failed_row(task, CRASH_CODE, message), worker="")
+                    outcome = Outcome(task.key, failed_row(CRASH_CODE, message), worker="")
                 else:
                     crashes_in_a_row = 0
                 yield outcome
@@ -181,7 +181,7 @@ class DaskExecutor:
                 outcome: Outcome = future.result()
             except KilledWorker:
                 message = f"{task.label}: the worker process crashed while measuring this photo"
-                outcome = Outcome(task.key, failed_row(task, CRASH_CODE, message), worker="")
+                outcome = Outcome(task.key, failed_row(CRASH_CODE, message), worker="")
             except (CancelledError, OSError, TimeoutError) as exc:  # the scheduler went away
                 raise FaceNerveError(
                     f"lost the Dask cluster at {self.address} ({type(exc).__name__}); "

@@ -153,7 +153,7 @@ def measure(task: Task, options: MeasureOptions) -> Outcome:
         )
         row = flatten_assessment(result)
     except Exception as exc:  # one photo must never stop the batch
-        row = failed_row(task, "internal_error", f"{task.label}: unexpected {type(exc).__name__}: {exc}")
+        row = failed_row("internal_error", f"{task.label}: unexpected {type(exc).__name__}: {exc}")
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return Outcome(
         task.key,
@@ -181,7 +181,7 @@ def peak_rss_mb(usage: resource.struct_rusage | None = None) -> float:
     return usage.ru_maxrss / 1024.0  # KiB on Linux
 
 
-def failed_row(task: Task, code: str, message: str) -> dict[str, Any]:
+def failed_row(code: str, message: str) -> dict[str, Any]:
     """The measured columns of a photo that could not be measured at all."""
     return flatten_assessment(
         {"backend": None, "error": {"code": code, "message": message.replace("\n", " ")}, "warnings": []}
