@@ -34,6 +34,7 @@ def test_patient_data_alerts_and_prognosis(world: World) -> None:
     assert assessments[0]["asymmetry_index_mm"] == world.assessment_a1.asymmetry_index_mm
     alerts = client.get(f"/api/patients/{pk}/alerts").json()
     assert alerts["episode"] == world.episode_a1.pk and alerts["problem"] is None
+    assert alerts["alerts"]  # else the checks below check nothing
     for alert in alerts["alerts"]:
         assert alert["sources"] and alert["explanation"] and alert["severity"] in {"info", "advisory", "urgent",
                                                                                    "red_flag"}
