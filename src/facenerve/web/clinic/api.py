@@ -17,7 +17,7 @@ from ninja.security import django_auth
 
 from facenerve.web.clinic import access, services
 from facenerve.web.clinic.models import Assessment, Patient
-from facenerve.web.clinic.overview import assessment_doc, overview, treatment_doc
+from facenerve.web.clinic.overview import assessment_doc, episode_order, overview, treatment_doc
 
 api = NinjaAPI(title="FaceNerve clinic API", version="1", auth=django_auth, urls_namespace="api")
 
@@ -179,7 +179,7 @@ def dismiss_alert(request: HttpRequest, pk: int, rule: str, episode: int | None 
 def create_treatment(request: HttpRequest, pk: int, body: TreatmentIn) -> tuple[int, dict[str, Any]]:
     patient = _patient(request, pk)
     _require_clinician(request)
-    episodes = sorted(patient.episodes.all(), key=lambda e: (e.onset_date, e.pk), reverse=True)
+    episodes = sorted(patient.episodes.all(), key=episode_order, reverse=True)
     episode = next((e for e in episodes if e.pk == body.episode), None) if body.episode else (episodes or [None])[0]
     if episode is None:
         raise HttpError(404, "no such episode")

@@ -21,6 +21,11 @@ from facenerve.web.clinic.models import AlertDismissal, Assessment, Episode, Pat
 HB_TICKS = {1.0: "I", 2.0: "II", 3.0: "III", 4.0: "IV", 5.0: "V", 6.0: "VI"}
 
 
+def episode_order(episode: Any) -> tuple[date, int]:
+    """Sort key of a patient's episodes (rows or plain rows): by onset, then by creation; the last is current."""
+    return (episode.onset_date, episode.pk)
+
+
 @dataclass(frozen=True)
 class EpisodeOverview:
     patient: Patient
@@ -59,7 +64,7 @@ def overview(
     patient: Patient, episode: Episode | None, today: date, *, with_prognosis: bool = True
 ) -> EpisodeOverview | None:
     """Everything shown for ``episode`` of ``patient`` (prefetched rows are used when present)."""
-    episodes = sorted(patient.episodes.all(), key=lambda e: (e.onset_date, e.pk), reverse=True)
+    episodes = sorted(patient.episodes.all(), key=episode_order, reverse=True)
     if episode is None:
         if not episodes:
             return None
@@ -94,7 +99,7 @@ def dashboard_rows(patients: list[Patient], today: date) -> list[DashboardRow]:
     episodes: dict[int, list[SimpleNamespace]] = {pk: [] for pk in ids}
     for row in Episode.objects.filter(patient_id__in=ids).values(*EPISODE_FIELDS):
         episodes[row["patient_id"]].append(SimpleNamespace(**row, pk=row["id"]))
-    current = {pk: max(rows, key=lambda e: (e.onset_date, e.pk)) for pk, rows in episodes.items() if rows}
+    current = {pk: max(rows, key=episode_order) for pk, rows in episodes.items() if rows}
     wanted = [e.pk for e in current.values()]
     assessments: dict[int, list[SimpleNamespace]] = {pk: [] for pk in wanted}
     for row in Assessment.objects.filter(episode_id__in=wanted).values(*ASSESSMENT_FIELDS):

@@ -34,7 +34,7 @@ from facenerve.web.clinic.forms import (
     scale_form_class,
 )
 from facenerve.web.clinic.models import Assessment, CareTeam, Episode, Patient
-from facenerve.web.clinic.overview import dashboard_rows, overview
+from facenerve.web.clinic.overview import dashboard_rows, episode_order, overview
 from facenerve.web.storage import default_store
 
 PAGE_SIZE = 50
@@ -118,7 +118,7 @@ def _episode_of(request: HttpRequest, pk: int, *, read_body: bool = True) -> tup
         return patient, match
     if not episodes:
         raise Http404("this patient has no episode yet")
-    return patient, max(episodes, key=lambda e: (e.onset_date, e.pk))
+    return patient, max(episodes, key=episode_order)
 
 
 @login_required
