@@ -231,7 +231,7 @@ def list_scales(request: HttpRequest) -> list[dict[str, Any]]:
     from facenerve.scales import SCALES
 
     return [
-        {"name": s.name, "title": s.title, "kind": getattr(s, "kind", "clinician"),
+        {"name": s.name, "title": s.title, "kind": s.kind,
          "provisional": getattr(s, "provisional", False),
          "items": [{"key": i.key, "label": i.label, "allowed": i.allowed, "minimum": i.minimum, "maximum": i.maximum,
                     "choices": [list(c) for c in getattr(i, "choices", ())], "required": getattr(i, "required", True)}

@@ -140,7 +140,7 @@ def record_scale(assessment: Assessment, scale_name: str, data: dict[str, Any]) 
     spec = SCALES[scale_name]
     with transaction.atomic():
         row = Assessment.objects.select_for_update().get(pk=assessment.pk)
-        target = "questionnaires" if getattr(spec, "kind", "clinician") == "patient" else "scale_scores"
+        target = "questionnaires" if spec.kind == "patient" else "scale_scores"
         stored = dict(getattr(row, target) or {})
         stored[scale_name] = entry
         setattr(row, target, stored)

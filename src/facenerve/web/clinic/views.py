@@ -190,8 +190,8 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for photo in assessment.photos.all():
         doc = photo.result or {}
         photos.append({"photo": photo, "doc": doc, "metrics": sorted((doc.get("metrics") or {}).items())})
-    clinician_scales = [s for s in SCALES.values() if getattr(s, "kind", "clinician") == "clinician"]
-    patient_scales = [s for s in SCALES.values() if getattr(s, "kind", "clinician") == "patient"]
+    clinician_scales = [s for s in SCALES.values() if s.kind == "clinician"]
+    patient_scales = [s for s in SCALES.values() if s.kind == "patient"]
     context = {
         "assessment": assessment,
         "patient": assessment.episode.patient,
