@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from facenerve.engine.analyze import parse_expression
 from facenerve.errors import FaceNerveError
 from facenerve.protocol import Expression
 
@@ -136,13 +137,9 @@ def read_manifest(path: Path, folder: Path | None = None) -> list[ManifestRow]:
             raise FaceNerveError(f"manifest {path} line {number}: empty path", code="bad_manifest")
         name = row.get("expression", "").lower().replace("-", "_").replace(" ", "_")
         try:
-            expression = Expression(name)
-        except ValueError:
-            names = ", ".join(e.value for e in Expression)
-            raise FaceNerveError(
-                f"manifest {path} line {number}: unknown expression {row.get('expression')!r}; choose from {names}",
-                code="bad_manifest",
-            ) from None
+            expression = parse_expression(name)
+        except FaceNerveError as exc:
+            raise FaceNerveError(f"manifest {path} line {number}: {exc.message}", code="bad_manifest") from None
         rows.append(ManifestRow(_resolve(Path(row["path"]), Path(path).parent, folder), expression))
     return rows
 
