@@ -12,8 +12,10 @@ from typing import Any
 
 import numpy as np
 
+from facenerve.engine.analyze import parse_expression
 from facenerve.engine.calibrate import DEFAULT_IRIS_MM, check_iris_mm, manual_scale
 from facenerve.engine.landmarks.base import SIDES, Side
+from facenerve.errors import FaceNerveError
 from facenerve.protocol import Expression
 from facenerve.session.measures import NORMAL_DYNAMIC_ASYMMETRY
 from facenerve.video.blinks import Blink, BlinkSummary, find_blinks, summarise_blinks
@@ -113,12 +115,9 @@ def parse_protocol(text: str | Sequence[str | Expression] | None) -> list[Expres
         if not item:
             continue
         try:
-            out.append(Expression(item))
-        except ValueError:
-            names = ", ".join(e.value for e in Expression)
-            raise VideoError(
-                f"unknown expression {item!r} in the protocol; choose from {names}", code="bad_option"
-            ) from None
+            out.append(parse_expression(item))
+        except FaceNerveError as exc:
+            raise VideoError(f"the protocol: {exc.message}", code="bad_option") from None
     if not out:
         raise VideoError("the protocol is empty; list expressions separated by commas", code="bad_option")
     return out
