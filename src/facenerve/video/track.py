@@ -125,7 +125,7 @@ class FaceTracker:
         half *= np.array([cw, ch])
         reflected = half - 2.0 * ((half - origin) @ normal)[:, None] * normal[None, :]
         other = "left" if side == "right" else "right"
-        return _mean_anatomy(_side_anatomy(half + shift, side), _side_anatomy(reflected + shift, other, as_side=side))
+        return _mean_anatomy(_side_anatomy(half + shift, side), _side_anatomy(reflected + shift, other))
 
     def close(self) -> None:
         if self._pool is not None:

@@ -156,7 +156,7 @@ class MediaPipeDetector:
         reflected = xy - 2.0 * ((xy - origin) @ normal)[:, None] * normal[None, :]
         other = "left" if side == "right" else "right"
         kept = _side_anatomy(view.to_image(xy), side)
-        partner = _side_anatomy(view.to_image(reflected), other, as_side=side)
+        partner = _side_anatomy(view.to_image(reflected), other)
         return _mean_anatomy(kept, partner)
 
     def _face_boxes(self, rgb: np.ndarray, detector: Any) -> list[tuple[float, float, float, float]]:
@@ -195,11 +195,11 @@ class MediaPipeDetector:
         )
 
 
-def _side_anatomy(xy: np.ndarray, table_side: str, as_side: str | None = None) -> SideAnatomy:
+def _side_anatomy(xy: np.ndarray, table_side: str) -> SideAnatomy:
     """One side's anatomy read from ``xy`` with ``table_side``'s indices.
 
-    With ``as_side`` set to the other side, ``xy`` are reflected points and the iris ring's
-    order is mirrored accordingly (its horizontal pair stays horizontal).
+    ``xy`` may be reflected points (a partner estimate): the horizontal iris diameter is the same
+    under reflection, so nothing else changes.
     """
     table = _SIDE_INDICES[table_side]
     values: dict[str, Any] = {name: contour(xy, idx) for name, idx in table.items() if name != "iris_ring"}
