@@ -152,7 +152,7 @@ def test_docs_define_every_metric() -> None:
 
 def test_image_offset_reads_a_pure_one_sided_brow_shift(astronaut: np.ndarray) -> None:
     """A brow band moved down by exactly 12 px on the patient's left is read as 12 px, whatever the mesh says."""
-    from facenerve.engine.bilateral import FEATURES, measure_offset
+    from facenerve.engine.bilateral import FEATURES, GrayRegion, measure_offset
     from tests.synth.faces import mirror_composite
 
     base = analyze_photo(astronaut).raise_for_error()
@@ -166,7 +166,7 @@ def test_image_offset_reads_a_pure_one_sided_brow_shift(astronaut: np.ndarray) -
     moved = symmetric.copy()
     moved[top + 12 : bottom, left_x:] = symmetric[top : bottom - 12, left_x:]
     feature = next(f for f in FEATURES if f.contour == "brow_upper")
-    gray = cv2.cvtColor(moved, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    gray = GrayRegion.around_face(moved, first.anatomy)
     offset = measure_offset(gray, first.anatomy, first.frame, first.scale.mm_per_px, feature)
     assert offset.used
     assert offset.down_mm / first.scale.mm_per_px == pytest.approx(12.0, abs=0.5)

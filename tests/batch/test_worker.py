@@ -1,4 +1,4 @@
-"""Worker-process details: malloc tuning under Dask's nanny environment."""
+"""Allocator tuning: per-photo page faults under Dask's nanny environment, and who applies the tuning."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from pathlib import Path
 
 CODE = """
 import json, resource, sys
-from facenerve import analyze_photo, get_detector
-from facenerve.batch.worker import tune_malloc
-path, detector = sys.argv[1], get_detector()
+from facenerve import analyze_photo
+from facenerve.engine.allocator import tune_malloc
+from facenerve.engine.landmarks import create_detector
+path, detector = sys.argv[1], create_detector()  # not get_detector(), which tunes
 analyze_photo(path, detector=detector)
 
 def faults():
@@ -36,3 +37,18 @@ def test_tuned_malloc_stops_per_photo_page_faults_under_a_dask_nanny_environment
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     assert result["tuned"] is True
     assert result["after"] < result["untuned"] / 4, result
+
+
+WHO_TUNES = """
+import json
+from facenerve.engine import allocator
+from facenerve import get_detector
+before = allocator._tuned
+get_detector()
+print(json.dumps({"before": before, "after": allocator._tuned}))
+"""
+
+
+def test_the_process_wide_detector_tunes_the_allocator() -> None:
+    proc = subprocess.run([sys.executable, "-c", WHO_TUNES], capture_output=True, text=True, timeout=300, check=True)
+    assert json.loads(proc.stdout.strip().splitlines()[-1]) == {"before": False, "after": True}

@@ -7,16 +7,14 @@ detector once and reuses it. Only paths and small dicts cross process boundaries
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import os
-import platform
 import resource
-import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from facenerve.engine.allocator import tune_malloc
 from facenerve.engine.analyze import analyze_photo
 from facenerve.engine.landmarks import LandmarkDetector, create_detector
 from facenerve.errors import FaceNerveError
@@ -72,15 +70,7 @@ class WorkerSetupError(FaceNerveError):
 
 _local = threading.local()
 _SETUP_ERRORS: dict[tuple[str, str | None], FaceNerveError] = {}
-_malloc_tuned = False
 
-#: glibc malloc for workers: blocks under 32 MiB come from the heap, and up to 64 MiB of free heap is kept, so
-#: each photo's image buffers reuse memory instead of being mapped and zero-filled afresh. Dask's nanny sets
-#: ``MALLOC_TRIM_THRESHOLD_``, which turns glibc's adaptive thresholds off: page faults then nearly double the
-#: CPU time per photo (measured: 60 → 110 ms per 1024-px photo).
-MMAP_THRESHOLD_BYTES = 32 << 20
-TRIM_THRESHOLD_BYTES = 64 << 20
-_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc <malloc.h>
 
 
 def silence_native_logs() -> None:
@@ -97,23 +87,6 @@ def init_pool_worker(options: MeasureOptions) -> None:
     silence_native_logs()
     with contextlib.suppress(FaceNerveError):  # raised again, as WorkerSetupError, by the first measure() call
         _detector(options)
-
-
-def tune_malloc() -> bool:
-    """Apply :data:`MMAP_THRESHOLD_BYTES` and :data:`TRIM_THRESHOLD_BYTES` to this process (glibc only, once)."""
-    global _malloc_tuned
-    if _malloc_tuned:
-        return True
-    if not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc":
-        return False
-    try:
-        libc = ctypes.CDLL(None)
-        ok = bool(libc.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES))
-        ok = bool(libc.mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD_BYTES)) and ok
-    except (OSError, AttributeError):
-        return False
-    _malloc_tuned = ok
-    return ok
 
 
 def _detector(options: MeasureOptions) -> LandmarkDetector:

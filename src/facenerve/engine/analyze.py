@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from facenerve.engine.allocator import tune_malloc
 from facenerve.engine.assessment import MetricValue, PhotoAssessment
 from facenerve.engine.asymmetry import assess_asymmetry
 from facenerve.engine.bilateral import refine_bilateral
@@ -23,9 +24,13 @@ _DETECTORS: dict[tuple[str, str | None], LandmarkDetector] = {}
 
 
 def get_detector(backend: str = "mediapipe", predictor_path: Path | None = None) -> LandmarkDetector:
-    """The process-wide detector for ``backend``, created on first use and closed at exit."""
+    """The process-wide detector for ``backend``, created on first use and closed at exit.
+
+    Creating it also tunes this process's allocator for many photos (:mod:`facenerve.engine.allocator`).
+    """
     key = (backend, str(predictor_path) if predictor_path else None)
     if key not in _DETECTORS:
+        tune_malloc()
         _DETECTORS[key] = create_detector(backend, predictor_path=predictor_path)
     return _DETECTORS[key]
 

@@ -59,7 +59,30 @@ NEAR_PREFERENCE = 0.1
 MIN_MATCH_SCORE, FULL_MATCH_SCORE = 0.5, 0.7
 #: Coarse-to-fine passes as (patch size, search range) factors: each samples both patches at the
 #: current offset and measures the residual; the last, smaller patch reads the feature itself.
-PASSES: tuple[tuple[float, float], ...] = ((1.0, 1.0), (1.0, 0.3), (0.6, 0.2), (0.4, 0.1))
+PASSES: tuple[tuple[float, float], ...] = ((1.0, 1.0), (0.6, 0.25), (0.4, 0.1))
+
+
+#: The grey image is made only for the face box grown by this fraction of its size on each side,
+#: which holds every patch and search range (brow search reaches 10 mm above the mesh's brow).
+REGION_MARGIN = 0.3
+
+
+@dataclass(frozen=True)
+class GrayRegion:
+    """A float32 grey crop of the photo and the image position of its top-left pixel."""
+
+    pixels: np.ndarray
+    origin_px: tuple[int, int]
+
+    @classmethod
+    def around_face(cls, rgb: np.ndarray, anatomy: FaceAnatomy) -> GrayRegion:
+        x, y, w, h = anatomy.bbox_px
+        pad = REGION_MARGIN * max(w, h)
+        height, width = rgb.shape[:2]
+        x0, y0 = max(int(x - pad), 0), max(int(y - pad), 0)
+        x1, y1 = min(int(x + w + pad) + 1, width), min(int(y + h + pad) + 1, height)
+        crop = np.ascontiguousarray(rgb[y0:y1, x0:x1])
+        return cls(cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY).astype(np.float32), (x0, y0))
 
 
 @dataclass(frozen=True)
@@ -78,16 +101,19 @@ class Offset:
         return self.weight > 0.0
 
 
-def _sample(gray: np.ndarray, frame: FaceFrame, centre: np.ndarray, size_px: tuple[int, int], side: Side) -> np.ndarray:
+def _sample(
+    gray: GrayRegion, frame: FaceFrame, centre: np.ndarray, size_px: tuple[int, int], side: Side
+) -> np.ndarray:
     """A blurred patch in (lateral, chin-ward) coordinates on ``side``; ``centre`` is (lateral, y) in frame px."""
     width, height = size_px
     sign = -1.0 if side == "right" else 1.0  # frame x runs toward the patient's left
-    # Patch pixel (j, i) → frame (sign·(cx + j − (w−1)/2), cy + i − (h−1)/2) → image: one affine map.
+    # Patch pixel (j, i) → frame (sign·(cx + j − (w−1)/2), cy + i − (h−1)/2) → region: one affine map.
     lateral_axis = sign * frame.x_axis
     top_left = frame.to_image(np.array([sign * (centre[0] - (width - 1) / 2.0), centre[1] - (height - 1) / 2.0]))
+    top_left = top_left - np.asarray(gray.origin_px, dtype=float)
     patch_to_image = np.column_stack([lateral_axis, frame.y_axis, top_left]).astype(np.float64)
     patch = cv2.warpAffine(
-        gray,
+        gray.pixels,
         patch_to_image,
         (width, height),
         flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
@@ -152,7 +178,7 @@ def _mirrored_centre(anatomy: FaceAnatomy, frame: FaceFrame, feature: FeaturePat
 
 
 def _register(
-    gray: np.ndarray,
+    gray: GrayRegion,
     frame: FaceFrame,
     centre: np.ndarray,
     offset: np.ndarray,
@@ -187,7 +213,7 @@ def _register(
 
 
 def measure_offset(
-    gray: np.ndarray, anatomy: FaceAnatomy, frame: FaceFrame, mm_per_px: float, feature: FeaturePatch
+    gray: GrayRegion, anatomy: FaceAnatomy, frame: FaceFrame, mm_per_px: float, feature: FeaturePatch
 ) -> Offset:
     """The left–right offset of one feature (mm), its match score and its weight against the model's offset.
 
@@ -237,7 +263,7 @@ def refine_bilateral(
     (score below ``MIN_MATCH_SCORE``) keeps the landmark model's positions, and one that matches
     moderately is blended with them.
     """
-    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    gray = GrayRegion.around_face(rgb, anatomy)
     offsets = [
         measure_offset(gray, anatomy, frame, mm_per_px, feature)
         for feature in FEATURES

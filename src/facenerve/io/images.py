@@ -113,8 +113,8 @@ def _decode(data: bytes) -> np.ndarray:
             img.load()
             if max(img.size) > MAX_DECODE_SIDE_PX:
                 img.thumbnail((MAX_DECODE_SIDE_PX, MAX_DECODE_SIDE_PX), Image.Resampling.LANCZOS)
-            upright = ImageOps.exif_transpose(img) or img
-            rgb = upright.convert("RGB")
+            ImageOps.exif_transpose(img, in_place=True)
+            rgb = img if img.mode == "RGB" else img.convert("RGB")
         except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise ImageError(f"truncated or corrupt image data ({reason})", code="corrupt_image") from None

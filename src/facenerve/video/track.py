@@ -11,10 +11,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
 
-import cv2
 import numpy as np
 
 from facenerve.engine.landmarks.base import FaceAnatomy, SideAnatomy
+from facenerve.engine.landmarks.hemiface import MirrorAxis
 from facenerve.engine.landmarks.mediapipe import _MIDLINE, _mean_anatomy, _side_anatomy, native_stderr_silenced
 from facenerve.engine.quality import MIN_INTERPUPILLARY_PX
 
@@ -101,31 +101,23 @@ class FaceTracker:
         pad = HEMIFACE_CROP_MARGIN * float(max(hi - lo))
         x0, y0 = max(int(lo[0] - pad), 0), max(int(lo[1] - pad), 0)
         x1, y1 = min(int(hi[0] + pad) + 1, width), min(int(hi[1] + pad) + 1, height)
-        crop = rgb[y0:y1, x0:x1]
+        crop = np.ascontiguousarray(rgb[y0:y1, x0:x1])
         shift = np.array([x0, y0], dtype=float)
         local = xy - shift
-        origin = (local[468] + local[473]) / 2.0
-        normal = local[473] - local[468]
-        normal = normal / max(float(np.linalg.norm(normal)), 1e-6)
-        ch, cw = crop.shape[:2]
-        ys, xs = np.mgrid[0:ch, 0:cw].astype(np.float32)
-        nx, ny = np.float32(normal[0]), np.float32(normal[1])
-        offset = (xs - np.float32(origin[0])) * nx + (ys - np.float32(origin[1])) * ny
-        # Patient's left lies at positive offset (toward the left pupil); mirror the other half onto it.
-        fold = np.where(offset < 0 if side == "left" else offset > 0, 2.0 * offset, 0.0).astype(np.float32)
-        composite = cv2.remap(crop, xs - fold * nx, ys - fold * ny, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+        axis = MirrorAxis.from_mesh(local)
+        composite = axis.composite(crop, keep=side)
         if silence:
             with native_stderr_silenced():
-                result = self._half[side].process(np.ascontiguousarray(composite))
+                result = self._half[side].process(composite)
         else:
-            result = self._half[side].process(np.ascontiguousarray(composite))
+            result = self._half[side].process(composite)
         if not result.multi_face_landmarks:
             return _side_anatomy(xy, side)
+        ch, cw = crop.shape[:2]
         half = np.array([(p.x, p.y) for p in result.multi_face_landmarks[0].landmark], dtype=float)
         half *= np.array([cw, ch])
-        reflected = half - 2.0 * ((half - origin) @ normal)[:, None] * normal[None, :]
         other = "left" if side == "right" else "right"
-        return _mean_anatomy(_side_anatomy(half + shift, side), _side_anatomy(reflected + shift, other))
+        return _mean_anatomy(_side_anatomy(half + shift, side), _side_anatomy(axis.reflect(half) + shift, other))
 
     def close(self) -> None:
         if self._pool is not None:

@@ -1,7 +1,7 @@
 """MediaPipe Face Mesh with iris refinement (478 points), models from inside the wheel.
 
-Small or distant faces are found first with the full-range face detector; the mesh then runs
-on a crop around the largest face, which it would otherwise miss.
+Faces are found first with the face detector (the full-range model for small or distant faces);
+the mesh then runs on a crop around the largest face, which it would otherwise miss.
 Index tables follow MediaPipe's canonical mesh; MediaPipe's "left" is the subject's left.
 """
 
@@ -18,6 +18,8 @@ import cv2
 import numpy as np
 
 from facenerve.engine.landmarks.base import Detection, FaceAnatomy, SideAnatomy, contour
+from facenerve.engine.landmarks.hemiface import MirrorAxis
+from facenerve.engine.landmarks.mesh_roi import Roi, RoiMesh
 
 os.environ.setdefault("GLOG_minloglevel", "2")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -70,10 +72,22 @@ MIN_FACE_SCORE = 0.5
 CROP_FACTOR = 2.0
 #: The crop handed to the mesh is resized so that its longer side lies in this range (px).
 CROP_SIDE_RANGE_PX = (256, 640)
+#: The face detector sees the photo resized so its longer side is at most this (its models take
+#: 128 and 192 px inputs, so nothing is lost; a large photo is copied into the graph faster).
+DETECTION_SIDE_PX = 1280
+#: Hemi-face composites are built at a resolution where the landmark ROI spans about this many
+#: pixels; the landmark model samples the ROI at 192 px, so a larger composite only costs time.
+COMPOSITE_ROI_SIDE_PX = 288
 
 
 class MediaPipeDetector:
-    """Face Mesh + iris landmarks; one instance per process (it holds TFLite graphs)."""
+    """Face Mesh + iris landmarks; one instance per process (it holds TFLite graphs).
+
+    Per photo: the face detector on the whole image (short range, then full range for small or
+    distant faces), one landmark pass on a crop around the largest face, and, with
+    ``hemiface_composites``, one landmark pass on each hemi-face composite. The landmark passes
+    reuse the detector's region instead of detecting again.
+    """
 
     name = "mediapipe"
 
@@ -82,19 +96,15 @@ class MediaPipeDetector:
         with native_stderr_silenced():
             from mediapipe.python.solutions import face_detection, face_mesh
 
-            self._graphs_init(face_detection, face_mesh)
-
-    def _graphs_init(self, face_detection: Any, face_mesh: Any) -> None:
-        self._full_range = face_detection.FaceDetection(model_selection=1, min_detection_confidence=MIN_FACE_SCORE)
-        self._short_range = face_detection.FaceDetection(model_selection=0, min_detection_confidence=MIN_FACE_SCORE)
-        self._mesh = face_mesh.FaceMesh(
-            static_image_mode=True, max_num_faces=1, refine_landmarks=True, min_detection_confidence=0.3
-        )
-        self._graphs: tuple[Any, ...] = (self._full_range, self._short_range, self._mesh)
-        self._edges = tuple(sorted({tuple(sorted(e)) for e in face_mesh.FACEMESH_TESSELATION}))
+            self._short_range = face_detection.FaceDetection(model_selection=0, min_detection_confidence=MIN_FACE_SCORE)
+            self._full_range = face_detection.FaceDetection(model_selection=1, min_detection_confidence=MIN_FACE_SCORE)
+            self._roi_mesh = RoiMesh()
+            self._edges = tuple(sorted({tuple(sorted(e)) for e in face_mesh.FACEMESH_TESSELATION}))
+        self._whole_mesh: Any = None
+        self._graphs: list[Any] = [self._short_range, self._full_range, self._roi_mesh]
 
     def close(self) -> None:
-        graphs, self._graphs = getattr(self, "_graphs", ()), ()
+        graphs, self._graphs = getattr(self, "_graphs", []), []
         for graph in graphs:
             graph.close()
 
@@ -110,69 +120,84 @@ class MediaPipeDetector:
 
     def _detect(self, rgb: np.ndarray) -> Detection:
         rgb = np.ascontiguousarray(rgb)
-        boxes = self._face_boxes(rgb, self._full_range) or self._face_boxes(rgb, self._short_range)
-        if boxes:
-            boxes.sort(key=lambda b: b[2] * b[3], reverse=True)
-            view = _CropView.around(rgb, boxes[0])
+        faces = self._all_faces(rgb)
+        points: np.ndarray | None = None
+        if faces:
+            faces.sort(key=lambda f: f.box_px[2] * f.box_px[3], reverse=True)
+            view = _CropView.around(rgb, faces[0].box_px)
+            if view is None:
+                return Detection(None, len(faces))
+            points = self._roi_mesh.points(view.pixels, view.roi_of(faces[0]))
         else:
             view = _CropView.whole(rgb)
-        if view is None:
-            return Detection(None, len(boxes))
-        points = self._mesh_points(view.pixels)
+        if points is None:  # no detection at MIN_FACE_SCORE, or no mesh on its region
+            points = self._searched_mesh(view.pixels)
         if points is None:
-            return Detection(None, len(boxes))
+            return Detection(None, len(faces))
+        whole = view.to_image(points)
         if self.hemiface_composites:
-            sides = {side: self._hemiface_side(view, points, side) for side in ("right", "left")}
+            sides = self._hemiface_sides(view, points, whole[:, :2])
         else:
-            whole = view.to_image(points)[:, :2]
-            sides = {side: _side_anatomy(whole, side) for side in ("right", "left")}
-        return Detection(self._anatomy(view.to_image(points), sides), max(len(boxes), 1))
+            sides = {side: _side_anatomy(whole[:, :2], side) for side in ("right", "left")}
+        return Detection(self._anatomy(whole, sides), max(len(faces), 1))
 
-    def _hemiface_side(self, view: _CropView, points: np.ndarray, side: str) -> SideAnatomy:
-        """Landmarks of ``side`` measured on a mirror composite made of that half of the face.
+    def _hemiface_sides(self, view: _CropView, points: np.ndarray, whole_px: np.ndarray) -> dict[str, SideAnatomy]:
+        """Both sides, each from its hemi-face composite, built at ``COMPOSITE_ROI_SIDE_PX`` resolution."""
+        small = view.resized(min(1.0, COMPOSITE_ROI_SIDE_PX / Roi.from_landmarks(points).side_px))
+        xy = points[:, :2] * (small.factor / view.factor)
+        axis, roi = MirrorAxis.from_mesh(xy), Roi.from_landmarks(xy)
+        return {side: self._hemiface_side(small, axis, roi, whole_px, side) for side in ("right", "left")}
 
-        Face Mesh couples the two halves and pulls an asymmetric face toward symmetry; on a
-        composite of one half and its mirror image there is nothing to pull toward. The composite
-        also yields a second estimate of each point: its mirror partner on the reflected half,
-        reflected back. Their mean makes the result equivariant to flipping the photo.
-        Falls back to the whole-face ``points`` if the mesh fails on the composite.
+    def _hemiface_side(
+        self, view: _CropView, axis: MirrorAxis, roi: Roi, whole_px: np.ndarray, side: str
+    ) -> SideAnatomy:
+        """Landmarks of ``side`` measured on the composite of that half and its mirror image.
+
+        The composite also yields a second estimate of each point: its mirror partner on the
+        reflected half, reflected back. Their mean makes the result equivariant to flipping the
+        photo. Falls back to the whole-face landmarks ``whole_px`` if the mesh fails on the composite.
         """
-        right_pupil, left_pupil = points[468, :2], points[473, :2]
-        origin = (right_pupil + left_pupil) / 2.0
-        normal = left_pupil - right_pupil
-        normal = normal / max(float(np.linalg.norm(normal)), 1e-6)
-        height, width = view.pixels.shape[:2]
-        ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
-        offset = (xs - origin[0]) * normal[0] + (ys - origin[1]) * normal[1]
-        # Patient's left lies at positive offset (toward the left pupil).
-        mirror = offset < 0 if side == "left" else offset > 0
-        map_x = np.where(mirror, xs - 2 * offset * normal[0], xs).astype(np.float32)
-        map_y = np.where(mirror, ys - 2 * offset * normal[1], ys).astype(np.float32)
-        composite = cv2.remap(view.pixels, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
-        half = self._mesh_points(composite)
+        half = self._roi_mesh.points(axis.composite(view.pixels, keep=side), roi)
         if half is None:
-            return _side_anatomy(view.to_image(points)[:, :2], side)
+            return _side_anatomy(whole_px, side)
         xy = half[:, :2]
-        reflected = xy - 2.0 * ((xy - origin) @ normal)[:, None] * normal[None, :]
         other = "left" if side == "right" else "right"
         kept = _side_anatomy(view.to_image(xy), side)
-        partner = _side_anatomy(view.to_image(reflected), other)
+        partner = _side_anatomy(view.to_image(axis.reflect(xy)), other)
         return _mean_anatomy(kept, partner)
 
-    def _face_boxes(self, rgb: np.ndarray, detector: Any) -> list[tuple[float, float, float, float]]:
-        height, width = rgb.shape[:2]
+    def _all_faces(self, rgb: np.ndarray) -> list[_Face]:
+        """Faces at ``MIN_FACE_SCORE`` or more: short-range model first, full-range if it finds none."""
+        longest = max(rgb.shape[:2])
+        small = _resized(rgb, DETECTION_SIDE_PX / longest) if longest > DETECTION_SIDE_PX else rgb
+        height, width = rgb.shape[:2]  # detections are relative, so they map straight back
+        return self._faces(small, self._short_range, width, height) or self._faces(
+            small, self._full_range, width, height
+        )
+
+    def _faces(self, rgb: np.ndarray, detector: Any, width: int, height: int) -> list[_Face]:
         result = detector.process(rgb)
-        boxes = []
+        faces = []
         for det in result.detections or []:
             if det.score and det.score[0] < MIN_FACE_SCORE:
                 continue
-            rel = det.location_data.relative_bounding_box
-            boxes.append((rel.xmin * width, rel.ymin * height, rel.width * width, rel.height * height))
-        return boxes
+            data = det.location_data
+            rel = data.relative_bounding_box
+            eyes = [np.array([k.x * width, k.y * height]) for k in data.relative_keypoints[:2]]
+            box = (rel.xmin * width, rel.ymin * height, rel.width * width, rel.height * height)
+            faces.append(_Face(box, eyes[0], eyes[1]))
+        return faces
 
-    def _mesh_points(self, rgb: np.ndarray) -> np.ndarray | None:
-        """(478, 3) landmarks in pixels (x, y, depth), or None."""
-        result = self._mesh.process(rgb)
+    def _searched_mesh(self, rgb: np.ndarray) -> np.ndarray | None:
+        """FaceMesh with its own, more permissive detector: the fallback when no region is known."""
+        if self._whole_mesh is None:
+            from mediapipe.python.solutions import face_mesh
+
+            self._whole_mesh = face_mesh.FaceMesh(
+                static_image_mode=True, max_num_faces=1, refine_landmarks=True, min_detection_confidence=0.3
+            )
+            self._graphs.append(self._whole_mesh)
+        result = self._whole_mesh.process(rgb)
         if not result.multi_face_landmarks:
             return None
         height, width = rgb.shape[:2]
@@ -193,6 +218,15 @@ class MediaPipeDetector:
             mesh_edges=self._edges,
             **{name: xy[idx].astype(float) for name, idx in _MIDLINE.items()},
         )
+
+
+@dataclass(frozen=True)
+class _Face:
+    """A face detector hit in image pixels: box (x, y, w, h) and the patient's right and left eye."""
+
+    box_px: tuple[float, float, float, float]
+    right_eye_px: np.ndarray
+    left_eye_px: np.ndarray
 
 
 def _side_anatomy(xy: np.ndarray, table_side: str) -> SideAnatomy:
@@ -240,14 +274,27 @@ class _CropView:
             return None
         longest = max(crop.shape[:2])
         factor = float(np.clip(longest, *CROP_SIDE_RANGE_PX)) / longest
-        if abs(factor - 1.0) > 1e-3:
-            interp = cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC
-            crop = cv2.resize(crop, None, fx=factor, fy=factor, interpolation=interp)
-        return cls(np.ascontiguousarray(crop), (x0, y0), factor)
+        return cls(np.ascontiguousarray(_resized(crop, factor)), (x0, y0), factor)
 
     @classmethod
-    def whole(cls, rgb: np.ndarray) -> _CropView | None:
+    def whole(cls, rgb: np.ndarray) -> _CropView:
         return cls(rgb, (0, 0), 1.0)
+
+    def resized(self, scale: float) -> _CropView:
+        """The same view with its pixels scaled by ``scale``."""
+        if abs(scale - 1.0) <= 1e-3:
+            return self
+        pixels = _resized(self.pixels, scale)
+        # cv2.resize rounds the size; the factor follows the actual width.
+        return _CropView(pixels, self.origin_px, self.factor * pixels.shape[1] / self.pixels.shape[1])
+
+    def roi_of(self, face: _Face) -> Roi:
+        """The landmark ROI of a detected face, in this view's pixels."""
+        origin = np.array(self.origin_px, dtype=float)
+        x, y, w, h = face.box_px
+        box = ((x - origin[0]) * self.factor, (y - origin[1]) * self.factor, w * self.factor, h * self.factor)
+        right, left = ((eye - origin) * self.factor for eye in (face.right_eye_px, face.left_eye_px))
+        return Roi.from_detection(box, right, left)
 
     def to_image(self, points: np.ndarray) -> np.ndarray:
         out = np.array(points, dtype=float)
@@ -255,6 +302,14 @@ class _CropView:
         out[:, 0] += self.origin_px[0]
         out[:, 1] += self.origin_px[1]
         return out
+
+
+def _resized(rgb: np.ndarray, factor: float) -> np.ndarray:
+    """``rgb`` scaled by ``factor``: area averaging below half size, bilinear (fast) or bicubic otherwise."""
+    if abs(factor - 1.0) <= 1e-3:
+        return rgb
+    interp = cv2.INTER_AREA if factor < 0.5 else cv2.INTER_LINEAR if factor < 1 else cv2.INTER_CUBIC
+    return np.ascontiguousarray(cv2.resize(rgb, None, fx=factor, fy=factor, interpolation=interp))
 
 
 @contextlib.contextmanager

@@ -1,0 +1,121 @@
+"""Face Mesh landmarks for a given region of interest, without running a face detector.
+
+MediaPipe's FaceMesh solution runs its own face detector before every landmark pass. The
+engine already knows where the face is (from the full photo's detection, and for the hemi-face
+composites from the first landmark pass), so it runs only the landmark subgraph on a region of
+interest (ROI) it computes the way MediaPipe does: a square 1.5× the face box, rotated so the
+eyes are level (MediaPipe ``face_detection_front_detection_to_roi`` and
+``face_landmark_landmarks_to_roi`` graphs).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+#: The landmark model sees a square this many times the face box (MediaPipe's value).
+ROI_SCALE = 1.5
+#: Mesh points whose line gives the ROI rotation: the right and left lateral canthi.
+ROTATION_INDICES = (33, 263)
+
+_GRAPH = """
+input_stream: "image"
+input_stream: "roi"
+output_stream: "landmarks"
+input_side_packet: "with_attention"
+node {
+  calculator: "FaceLandmarkCpu"
+  input_stream: "IMAGE:image"
+  input_stream: "ROI:roi"
+  output_stream: "LANDMARKS:landmarks"
+  input_side_packet: "WITH_ATTENTION:with_attention"
+}
+"""
+
+
+@dataclass(frozen=True)
+class Roi:
+    """A square region in pixels: centre, side, and rotation in radians (MediaPipe's sign)."""
+
+    centre_px: tuple[float, float]
+    side_px: float
+    rotation_rad: float
+
+    @classmethod
+    def around(cls, box_px: tuple[float, float, float, float], start_px: np.ndarray, end_px: np.ndarray) -> Roi:
+        """Square ``ROI_SCALE``× the box (x, y, w, h), turned so ``start`` → ``end`` is level."""
+        x, y, w, h = box_px
+        dx, dy = float(end_px[0] - start_px[0]), float(end_px[1] - start_px[1])
+        rotation = -math.atan2(-dy, dx)
+        rotation = (rotation + math.pi) % (2 * math.pi) - math.pi
+        return cls((x + w / 2.0, y + h / 2.0), ROI_SCALE * max(w, h), rotation)
+
+    @classmethod
+    def from_detection(cls, box_px: tuple[float, float, float, float], right_eye_px: np.ndarray,
+                       left_eye_px: np.ndarray) -> Roi:
+        """From a face detector's box and its two eye key points (patient's right, then left)."""
+        return cls.around(box_px, right_eye_px, left_eye_px)
+
+    @classmethod
+    def from_landmarks(cls, xy: np.ndarray) -> Roi:
+        """From a 478-point mesh: its bounding box, levelled on the lateral canthi."""
+        lo, hi = xy[:, :2].min(axis=0), xy[:, :2].max(axis=0)
+        box = (float(lo[0]), float(lo[1]), float(hi[0] - lo[0]), float(hi[1] - lo[1]))
+        return cls.around(box, xy[ROTATION_INDICES[0]], xy[ROTATION_INDICES[1]])
+
+    def normalized(self, width_px: int, height_px: int) -> Any:
+        """The MediaPipe ``NormalizedRect`` for an image of this size."""
+        from mediapipe.framework.formats import rect_pb2
+
+        return rect_pb2.NormalizedRect(
+            x_center=self.centre_px[0] / width_px,
+            y_center=self.centre_px[1] / height_px,
+            width=self.side_px / width_px,
+            height=self.side_px / height_px,
+            rotation=self.rotation_rad,
+        )
+
+
+class RoiMesh:
+    """Face Mesh with iris (478 points) on a given ROI; one instance per process.
+
+    It drives the graph directly rather than through ``SolutionBase.process``, which builds a
+    new named-tuple class on every call.
+    """
+
+    def __init__(self) -> None:
+        from mediapipe.python.solution_base import SolutionBase
+
+        self._solution: Any = SolutionBase(graph_config=_GRAPH, side_inputs={"with_attention": True})
+        self._timestamp_us = 0
+
+    def points(self, rgb: np.ndarray, roi: Roi) -> np.ndarray | None:
+        """(478, 3) landmarks in pixels of ``rgb`` (x, y, relative depth), or None if no face is there."""
+        from mediapipe.python import packet_creator, packet_getter
+        from mediapipe.python._framework_bindings import image_frame
+
+        height, width = rgb.shape[:2]
+        solution = self._solution
+        solution._graph_outputs.clear()
+        self._timestamp_us += 33333
+        frame = packet_creator.create_image_frame(
+            image_format=image_frame.ImageFormat.SRGB, data=np.ascontiguousarray(rgb)
+        )
+        graph = solution._graph
+        graph.add_packet_to_input_stream(stream="image", packet=frame.at(self._timestamp_us))
+        graph.add_packet_to_input_stream(
+            stream="roi", packet=packet_creator.create_proto(roi.normalized(width, height)).at(self._timestamp_us)
+        )
+        graph.wait_until_idle()
+        packet = solution._graph_outputs.get("landmarks")
+        if packet is None or packet.is_empty():  # an empty packet: the face-presence score was too low
+            return None
+        landmarks = packet_getter.get_proto(packet).landmark
+        raw = np.array([(p.x, p.y, p.z) for p in landmarks], dtype=float)
+        return np.asarray(raw * np.array([width, height, width]))
+
+    def close(self) -> None:
+        self._solution.close()
