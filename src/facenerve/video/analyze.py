@@ -156,9 +156,10 @@ def analyze_video(
     Streams the file (never held in memory), tracks the face with MediaPipe Face Mesh in video mode and
     returns the time series with movement segments, blinks, twitch events, synkinesis and, for an
     ``exercise``, its repetitions. Sides are the patient's; set ``mirrored`` for front-camera video.
-    ``hemiface`` also tracks each side on a mirror composite of its half (less coupling between the
-    sides, about 2.5 times slower). ``frame_hook(index, time_s, rgb, tracked)`` sees every frame as
-    it streams by (used for annotation).
+    ``hemiface`` measures each side on a mirror composite of its half: the whole-face mesh couples the
+    sides, so a weak side reads too strong; the composite mesh instead couples the regions of one side
+    (a full eye closure moves its mouth corner about 1.3 mm), so it is not the default.
+    ``frame_hook(index, time_s, rgb, tracked)`` sees every frame as it streams by (used for annotation).
     """
     planned = parse_protocol(protocol)
     chosen = parse_exercise(exercise)

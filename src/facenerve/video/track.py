@@ -13,9 +13,15 @@ from typing import Any
 
 import numpy as np
 
-from facenerve.engine.landmarks.base import FaceAnatomy, SideAnatomy
-from facenerve.engine.landmarks.hemiface import MirrorAxis
-from facenerve.engine.landmarks.mediapipe import _MIDLINE, _mean_anatomy, _side_anatomy, native_stderr_silenced
+from facenerve.engine.landmarks.base import FaceAnatomy
+from facenerve.engine.landmarks.mediapipe import (
+    _MIDLINE,
+    CropView,
+    _side_anatomy,
+    hemiface_sides,
+    native_stderr_silenced,
+)
+from facenerve.engine.landmarks.mesh_roi import RoiMesh
 from facenerve.engine.quality import MIN_INTERPUPILLARY_PX
 
 #: Face Mesh confidences for finding and for keeping the face (MediaPipe's defaults).
@@ -39,10 +45,10 @@ class Tracked:
 class FaceTracker:
     """Face Mesh (video mode, iris refinement) from inside the mediapipe wheel. Create once, then ``close``.
 
-    With ``hemiface``, each side is also tracked on a mirror composite of that half of the face, as the
+    With ``hemiface``, each side is measured on a mirror composite of that half of the face, as the
     photo engine does: the whole-face mesh pulls an asymmetric face toward symmetry, a composite has
-    nothing to pull toward. Each composite stream has its own video-mode mesh (so tracking stays
-    coherent); it costs about three times as much.
+    nothing to pull toward. The composites reuse the tracked face's region, so they need no face
+    detector; the two run side by side.
     """
 
     def __init__(self, *, hemiface: bool = False) -> None:
@@ -50,17 +56,14 @@ class FaceTracker:
         with native_stderr_silenced():
             from mediapipe.python.solutions import face_mesh
 
-            def mesh() -> Any:
-                return face_mesh.FaceMesh(
-                    static_image_mode=False,
-                    max_num_faces=1,
-                    refine_landmarks=True,
-                    min_detection_confidence=MIN_DETECTION_CONFIDENCE,
-                    min_tracking_confidence=MIN_TRACKING_CONFIDENCE,
-                )
-
-            self._mesh: Any = mesh()
-            self._half: dict[str, Any] = {side: mesh() for side in ("right", "left")} if hemiface else {}
+            self._mesh: Any = face_mesh.FaceMesh(
+                static_image_mode=False,
+                max_num_faces=1,
+                refine_landmarks=True,
+                min_detection_confidence=MIN_DETECTION_CONFIDENCE,
+                min_tracking_confidence=MIN_TRACKING_CONFIDENCE,
+            )
+            self._half: dict[str, RoiMesh] = {side: RoiMesh() for side in ("right", "left")} if hemiface else {}
             self._edges = tuple(sorted({tuple(sorted(e)) for e in face_mesh.FACEMESH_TESSELATION}))
         self._pool = ThreadPoolExecutor(max_workers=1) if hemiface else None
 
@@ -69,17 +72,13 @@ class FaceTracker:
         height, width = rgb.shape[:2]
         with native_stderr_silenced():
             result = self._mesh.process(rgb)
-        if not result.multi_face_landmarks:
-            return Tracked(None, "no_face")
-        raw = np.array([(p.x, p.y) for p in result.multi_face_landmarks[0].landmark], dtype=float)
-        xy = raw * np.array([width, height])
-        anatomy = anatomy_from_mesh(xy, self._edges)
-        if self.hemiface:
-            # The two composites are independent graphs: run them side by side (MediaPipe releases the GIL).
-            assert self._pool is not None
-            left = self._pool.submit(self._hemiface_side, rgb, xy, "left", False)
-            right = self._hemiface_side(rgb, xy, "right", True)
-            anatomy = replace(anatomy, right=right, left=left.result())
+            if not result.multi_face_landmarks:
+                return Tracked(None, "no_face")
+            raw = np.array([(p.x, p.y) for p in result.multi_face_landmarks[0].landmark], dtype=float)
+            xy = raw * np.array([width, height])
+            anatomy = anatomy_from_mesh(xy, self._edges)
+            if self.hemiface:
+                anatomy = self._with_hemiface_sides(rgb, xy, anatomy)
         span = xy.max(axis=0) - xy.min(axis=0)
         margin = MAX_OVERHANG_FRACTION * float(max(span))
         if xy.min() < -margin or xy[:, 0].max() > width + margin or xy[:, 1].max() > height + margin:
@@ -89,35 +88,21 @@ class FaceTracker:
             return Tracked(None, "face_too_small")
         return Tracked(anatomy)
 
-    def _hemiface_side(self, rgb: np.ndarray, xy: np.ndarray, side: str, silence: bool) -> SideAnatomy:
-        """``side`` measured on the mirror composite of that half (mean of the point and its reflected partner).
+    def _with_hemiface_sides(self, rgb: np.ndarray, xy: np.ndarray, anatomy: FaceAnatomy) -> FaceAnatomy:
+        """Both sides measured on hemi-face composites of a crop around the face.
 
-        The composite is built on a crop around the face (``HEMIFACE_CROP_MARGIN`` of its size on each
-        side), which keeps the cost independent of the frame size.
+        The crop (``HEMIFACE_CROP_MARGIN`` of the face's size beyond it on each side) keeps the cost
+        independent of the frame size.
         """
         height, width = rgb.shape[:2]
-        lo = xy.min(axis=0)
-        hi = xy.max(axis=0)
+        lo, hi = xy.min(axis=0), xy.max(axis=0)
         pad = HEMIFACE_CROP_MARGIN * float(max(hi - lo))
         x0, y0 = max(int(lo[0] - pad), 0), max(int(lo[1] - pad), 0)
         x1, y1 = min(int(hi[0] + pad) + 1, width), min(int(hi[1] + pad) + 1, height)
-        crop = np.ascontiguousarray(rgb[y0:y1, x0:x1])
-        shift = np.array([x0, y0], dtype=float)
-        local = xy - shift
-        axis = MirrorAxis.from_mesh(local)
-        composite = axis.composite(crop, keep=side)
-        if silence:
-            with native_stderr_silenced():
-                result = self._half[side].process(composite)
-        else:
-            result = self._half[side].process(composite)
-        if not result.multi_face_landmarks:
-            return _side_anatomy(xy, side)
-        ch, cw = crop.shape[:2]
-        half = np.array([(p.x, p.y) for p in result.multi_face_landmarks[0].landmark], dtype=float)
-        half *= np.array([cw, ch])
-        other = "left" if side == "right" else "right"
-        return _mean_anatomy(_side_anatomy(half + shift, side), _side_anatomy(axis.reflect(half) + shift, other))
+        view = CropView(np.ascontiguousarray(rgb[y0:y1, x0:x1]), (x0, y0), 1.0)
+        local = xy - np.array([x0, y0], dtype=float)
+        sides = hemiface_sides(view, local, self._half, self._pool)
+        return replace(anatomy, right=sides["right"], left=sides["left"])
 
     def close(self) -> None:
         if self._pool is not None:

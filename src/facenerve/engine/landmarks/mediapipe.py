@@ -10,7 +10,8 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
 
@@ -124,47 +125,22 @@ class MediaPipeDetector:
         points: np.ndarray | None = None
         if faces:
             faces.sort(key=lambda f: f.box_px[2] * f.box_px[3], reverse=True)
-            view = _CropView.around(rgb, faces[0].box_px)
+            view = CropView.around(rgb, faces[0].box_px)
             if view is None:
                 return Detection(None, len(faces))
             points = self._roi_mesh.points(view.pixels, view.roi_of(faces[0]))
         else:
-            view = _CropView.whole(rgb)
+            view = CropView.whole(rgb)
         if points is None:  # no detection at MIN_FACE_SCORE, or no mesh on its region
             points = self._searched_mesh(view.pixels)
         if points is None:
             return Detection(None, len(faces))
         whole = view.to_image(points)
         if self.hemiface_composites:
-            sides = self._hemiface_sides(view, points, whole[:, :2])
+            sides = hemiface_sides(view, points, {"right": self._roi_mesh, "left": self._roi_mesh})
         else:
             sides = {side: _side_anatomy(whole[:, :2], side) for side in ("right", "left")}
         return Detection(self._anatomy(whole, sides), max(len(faces), 1))
-
-    def _hemiface_sides(self, view: _CropView, points: np.ndarray, whole_px: np.ndarray) -> dict[str, SideAnatomy]:
-        """Both sides, each from its hemi-face composite, built at ``COMPOSITE_ROI_SIDE_PX`` resolution."""
-        small = view.resized(min(1.0, COMPOSITE_ROI_SIDE_PX / Roi.from_landmarks(points).side_px))
-        xy = points[:, :2] * (small.factor / view.factor)
-        axis, roi = MirrorAxis.from_mesh(xy), Roi.from_landmarks(xy)
-        return {side: self._hemiface_side(small, axis, roi, whole_px, side) for side in ("right", "left")}
-
-    def _hemiface_side(
-        self, view: _CropView, axis: MirrorAxis, roi: Roi, whole_px: np.ndarray, side: str
-    ) -> SideAnatomy:
-        """Landmarks of ``side`` measured on the composite of that half and its mirror image.
-
-        The composite also yields a second estimate of each point: its mirror partner on the
-        reflected half, reflected back. Their mean makes the result equivariant to flipping the
-        photo. Falls back to the whole-face landmarks ``whole_px`` if the mesh fails on the composite.
-        """
-        half = self._roi_mesh.points(axis.composite(view.pixels, keep=side), roi)
-        if half is None:
-            return _side_anatomy(whole_px, side)
-        xy = half[:, :2]
-        other = "left" if side == "right" else "right"
-        kept = _side_anatomy(view.to_image(xy), side)
-        partner = _side_anatomy(view.to_image(axis.reflect(xy)), other)
-        return _mean_anatomy(kept, partner)
 
     def _all_faces(self, rgb: np.ndarray) -> list[_Face]:
         """Faces at ``MIN_FACE_SCORE`` or more: short-range model first, full-range if it finds none."""
@@ -229,6 +205,38 @@ class _Face:
     left_eye_px: np.ndarray
 
 
+def hemiface_sides(
+    view: CropView, points: np.ndarray, meshes: Mapping[str, RoiMesh], pool: Executor | None = None
+) -> dict[str, SideAnatomy]:
+    """Both sides, each measured on the composite of that half and its mirror image.
+
+    Face Mesh couples the two halves and pulls an asymmetric face toward symmetry; a composite has
+    nothing to pull toward. Each composite also yields a second estimate of every point: its mirror
+    partner on the reflected half, reflected back. Their mean makes the result equivariant to flipping
+    the photo. ``points`` is the whole-face mesh in ``view`` pixels; it gives the mirror axis (the
+    pupils), the landmark region, and the fallback if the mesh fails on a composite. Composites are
+    built at ``COMPOSITE_ROI_SIDE_PX``. With ``pool`` (and a mesh per side) the left side runs there
+    while the right runs here; MediaPipe releases the GIL.
+    """
+    whole = view.to_image(points)[:, :2]
+    small = view.resized(min(1.0, COMPOSITE_ROI_SIDE_PX / Roi.from_landmarks(points).side_px))
+    xy = points[:, :2] * (small.factor / view.factor)
+    axis, roi = MirrorAxis.from_mesh(xy), Roi.from_landmarks(xy)
+
+    def side_from_composite(side: str) -> SideAnatomy:
+        half = meshes[side].points(axis.composite(small.pixels, keep=side), roi)
+        if half is None:
+            return _side_anatomy(whole, side)
+        kept = _side_anatomy(small.to_image(half[:, :2]), side)
+        partner = _side_anatomy(small.to_image(axis.reflect(half[:, :2])), "left" if side == "right" else "right")
+        return _mean_anatomy(kept, partner)
+
+    if pool is None:
+        return {side: side_from_composite(side) for side in ("right", "left")}
+    left = pool.submit(side_from_composite, "left")
+    return {"right": side_from_composite("right"), "left": left.result()}
+
+
 def _side_anatomy(xy: np.ndarray, table_side: str) -> SideAnatomy:
     """One side's anatomy read from ``xy`` with ``table_side``'s indices.
 
@@ -254,15 +262,15 @@ def _mean_anatomy(a: SideAnatomy, b: SideAnatomy) -> SideAnatomy:
 
 
 @dataclass(frozen=True)
-class _CropView:
-    """A face crop resampled for the mesh, and the map back to image pixels."""
+class CropView:
+    """A face crop resampled for the mesh, and the map back to image pixels (image = crop / factor + origin)."""
 
     pixels: np.ndarray
     origin_px: tuple[int, int]
     factor: float
 
     @classmethod
-    def around(cls, rgb: np.ndarray, box: tuple[float, float, float, float]) -> _CropView | None:
+    def around(cls, rgb: np.ndarray, box: tuple[float, float, float, float]) -> CropView | None:
         height, width = rgb.shape[:2]
         x, y, w, h = box
         side = CROP_FACTOR * max(w, h)
@@ -277,16 +285,16 @@ class _CropView:
         return cls(np.ascontiguousarray(_resized(crop, factor)), (x0, y0), factor)
 
     @classmethod
-    def whole(cls, rgb: np.ndarray) -> _CropView:
+    def whole(cls, rgb: np.ndarray) -> CropView:
         return cls(rgb, (0, 0), 1.0)
 
-    def resized(self, scale: float) -> _CropView:
+    def resized(self, scale: float) -> CropView:
         """The same view with its pixels scaled by ``scale``."""
         if abs(scale - 1.0) <= 1e-3:
             return self
         pixels = _resized(self.pixels, scale)
         # cv2.resize rounds the size; the factor follows the actual width.
-        return _CropView(pixels, self.origin_px, self.factor * pixels.shape[1] / self.pixels.shape[1])
+        return CropView(pixels, self.origin_px, self.factor * pixels.shape[1] / self.pixels.shape[1])
 
     def roi_of(self, face: _Face) -> Roi:
         """The landmark ROI of a detected face, in this view's pixels."""
