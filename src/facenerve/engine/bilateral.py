@@ -108,10 +108,12 @@ def _sample(
     width, height = size_px
     sign = -1.0 if side == "right" else 1.0  # frame x runs toward the patient's left
     # Patch pixel (j, i) → frame (sign·(cx + j − (w−1)/2), cy + i − (h−1)/2) → region: one affine map.
-    lateral_axis = sign * frame.x_axis
-    top_left = frame.to_image(np.array([sign * (centre[0] - (width - 1) / 2.0), centre[1] - (height - 1) / 2.0]))
-    top_left = top_left - np.asarray(gray.origin_px, dtype=float)
-    patch_to_image = np.column_stack([lateral_axis, frame.y_axis, top_left]).astype(np.float64)
+    (ax, ay), (bx, by) = frame.x_axis, frame.y_axis
+    fx = sign * (float(centre[0]) - (width - 1) / 2.0)
+    fy = float(centre[1]) - (height - 1) / 2.0
+    ox = float(frame.origin_px[0]) + fx * ax + fy * bx - gray.origin_px[0]
+    oy = float(frame.origin_px[1]) + fx * ay + fy * by - gray.origin_px[1]
+    patch_to_image = np.array([[sign * ax, bx, ox], [sign * ay, by, oy]], dtype=np.float64)
     patch = cv2.warpAffine(
         gray.pixels,
         patch_to_image,
@@ -132,8 +134,10 @@ def _distance_penalty(rows: int, cols: int) -> np.ndarray:
 
 
 def _parabola_peak(before: float, at: float, after: float) -> float:
-    curvature = before - 2.0 * at + after
-    return 0.0 if abs(curvature) < 1e-9 else float(np.clip(0.5 * (before - after) / curvature, -0.5, 0.5))
+    curvature = float(before) - 2.0 * float(at) + float(after)
+    if abs(curvature) < 1e-9:
+        return 0.0
+    return max(-0.5, min(0.5, 0.5 * (float(before) - float(after)) / curvature))
 
 
 def _match(template: np.ndarray, search: np.ndarray) -> tuple[float, float, float, bool]:

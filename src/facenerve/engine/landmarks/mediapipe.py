@@ -20,7 +20,7 @@ import numpy as np
 
 from facenerve.engine.landmarks.base import Detection, FaceAnatomy, SideAnatomy, contour
 from facenerve.engine.landmarks.hemiface import MirrorAxis
-from facenerve.engine.landmarks.mesh_roi import Roi, RoiMesh
+from facenerve.engine.landmarks.mesh_roi import GraphDriver, Roi, RoiMesh
 
 os.environ.setdefault("GLOG_minloglevel", "2")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -97,8 +97,12 @@ class MediaPipeDetector:
         with native_stderr_silenced():
             from mediapipe.python.solutions import face_detection, face_mesh
 
-            self._short_range = face_detection.FaceDetection(model_selection=0, min_detection_confidence=MIN_FACE_SCORE)
-            self._full_range = face_detection.FaceDetection(model_selection=1, min_detection_confidence=MIN_FACE_SCORE)
+            self._short_range = GraphDriver(
+                face_detection.FaceDetection(model_selection=0, min_detection_confidence=MIN_FACE_SCORE)
+            )
+            self._full_range = GraphDriver(
+                face_detection.FaceDetection(model_selection=1, min_detection_confidence=MIN_FACE_SCORE)
+            )
             self._roi_mesh = RoiMesh()
             self._edges = tuple(sorted({tuple(sorted(e)) for e in face_mesh.FACEMESH_TESSELATION}))
         self._whole_mesh: Any = None
@@ -151,10 +155,12 @@ class MediaPipeDetector:
             small, self._full_range, width, height
         )
 
-    def _faces(self, rgb: np.ndarray, detector: Any, width: int, height: int) -> list[_Face]:
-        result = detector.process(rgb)
+    def _faces(self, rgb: np.ndarray, detector: GraphDriver, width: int, height: int) -> list[_Face]:
+        from mediapipe.python import packet_getter
+
+        outputs = detector.run(np.ascontiguousarray(rgb))
         faces = []
-        for det in result.detections or []:
+        for det in packet_getter.get_proto_list(outputs["detections"]) if "detections" in outputs else []:
             if det.score and det.score[0] < MIN_FACE_SCORE:
                 continue
             data = det.location_data
