@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from facenerve.engine.allocator import tune_malloc
 from facenerve.engine.analyze import analyze_photo
 from facenerve.engine.landmarks import LandmarkDetector, create_detector
+from facenerve.engine.tuning import tune_process
 from facenerve.errors import FaceNerveError
 from facenerve.io.exports import flatten_assessment
 
@@ -90,7 +90,7 @@ def init_pool_worker(options: MeasureOptions) -> None:
 
 
 def _detector(options: MeasureOptions) -> LandmarkDetector:
-    tune_malloc()
+    tune_process()
     key = (options.backend, options.predictor_path)
     cache: dict[tuple[str, str | None], LandmarkDetector] = getattr(_local, "detectors", None) or {}
     _local.detectors = cache

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import numpy as np
 
-from facenerve.engine.allocator import tune_malloc
 from facenerve.engine.assessment import MetricValue, PhotoAssessment
 from facenerve.engine.asymmetry import assess_asymmetry
 from facenerve.engine.bilateral import refine_bilateral
@@ -16,6 +15,7 @@ from facenerve.engine.frame import FaceFrame, head_pose
 from facenerve.engine.landmarks import LandmarkDetector, create_detector
 from facenerve.engine.metrics import lip_midpoint_deviation_mm, measure_all, side_geometry
 from facenerve.engine.quality import COARSE_MM_PER_PX, assess_quality, check_face_size, check_pose
+from facenerve.engine.tuning import tune_process
 from facenerve.errors import FaceNerveError, FaceNotFoundError
 from facenerve.io.images import ImageSource, load_image
 from facenerve.protocol import Expression
@@ -26,11 +26,12 @@ _DETECTORS: dict[tuple[str, str | None], LandmarkDetector] = {}
 def get_detector(backend: str = "mediapipe", predictor_path: Path | None = None) -> LandmarkDetector:
     """The process-wide detector for ``backend``, created on first use and closed at exit.
 
-    Creating it also tunes this process's allocator for many photos (:mod:`facenerve.engine.allocator`).
+    Creating it also tunes this process for many photos (:mod:`facenerve.engine.tuning`): glibc malloc
+    thresholds and single-threaded OpenCV.
     """
     key = (backend, str(predictor_path) if predictor_path else None)
     if key not in _DETECTORS:
-        tune_malloc()
+        tune_process()
         _DETECTORS[key] = create_detector(backend, predictor_path=predictor_path)
     return _DETECTORS[key]
 
