@@ -11,7 +11,7 @@ import pytest
 from facenerve import get_detector
 from facenerve.engine.landmarks.hemiface import MirrorAxis
 from facenerve.engine.landmarks.mediapipe import MediaPipeDetector, native_stderr_silenced
-from facenerve.engine.landmarks.mesh_roi import Roi, RoiMesh
+from facenerve.engine.landmarks.mesh_roi import GraphDriver, Roi, RoiMesh
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +37,48 @@ def test_roi_mesh_finds_the_detected_face_again_from_its_own_region(roi_mesh: Ro
     again = roi_mesh.points(astronaut, Roi.from_landmarks(mesh))
     assert again is not None and again.shape == (478, 3)
     assert float(np.median(np.linalg.norm(again[:, :2] - anatomy.points_px, axis=1))) < 2.0
+
+
+_LANDMARKS_TO_ROI = """
+input_stream: "image"
+input_stream: "landmarks"
+output_stream: "roi"
+node { calculator: "ImagePropertiesCalculator" input_stream: "IMAGE:image" output_stream: "SIZE:size" }
+node {
+  calculator: "FaceLandmarkLandmarksToRoi"
+  input_stream: "LANDMARKS:landmarks"
+  input_stream: "IMAGE_SIZE:size"
+  output_stream: "ROI:roi"
+}
+"""
+
+
+@pytest.mark.parametrize("roll_deg", [-20.0, 0.0, 20.0])
+def test_roi_from_landmarks_matches_mediapipes_own_calculator(
+    roi_mesh: RoiMesh, astronaut: np.ndarray, roll_deg: float
+) -> None:
+    """Roi.from_landmarks gives the region MediaPipe's FaceLandmarkLandmarksToRoi computes, on rolled faces."""
+    from mediapipe.framework.formats import landmark_pb2
+    from mediapipe.python import packet_getter
+    from mediapipe.python.solution_base import SolutionBase
+
+    height, width = astronaut.shape[:2]
+    turn = cv2.getRotationMatrix2D((width / 2, height / 2), roll_deg, 1.0)
+    rolled = np.ascontiguousarray(cv2.warpAffine(astronaut, turn, (width, height)))
+    points = roi_mesh.points(rolled, Roi((width / 2, height / 2), 0.8 * width, -math.radians(roll_deg)))
+    assert points is not None
+    message = landmark_pb2.NormalizedLandmarkList()
+    for x, y, z in points:
+        message.landmark.add(x=x / width, y=y / height, z=z / width)
+    with native_stderr_silenced():
+        driver = GraphDriver(SolutionBase(graph_config=_LANDMARKS_TO_ROI))
+    try:
+        theirs = packet_getter.get_proto(driver.run(rolled, landmarks=message)["roi"])
+    finally:
+        driver.close()
+    ours = Roi.from_landmarks(points).normalized(width, height)
+    for field in ("x_center", "y_center", "width", "height", "rotation"):
+        assert getattr(ours, field) == pytest.approx(getattr(theirs, field), abs=1e-4), field
 
 
 @pytest.mark.parametrize("roll_deg", [-12.0, 0.0, 12.0])

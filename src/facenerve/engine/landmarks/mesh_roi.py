@@ -54,8 +54,9 @@ class Roi:
         return cls((x + w / 2.0, y + h / 2.0), ROI_SCALE * max(w, h), rotation)
 
     @classmethod
-    def from_detection(cls, box_px: tuple[float, float, float, float], right_eye_px: np.ndarray,
-                       left_eye_px: np.ndarray) -> Roi:
+    def from_detection(
+        cls, box_px: tuple[float, float, float, float], right_eye_px: np.ndarray, left_eye_px: np.ndarray
+    ) -> Roi:
         """From a face detector's box and its two eye key points (patient's right, then left)."""
         return cls.around(box_px, right_eye_px, left_eye_px)
 
