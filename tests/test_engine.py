@@ -170,3 +170,15 @@ def test_image_offset_reads_a_pure_one_sided_brow_shift(astronaut: np.ndarray) -
     offset = measure_offset(gray, first.anatomy, first.frame, first.scale.mm_per_px, feature)
     assert offset.used
     assert offset.down_mm / first.scale.mm_per_px == pytest.approx(12.0, abs=0.5)
+
+
+def test_annotation_panel_text_stays_inside_the_panel(astronaut: np.ndarray, astronaut_result: PhotoAssessment) -> None:
+    """Every line of the side panel (evidence, warnings, table) is wrapped before the image's right edge."""
+    from dataclasses import replace
+
+    from facenerve.engine.draw import PANEL_COLOUR, render_annotation
+
+    noisy = replace(astronaut_result, warnings=("2 faces found; measured the largest",) * 2)
+    image = np.asarray(render_annotation(astronaut, noisy).convert("RGB"))
+    margin = image[:, -6:, :].reshape(-1, 3)
+    assert (margin == np.array(PANEL_COLOUR)).all()

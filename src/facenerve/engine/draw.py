@@ -180,8 +180,10 @@ def _draw_panel(
         draw.text((x, y), f"Asymmetry index: {a.index:.2f} mm (0 = symmetric)", fill=TEXT_COLOUR, font=font)
         y += 22
         ev = ", ".join(f"{k} {v:+.1f}" for k, v in a.evidence_mm.items())
-        draw.text((x, y), f"evidence (mm, + = left weaker): {ev}", fill=(180, 180, 180), font=small)
-        y += 20
+        for chunk in _wrap(f"evidence (mm, + = left weaker): {ev}", 62):
+            draw.text((x, y), chunk, fill=(180, 180, 180), font=small)
+            y += 17
+        y += 3
     if result.scale:
         draw.text(
             (x, y),
