@@ -45,8 +45,10 @@ class FeaturePatch:
     needs_open_eyes: bool = False
 
 
+#: The brow patch is centred on the brow body, 2 mm below the upper margin (chosen on the synthetic
+#: set, where 1.5–2.5 mm read the same; see docs/metrics.md).
 FEATURES: tuple[FeaturePatch, ...] = (
-    FeaturePatch("brow_upper", width_mm=14.0, height_mm=8.0, search_x_mm=6.0, search_y_mm=10.0, below_margin_mm=1.0),
+    FeaturePatch("brow_upper", width_mm=14.0, height_mm=8.0, search_x_mm=6.0, search_y_mm=10.0, below_margin_mm=2.0),
     FeaturePatch("upper_lid", width_mm=14.0, height_mm=5.0, search_x_mm=2.0, search_y_mm=5.0, needs_open_eyes=True),
     FeaturePatch("lower_lid", width_mm=14.0, height_mm=5.0, search_x_mm=2.0, search_y_mm=5.0, needs_open_eyes=True),
     FeaturePatch("commissure", width_mm=14.0, height_mm=14.0, search_x_mm=6.0, search_y_mm=10.0, lateral=True),
