@@ -73,9 +73,6 @@ MIN_FACE_SCORE = 0.5
 CROP_FACTOR = 2.0
 #: The crop handed to the mesh is resized so that its longer side lies in this range (px).
 CROP_SIDE_RANGE_PX = (256, 640)
-#: The face detector sees the photo resized so its longer side is at most this (its models take
-#: 128 and 192 px inputs, so nothing is lost; a large photo is copied into the graph faster).
-DETECTION_SIDE_PX = 1280
 #: Hemi-face composites are built at a resolution where the landmark ROI spans about this many
 #: pixels; the landmark model samples the ROI at 192 px, so a larger composite only costs time.
 COMPOSITE_ROI_SIDE_PX = 288
@@ -147,18 +144,18 @@ class MediaPipeDetector:
         return Detection(self._anatomy(whole, sides), max(len(faces), 1))
 
     def _all_faces(self, rgb: np.ndarray) -> list[_Face]:
-        """Faces at ``MIN_FACE_SCORE`` or more: short-range model first, full-range if it finds none."""
-        longest = max(rgb.shape[:2])
-        small = _resized(rgb, DETECTION_SIDE_PX / longest) if longest > DETECTION_SIDE_PX else rgb
-        height, width = rgb.shape[:2]  # detections are relative, so they map straight back
-        return self._faces(small, self._short_range, width, height) or self._faces(
-            small, self._full_range, width, height
-        )
+        """Faces at ``MIN_FACE_SCORE`` or more: short-range model first, full-range if it finds none.
 
-    def _faces(self, rgb: np.ndarray, detector: GraphDriver, width: int, height: int) -> list[_Face]:
+        The detectors get the whole photo: their graphs scale it to the model's input (128 or 192 px)
+        faster than a resize here would.
+        """
+        return self._faces(rgb, self._short_range) or self._faces(rgb, self._full_range)
+
+    def _faces(self, rgb: np.ndarray, detector: GraphDriver) -> list[_Face]:
         from mediapipe.python import packet_getter
 
-        outputs = detector.run(np.ascontiguousarray(rgb))
+        height, width = rgb.shape[:2]
+        outputs = detector.run(rgb)
         faces = []
         for det in packet_getter.get_proto_list(outputs["detections"]) if "detections" in outputs else []:
             if det.score and det.score[0] < MIN_FACE_SCORE:
