@@ -90,6 +90,19 @@ def test_small_distant_face_is_found_and_warned(astronaut: np.ndarray) -> None:
     assert any("coarse" in w for w in result.warnings)
 
 
+@pytest.mark.parametrize("left_px", [300, 900])  # inside one tile; across the overlap of two tiles
+def test_distant_face_in_a_12_megapixel_photo_is_found_once(astronaut: np.ndarray, left_px: int) -> None:
+    """Too small for the detector on the whole photo (it sees 192 px), so it is found in tiles."""
+    canvas = np.full((3000, 4000, 3), 120, np.uint8)
+    canvas[1300:1600, left_px : left_px + 300] = cv2.resize(astronaut, (300, 300), interpolation=cv2.INTER_AREA)
+    result = analyze_photo(canvas)
+    assert result.ok, result.error
+    assert result.anatomy is not None
+    x, y, w, h = result.anatomy.bbox_px
+    assert left_px <= x and x + w <= left_px + 300 and 1300 <= y and y + h <= 1600
+    assert not any("faces found" in w for w in result.warnings)
+
+
 def test_tiny_face_is_refused(astronaut: np.ndarray) -> None:
     canvas = np.full((600, 600, 3), 120, np.uint8)
     canvas[300:370, 300:370] = cv2.resize(astronaut, (70, 70), interpolation=cv2.INTER_AREA)

@@ -73,6 +73,10 @@ MIN_FACE_SCORE = 0.5
 CROP_FACTOR = 2.0
 #: The crop handed to the mesh is resized so that its longer side lies in this range (px).
 CROP_SIDE_RANGE_PX = (256, 640)
+#: In a photo larger than this (px) with no face found whole, the full-range detector also searches
+#: tiles of this size, overlapping by ``TILE_OVERLAP``: a distant face spans more of its 192-px input.
+TILE_SIDE_PX = 1280
+TILE_OVERLAP = 0.25
 #: Hemi-face composites are built at a resolution where the landmark ROI spans about this many
 #: pixels; the landmark model samples the ROI at 192 px, so a larger composite only costs time.
 COMPOSITE_ROI_SIDE_PX = 288
@@ -147,24 +151,32 @@ class MediaPipeDetector:
         """Faces at ``MIN_FACE_SCORE`` or more: short-range model first, full-range if it finds none.
 
         The detectors get the whole photo: their graphs scale it to the model's input (128 or 192 px)
-        faster than a resize here would.
+        faster than a resize here would. In a large photo where neither finds a face, the full-range
+        model also searches overlapping tiles, where a distant face spans more of its input.
         """
-        return self._faces(rgb, self._short_range) or self._faces(rgb, self._full_range)
+        faces = self._faces(rgb, self._short_range) or self._faces(rgb, self._full_range)
+        if faces or max(rgb.shape[:2]) <= TILE_SIDE_PX:
+            return faces
+        return _distinct(
+            [face for tile, origin in _tiles(rgb) for face in self._faces(tile, self._full_range, origin)]
+        )
 
-    def _faces(self, rgb: np.ndarray, detector: GraphDriver) -> list[_Face]:
+    def _faces(self, rgb: np.ndarray, detector: GraphDriver, origin_px: tuple[int, int] = (0, 0)) -> list[_Face]:
+        """Detector hits in ``rgb``, in pixels of the photo ``rgb`` starts at ``origin_px`` of."""
         from mediapipe.python import packet_getter
 
         height, width = rgb.shape[:2]
-        outputs = detector.run(rgb)
+        ox, oy = origin_px
+        outputs = detector.run(np.ascontiguousarray(rgb))
         faces = []
         for det in packet_getter.get_proto_list(outputs["detections"]) if "detections" in outputs else []:
             if det.score and det.score[0] < MIN_FACE_SCORE:
                 continue
             data = det.location_data
             rel = data.relative_bounding_box
-            eyes = [np.array([k.x * width, k.y * height]) for k in data.relative_keypoints[:2]]
-            box = (rel.xmin * width, rel.ymin * height, rel.width * width, rel.height * height)
-            faces.append(_Face(box, eyes[0], eyes[1]))
+            eyes = [np.array([ox + k.x * width, oy + k.y * height]) for k in data.relative_keypoints[:2]]
+            box = (ox + rel.xmin * width, oy + rel.ymin * height, rel.width * width, rel.height * height)
+            faces.append(_Face(box, eyes[0], eyes[1], float(det.score[0]) if det.score else 1.0))
         return faces
 
     def _searched_mesh(self, rgb: np.ndarray) -> np.ndarray | None:
@@ -206,6 +218,40 @@ class _Face:
     box_px: tuple[float, float, float, float]
     right_eye_px: np.ndarray
     left_eye_px: np.ndarray
+    score: float = 1.0
+
+
+def _tiles(rgb: np.ndarray) -> Iterator[tuple[np.ndarray, tuple[int, int]]]:
+    """Square tiles of ``TILE_SIDE_PX`` covering the photo, overlapping by ``TILE_OVERLAP``, and their origins."""
+    height, width = rgb.shape[:2]
+    step = int(TILE_SIDE_PX * (1.0 - TILE_OVERLAP))
+
+    def starts(length: int) -> list[int]:
+        last = max(length - TILE_SIDE_PX, 0)
+        return sorted({*range(0, last, step), last})
+
+    for y0 in starts(height):
+        for x0 in starts(width):
+            yield rgb[y0 : y0 + TILE_SIDE_PX, x0 : x0 + TILE_SIDE_PX], (x0, y0)
+
+
+def _distinct(faces: list[_Face]) -> list[_Face]:
+    """One hit per face: of boxes overlapping by more than a third (IoU), the higher-scoring one."""
+    kept: list[_Face] = []
+    for face in sorted(faces, key=lambda f: f.score, reverse=True):
+        if all(_iou(face.box_px, other.box_px) <= 1.0 / 3.0 for other in kept):
+            kept.append(face)
+    return kept
+
+
+def _iou(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
+    ax, ay, aw, ah = a
+    bx, by, bw, bh = b
+    iw = max(0.0, min(ax + aw, bx + bw) - max(ax, bx))
+    ih = max(0.0, min(ay + ah, by + bh) - max(ay, by))
+    inter = iw * ih
+    union = aw * ah + bw * bh - inter
+    return inter / union if union > 0 else 0.0
 
 
 def hemiface_sides(
