@@ -195,3 +195,21 @@ def test_annotation_panel_text_stays_inside_the_panel(astronaut: np.ndarray, ast
     image = np.asarray(render_annotation(astronaut, noisy).convert("RGB"))
     margin = image[:, -6:, :].reshape(-1, 3)
     assert (margin == np.array(PANEL_COLOUR)).all()
+
+
+@pytest.mark.parametrize(("backend", "rounds"), [("mediapipe", 12), ("dlib", 3)])
+def test_threads_sharing_the_process_wide_detector_get_their_own_results(
+    astronaut: np.ndarray, grace: np.ndarray, backend: str, rounds: int
+) -> None:
+    """A threaded web server shares one detector; each photo must still get its own landmarks."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    photos = {"astronaut": astronaut, "grace": grace}
+    alone = {name: analyze_photo(rgb, backend=backend).raise_for_error().to_dict() for name, rgb in photos.items()}
+
+    def measure(name: str) -> tuple[str, dict[str, object]]:
+        return name, analyze_photo(photos[name], backend=backend).raise_for_error().to_dict()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(measure, ["astronaut", "grace"] * rounds))
+    assert all(result == alone[name] for name, result in together)

@@ -7,6 +7,7 @@ dlib has no iris points: the pupil and iris diameter come from :mod:`.iris`.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -84,11 +85,17 @@ class DlibDetector:
         except RuntimeError as exc:
             raise BackendUnavailableError(f"{predictor_path}: not a dlib shape predictor ({exc})") from None
         self.predictor_path = Path(predictor_path)
+        self._lock = threading.Lock()
 
     def close(self) -> None:
         """Nothing to release; dlib objects are freed with the instance."""
 
     def detect(self, rgb: np.ndarray) -> Detection:
+        """Thread-safe: one photo at a time (a web server's threads share this instance)."""
+        with self._lock:
+            return self._detect(rgb)
+
+    def _detect(self, rgb: np.ndarray) -> Detection:
         rgb = np.ascontiguousarray(rgb)
         upsample = 1 if max(rgb.shape[:2]) < UPSAMPLE_BELOW_PX else 0
         rects = list(self._detector(rgb, upsample))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import threading
 from collections.abc import Iterator, Mapping
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -108,6 +109,7 @@ class MediaPipeDetector:
             self._edges = tuple(sorted({tuple(sorted(e)) for e in face_mesh.FACEMESH_TESSELATION}))
         self._whole_mesh: Any = None
         self._graphs: list[Any] = [self._short_range, self._full_range, self._roi_mesh]
+        self._lock = threading.Lock()
 
     def close(self) -> None:
         graphs, self._graphs = getattr(self, "_graphs", []), []
@@ -121,7 +123,8 @@ class MediaPipeDetector:
         self.close()
 
     def detect(self, rgb: np.ndarray) -> Detection:
-        with native_stderr_silenced():  # TFLite logs model set-up straight to fd 2
+        """Thread-safe: the graphs serve one photo at a time (a web server's threads share this instance)."""
+        with self._lock, native_stderr_silenced():  # TFLite logs model set-up straight to fd 2
             return self._detect(rgb)
 
     def _detect(self, rgb: np.ndarray) -> Detection:
