@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +22,7 @@ from facenerve.io.images import ImageSource, load_image
 from facenerve.protocol import Expression
 
 _DETECTORS: dict[tuple[str, str | None], LandmarkDetector] = {}
+_DETECTORS_LOCK = threading.Lock()
 
 
 def get_detector(backend: str = "mediapipe", predictor_path: Path | None = None) -> LandmarkDetector:
@@ -30,10 +32,11 @@ def get_detector(backend: str = "mediapipe", predictor_path: Path | None = None)
     thresholds and single-threaded OpenCV.
     """
     key = (backend, str(predictor_path) if predictor_path else None)
-    if key not in _DETECTORS:
-        tune_process()
-        _DETECTORS[key] = create_detector(backend, predictor_path=predictor_path)
-    return _DETECTORS[key]
+    with _DETECTORS_LOCK:  # threads starting together create one detector, not one each
+        if key not in _DETECTORS:
+            tune_process()
+            _DETECTORS[key] = create_detector(backend, predictor_path=predictor_path)
+        return _DETECTORS[key]
 
 
 @atexit.register
