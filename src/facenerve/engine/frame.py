@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -54,10 +55,13 @@ class FaceFrame:
         """Angle of the pupil line to the image horizontal, in degrees."""
         return math.degrees(math.atan2(float(self.x_axis[1]), float(self.x_axis[0])))
 
+    @cached_property
+    def _to_frame_matrix(self) -> np.ndarray:
+        return np.column_stack([self.x_axis, self.y_axis])
+
     def to_frame(self, points_px: np.ndarray) -> np.ndarray:
         """Image pixels → frame pixels (x toward patient's left, y chin-ward)."""
-        rel = np.asarray(points_px, dtype=float) - self.origin_px
-        return np.stack([rel @ self.x_axis, rel @ self.y_axis], axis=-1)
+        return np.asarray((np.asarray(points_px, dtype=float) - self.origin_px) @ self._to_frame_matrix)
 
     def to_image(self, frame_px: np.ndarray) -> np.ndarray:
         """Frame pixels → image pixels."""
