@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 
 import cv2
 import numpy as np
@@ -15,10 +16,11 @@ from facenerve.engine.landmarks.mesh_roi import GraphDriver, Roi, RoiMesh
 
 
 @pytest.fixture(scope="module")
-def roi_mesh() -> RoiMesh:
+def roi_mesh() -> Iterator[RoiMesh]:
     with native_stderr_silenced():
         mesh = RoiMesh()
-    return mesh
+    yield mesh
+    mesh.close()
 
 
 def test_roi_mesh_on_a_region_without_a_face_returns_none(roi_mesh: RoiMesh) -> None:
