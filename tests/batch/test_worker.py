@@ -1,4 +1,4 @@
-"""Allocator tuning: per-photo page faults under Dask's nanny environment, and who applies the tuning."""
+"""Process tuning: per-photo page faults under Dask's nanny environment, and who applies the tuning."""
 
 from __future__ import annotations
 
