@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageOps
 
 from facenerve import ImageError
 from facenerve.io.images import load_image
@@ -48,6 +48,33 @@ def test_exif_orientation_is_applied(astronaut: np.ndarray) -> None:
     loaded = load_image(buffer.getvalue())
     assert loaded.rgb.shape == astronaut.shape
     assert np.abs(loaded.rgb.astype(int) - astronaut.astype(int)).mean() < 6
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_every_exif_orientation_turns_the_jpeg_as_pillow_does(astronaut: np.ndarray, orientation: int) -> None:
+    """The libjpeg-turbo path turns each of the eight orientations as ``ImageOps.exif_transpose`` does."""
+    stored = Image.fromarray(np.ascontiguousarray(astronaut[:, 64:448]))  # not square: turns show in the shape
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    buffer = io.BytesIO()
+    stored.save(buffer, format="JPEG", exif=exif, quality=95)
+    expected = np.asarray(ImageOps.exif_transpose(Image.open(io.BytesIO(buffer.getvalue()))).convert("RGB"))
+    loaded = load_image(buffer.getvalue()).rgb
+    assert loaded.shape == expected.shape
+    assert loaded.flags.c_contiguous
+    assert np.abs(loaded.astype(int) - expected.astype(int)).max() <= 2  # same decoder family, same pixels
+
+
+@pytest.mark.parametrize("mode", ["L", "CMYK"])
+def test_grey_and_cmyk_jpegs_load_as_rgb(astronaut: np.ndarray, mode: str) -> None:
+    """A grey JPEG decodes to three equal channels; a CMYK one (which libjpeg-turbo cannot turn to RGB) via Pillow."""
+    buffer = io.BytesIO()
+    Image.fromarray(astronaut).convert(mode).save(buffer, format="JPEG", quality=95)
+    rgb = load_image(buffer.getvalue()).rgb
+    assert rgb.shape == astronaut.shape and rgb.dtype == np.uint8
+    if mode == "L":
+        assert np.array_equal(rgb[:, :, 0], rgb[:, :, 2])
+    assert np.abs(rgb.astype(int) - astronaut.astype(int)).mean() < 40
 
 
 def test_large_jpeg_is_decoded_reduced(tmp_path: Path, astronaut: np.ndarray) -> None:

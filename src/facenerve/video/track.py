@@ -21,7 +21,7 @@ from facenerve.engine.landmarks.mediapipe import (
     hemiface_sides,
     native_stderr_silenced,
 )
-from facenerve.engine.landmarks.mesh_roi import RoiMesh
+from facenerve.engine.landmarks.mesh_roi import RoiMesh, landmark_array
 from facenerve.engine.quality import MIN_INTERPUPILLARY_PX
 
 #: Face Mesh confidences for finding and for keeping the face (MediaPipe's defaults).
@@ -74,7 +74,7 @@ class FaceTracker:
             result = self._mesh.process(rgb)
             if not result.multi_face_landmarks:
                 return Tracked(None, "no_face")
-            raw = np.array([(p.x, p.y) for p in result.multi_face_landmarks[0].landmark], dtype=float)
+            raw = landmark_array(result.multi_face_landmarks[0])[:, :2]
             xy = raw * np.array([width, height])
             anatomy = anatomy_from_mesh(xy, self._edges)
             if self.hemiface:

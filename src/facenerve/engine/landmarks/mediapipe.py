@@ -21,7 +21,7 @@ import numpy as np
 
 from facenerve.engine.landmarks.base import Detection, FaceAnatomy, SideAnatomy, contour
 from facenerve.engine.landmarks.hemiface import MirrorAxis
-from facenerve.engine.landmarks.mesh_roi import GraphDriver, Roi, RoiMesh
+from facenerve.engine.landmarks.mesh_roi import GraphDriver, Roi, RoiMesh, landmark_array
 
 os.environ.setdefault("GLOG_minloglevel", "2")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -195,7 +195,7 @@ class MediaPipeDetector:
         if not result.multi_face_landmarks:
             return None
         height, width = rgb.shape[:2]
-        raw = np.array([(p.x, p.y, p.z) for p in result.multi_face_landmarks[0].landmark], dtype=float)
+        raw = landmark_array(result.multi_face_landmarks[0])
         return np.asarray(raw * np.array([width, height, width]))
 
     def _anatomy(self, points: np.ndarray, sides: dict[str, SideAnatomy]) -> FaceAnatomy:

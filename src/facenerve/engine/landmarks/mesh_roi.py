@@ -114,6 +114,30 @@ class GraphDriver:
         self.solution.close()
 
 
+#: One ``NormalizedLandmark`` with only x, y and z set, as Face Mesh serialises it: the list field's
+#: tag and length, then each float's tag and four little-endian bytes.
+_LANDMARK_RECORD = np.dtype(
+    [("tag", "u1"), ("size", "u1"), ("tx", "u1"), ("x", "<f4"), ("ty", "u1"), ("y", "<f4"), ("tz", "u1"), ("z", "<f4")]
+)
+_LANDMARK_TAGS = {"tag": 0x0A, "size": 15, "tx": 0x0D, "ty": 0x15, "tz": 0x1D}
+
+
+def landmark_array(landmark_list: Any) -> np.ndarray:
+    """(n, 3) float array of a ``NormalizedLandmarkList``'s x, y, z.
+
+    Reads the serialised message in one pass when every landmark has exactly x, y and z (Face Mesh's
+    output); a Python loop over the messages would cost about 0.2 ms per pass. Any other layout
+    (visibility or presence set) takes the loop.
+    """
+    data = landmark_list.SerializeToString()
+    n = len(landmark_list.landmark)
+    if n and len(data) == n * _LANDMARK_RECORD.itemsize:
+        records = np.frombuffer(data, dtype=_LANDMARK_RECORD)
+        if all(bool(np.all(records[field] == tag)) for field, tag in _LANDMARK_TAGS.items()):
+            return np.column_stack([records["x"], records["y"], records["z"]]).astype(np.float64)
+    return np.array([(p.x, p.y, p.z) for p in landmark_list.landmark], dtype=float).reshape(-1, 3)
+
+
 class RoiMesh:
     """Face Mesh with iris (478 points) on a given ROI; one instance per thread of use."""
 
@@ -130,8 +154,7 @@ class RoiMesh:
         outputs = self._driver.run(np.ascontiguousarray(rgb), roi=roi.normalized(width, height))
         if "landmarks" not in outputs:  # the face-presence score was too low
             return None
-        landmarks = packet_getter.get_proto(outputs["landmarks"]).landmark
-        raw = np.array([(p.x, p.y, p.z) for p in landmarks], dtype=float)
+        raw = landmark_array(packet_getter.get_proto(outputs["landmarks"]))
         return np.asarray(raw * np.array([width, height, width]))
 
     def close(self) -> None:
