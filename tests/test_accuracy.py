@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.synth.accuracy import Case, run_cases, summary, symmetric_bases
+from tests.synth.accuracy import Case, Repeatability, repeatability, run_cases, summary, symmetric_bases
 
 
 @pytest.fixture(scope="module")
@@ -80,3 +80,31 @@ def test_symmetric_composites_report_no_side_or_low_index(bases: dict) -> None:
         result = analyze_photo(rgb).raise_for_error()
         assert result.asymmetry is not None
         assert result.asymmetry.affected_side == "none" or result.asymmetry.index < 1.0, (name, result.asymmetry)
+
+
+@pytest.fixture(scope="module")
+def steadiness() -> Repeatability:
+    return repeatability()
+
+
+def test_iris_scale_moves_less_than_four_percent_under_roll_rescale_and_jpeg(steadiness: Repeatability) -> None:
+    """Measured 2.6% at most (Grace Hopper at half size, an iris of 15 px)."""
+    assert steadiness.scale_change < 0.04, steadiness
+
+
+def test_with_the_scale_held_commissure_and_eye_metrics_stay_within_their_measured_bounds(
+    steadiness: Repeatability,
+) -> None:
+    """Landmarks alone: commissure height measured 0.34 mm, fissure and MRD 0.41–0.65 mm (regression guard)."""
+    held = steadiness.scale_held_mm
+    assert held["commissure_height"] <= 0.5, held
+    assert max(held[m] for m in ("palpebral_fissure_height", "mrd1", "mrd2")) <= 0.8, held
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue #2's 0.3 mm is not met: the iris scale moves up to 2.6% (about 1.7 mm on a 65 mm commissure "
+    "height), and brow (Grace Hopper's glasses rim) and commissure excursion landmarks move about 1–2 mm",
+)
+def test_every_metric_repeats_within_0_3_mm(steadiness: Repeatability) -> None:
+    assert max(steadiness.iris_scale_mm.values()) <= 0.3, steadiness

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 
 from facenerve import PhotoAssessment, analyze_photo
@@ -84,3 +85,70 @@ def summary(cases: list[Case]) -> dict[str, dict[str, float]]:
             "side_accuracy": float(np.mean([c.affected_side == c.side for c in big])) if big else float("nan"),
         }
     return out
+
+
+#: The millimetre metrics whose repeatability issue #2 bounds (0.3 mm).
+REPEATABILITY_METRICS = (
+    "brow_height",
+    "palpebral_fissure_height",
+    "mrd1",
+    "mrd2",
+    "commissure_height",
+    "commissure_excursion",
+)
+
+
+def photo_variants(rgb: np.ndarray) -> list[tuple[str, float, np.ndarray]]:
+    """Issue #2's repeatability variants of one photo: (name, scale factor, pixels).
+
+    Roll ±5° (about the image centre), scale 0.5× and 2×, and JPEG re-compression at quality 70.
+    """
+    h, w = rgb.shape[:2]
+    variants = []
+    for angle in (-5, 5):
+        m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+        turned = cv2.warpAffine(rgb, m, (w, h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REFLECT)
+        variants.append((f"roll {angle:+d}°", 1.0, turned))
+    for factor in (0.5, 2.0):
+        interp = cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC
+        scaled = cv2.resize(rgb, None, fx=factor, fy=factor, interpolation=interp)
+        variants.append((f"scale {factor:g}×", factor, scaled))
+    _ok, encoded = cv2.imencode(".jpg", rgb[:, :, ::-1], [cv2.IMWRITE_JPEG_QUALITY, 70])
+    variants.append(("JPEG q70", 1.0, cv2.imdecode(encoded, cv2.IMREAD_COLOR)[:, :, ::-1].copy()))
+    return variants
+
+
+@dataclass(frozen=True)
+class Repeatability:
+    """Largest change (mm) of each metric over the variants, and of the iris scale (fraction)."""
+
+    iris_scale_mm: dict[str, float]
+    scale_held_mm: dict[str, float]
+    scale_change: float
+
+
+def repeatability(faces: tuple[str, ...] = FACE_NAMES) -> Repeatability:
+    """Worst change of each metric, either side, over :func:`photo_variants` of each face.
+
+    Measured twice: with the scale each photo's irises give (the engine's default), and with the scale
+    held at the original photo's (a manual ``mm_per_px`` divided by the variant's factor), which leaves
+    only the landmarks' share.
+    """
+    iris = dict.fromkeys(REPEATABILITY_METRICS, 0.0)
+    held = dict.fromkeys(REPEATABILITY_METRICS, 0.0)
+    scale_change = 0.0
+    for name in faces:
+        rgb = face_photo(name)
+        base = analyze_photo(rgb).raise_for_error()
+        assert base.scale is not None
+        for _label, factor, pixels in photo_variants(rgb):
+            by_iris = analyze_photo(pixels).raise_for_error()
+            assert by_iris.scale is not None
+            scale_change = max(scale_change, abs(by_iris.scale.mm_per_px * factor / base.scale.mm_per_px - 1.0))
+            by_hand = analyze_photo(pixels, mm_per_px=base.scale.mm_per_px / factor).raise_for_error()
+            for worst, result in ((iris, by_iris), (held, by_hand)):
+                for metric in REPEATABILITY_METRICS:
+                    for side in ("left", "right"):
+                        now, before = getattr(result.metrics[metric], side), getattr(base.metrics[metric], side)
+                        worst[metric] = max(worst[metric], abs(now - before))
+    return Repeatability(iris, held, scale_change)
