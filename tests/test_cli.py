@@ -52,6 +52,22 @@ def test_bad_options_are_usage_errors(photo_dir: Path) -> None:
     assert proc.returncode == 2
     proc = run("analyze", str(photo_dir / "face.jpg"), "--backend", "nope")
     assert proc.returncode == 2 and "unknown backend" in proc.stderr
+    for passes in ("0", "4"):
+        proc = run("analyze", str(photo_dir / "face.jpg"), "--passes", passes)
+        assert proc.returncode == 2 and "--passes must be a whole number from 1 to 3" in proc.stderr
+        assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    proc = run("analyze", str(photo_dir / "face.jpg"), "--passes", "3", "--backend", "dlib")
+    assert proc.returncode == 2 and "applies to the mediapipe backend only" in proc.stderr
+
+
+def test_three_passes_are_recorded_and_read_close_to_one_pass(photo_dir: Path) -> None:
+    one = json.loads(run("analyze", str(photo_dir / "face.jpg"), "--json").stdout)
+    three = json.loads(run("analyze", str(photo_dir / "face.jpg"), "--json", "--passes", "3").stdout)
+    assert (one["landmark_passes"], three["landmark_passes"]) == (1, 3)
+    for name in ("commissure_height", "brow_height", "palpebral_fissure_height"):
+        for side in ("left", "right"):
+            assert abs(three["metrics"][name][side] - one["metrics"][name][side]) < 1.5, (name, side)
+    assert three["metrics"] != one["metrics"]  # the passes were really run
 
 
 def test_manual_scale_and_mirrored_flags(photo_dir: Path) -> None:

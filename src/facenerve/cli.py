@@ -15,7 +15,7 @@ import typer
 from rich.table import Table
 
 from facenerve.commands import register_all
-from facenerve.console import EXIT_FAILED, err, out, usage_error
+from facenerve.console import EXIT_FAILED, PASSES_HELP, err, out, usage_error
 from facenerve.engine.analyze import analyze_photo, get_detector, parse_expression
 from facenerve.engine.assessment import PhotoAssessment
 from facenerve.engine.calibrate import DEFAULT_IRIS_MM
@@ -52,13 +52,14 @@ def analyze(
     mirrored: Annotated[bool, typer.Option(help="The photos are mirrored (front-camera selfies).")] = False,
     backend: Annotated[str, typer.Option(help="Landmark backend: mediapipe or dlib.")] = "mediapipe",
     predictor: Annotated[Path | None, typer.Option(help="dlib 68-point predictor file (dlib backend).")] = None,
+    passes: Annotated[int, typer.Option(help=PASSES_HELP)] = 1,
 ) -> None:
     """Measure each side of the face in millimetres and find the affected side."""
     if iris_mm is not None and mm_per_px is not None:
         usage_error("give either --iris-mm or --mm-per-px, not both")
     try:
         expr = parse_expression(expression)
-        detector = get_detector(backend, predictor)
+        detector = get_detector(backend, predictor, landmark_passes=passes)
     except FaceNerveError as exc:
         usage_error(exc.message)
     if annotate is not None:

@@ -115,6 +115,8 @@ def test_bad_options_fail_before_any_work(batch_folder: Path, tmp_path: Path) ->
         ({"mm_per_px": -1.0}, "positive number"),
         ({"iris_mm": 150.0}, "--iris-mm must be a positive number of millimetres"),  # the engine's 0–100 mm rule
         ({"cluster": "tcp://127.0.0.1:8786", "workers": 2}, "applies to local runs"),
+        ({"landmark_passes": 4}, "--passes must be a whole number from 1 to 3"),
+        ({"landmark_passes": 3, "backend": "dlib"}, "--passes applies to the mediapipe backend only"),
     ]
     for kwargs, message in cases:
         with pytest.raises(FaceNerveError, match=message):
@@ -166,3 +168,14 @@ def test_a_detector_that_cannot_load_stops_the_batch_with_its_reason(batch_folde
     assert info.value.code == "backend_unavailable"
     with pytest.raises(FaceNerveError, match="predictor file not found"):
         run_batch(batch_folder, tmp_path / "t.csv", backend="dlib", predictor_path=tmp_path / "missing.dat")
+
+
+def test_three_landmark_passes_reach_the_rows_as_the_engine_gives_them(batch_folder: Path, tmp_path: Path) -> None:
+    frame = run_batch(batch_folder / "sub", tmp_path / "three.csv", workers=1, landmark_passes=3, progress=None)
+    ok = frame[frame["status"] == "ok"]
+    assert len(ok) >= 1 and set(ok["landmark_passes"]) == {3}
+    (row,) = frame[frame["path"].str.endswith("grace.jpg")].to_dict("records")
+    expected = flatten_assessment(analyze_photo(row["path"], name=row["path"], landmark_passes=3))
+    assert expected["landmark_passes"] == 3
+    for column in ("commissure_height_left_mm", "brow_height_right_mm", "mm_per_px", "asymmetry_index_mm"):
+        assert row[column] == expected[column], column

@@ -53,16 +53,19 @@ def _difference(result: PhotoAssessment, metric: str, side: str) -> float:
     return float(getattr(value, side) - getattr(value, other))
 
 
-def run_cases(bases: dict[str, np.ndarray], kinds: tuple[str, ...] = tuple(AMOUNTS_MM)) -> list[Case]:
+def run_cases(
+    bases: dict[str, np.ndarray], kinds: tuple[str, ...] = tuple(AMOUNTS_MM), landmark_passes: int = 1
+) -> list[Case]:
     cases = []
     for face, rgb in bases.items():
-        base = analyze_photo(rgb).raise_for_error()
+        base = analyze_photo(rgb, landmark_passes=landmark_passes).raise_for_error()
         for kind in kinds:
             metric = METRIC_OF[kind]
             for side in ("left", "right"):
                 for amount in AMOUNTS_MM[kind]:
                     warp = PalsyWarp(side=side, **{kind: amount})
-                    result = analyze_photo(apply_palsy(rgb, base, warp)).raise_for_error()
+                    warped = apply_palsy(rgb, base, warp)
+                    result = analyze_photo(warped, landmark_passes=landmark_passes).raise_for_error()
                     assert result.asymmetry is not None
                     measured = _difference(result, metric, side) - _difference(base, metric, side)
                     induced = warp.expected_change_mm()[metric]
@@ -125,30 +128,35 @@ class Repeatability:
     iris_scale_mm: dict[str, float]
     scale_held_mm: dict[str, float]
     scale_change: float
+    mean_change_mm: float  # over every metric, side, variant and face, with the iris scale
 
 
-def repeatability(faces: tuple[str, ...] = FACE_NAMES) -> Repeatability:
+def repeatability(faces: tuple[str, ...] = FACE_NAMES, landmark_passes: int = 1) -> Repeatability:
     """Worst change of each metric, either side, over :func:`photo_variants` of each face.
 
     Measured twice: with the scale each photo's irises give (the engine's default), and with the scale
     held at the original photo's (a manual ``mm_per_px`` divided by the variant's factor), which leaves
     only the landmarks' share.
     """
+    changes: list[float] = []
     iris = dict.fromkeys(REPEATABILITY_METRICS, 0.0)
     held = dict.fromkeys(REPEATABILITY_METRICS, 0.0)
     scale_change = 0.0
     for name in faces:
         rgb = face_photo(name)
-        base = analyze_photo(rgb).raise_for_error()
+        base = analyze_photo(rgb, landmark_passes=landmark_passes).raise_for_error()
         assert base.scale is not None
         for _label, factor, pixels in photo_variants(rgb):
-            by_iris = analyze_photo(pixels).raise_for_error()
+            by_iris = analyze_photo(pixels, landmark_passes=landmark_passes).raise_for_error()
             assert by_iris.scale is not None
             scale_change = max(scale_change, abs(by_iris.scale.mm_per_px * factor / base.scale.mm_per_px - 1.0))
-            by_hand = analyze_photo(pixels, mm_per_px=base.scale.mm_per_px / factor).raise_for_error()
+            held_scale = base.scale.mm_per_px / factor
+            by_hand = analyze_photo(pixels, mm_per_px=held_scale, landmark_passes=landmark_passes).raise_for_error()
             for worst, result in ((iris, by_iris), (held, by_hand)):
                 for metric in REPEATABILITY_METRICS:
                     for side in ("left", "right"):
                         now, before = getattr(result.metrics[metric], side), getattr(base.metrics[metric], side)
                         worst[metric] = max(worst[metric], abs(now - before))
-    return Repeatability(iris, held, scale_change)
+                        if worst is iris:
+                            changes.append(abs(now - before))
+    return Repeatability(iris, held, scale_change, float(np.mean(changes)))

@@ -16,6 +16,7 @@ from facenerve.batch.journal import Journal, remove_journal
 from facenerve.batch.worker import MeasureOptions, Outcome, Task
 from facenerve.engine.calibrate import check_iris_mm, manual_scale
 from facenerve.engine.landmarks import BACKENDS
+from facenerve.engine.landmarks.mesh_roi import check_landmark_passes
 from facenerve.errors import FaceNerveError
 from facenerve.io.exports import XLSX_MAX_ROWS, output_format, rows_to_frame, write_table
 from facenerve.protocol import Expression
@@ -122,6 +123,7 @@ def run_batch(
     journal: str | Path | None = None,
     restart: bool = False,
     progress: BatchProgress | None = None,
+    landmark_passes: int = 1,
 ) -> pd.DataFrame:
     """Measure every photo of a folder (recursive) or a manifest CSV; return one row per photo.
 
@@ -130,7 +132,8 @@ def run_batch(
     (CSV, Parquet or XLSX by extension). Results are journalled as they finish (``journal``, by default
     ``OUT.journal``; a temporary one when neither is given), so a killed run started again resumes where it
     stopped. ``cluster`` is a Dask scheduler
-    address; otherwise ``workers`` local processes are used (default: all cores). Raises ``FaceNerveError``
+    address; otherwise ``workers`` local processes are used (default: all cores). ``landmark_passes``: see
+    :func:`facenerve.analyze_photo`. Raises ``FaceNerveError``
     for bad options or input; a bad photo never raises, its row carries the error.
     """
     report = execute_batch(
@@ -138,7 +141,7 @@ def run_batch(
         Path(out) if out is not None else None,
         expression=expression,
         mirrored=mirrored,
-        options=measure_options(backend, predictor_path, iris_mm, mm_per_px),
+        options=measure_options(backend, predictor_path, iris_mm, mm_per_px, landmark_passes),
         workers=workers,
         cluster=cluster,
         journal=Path(journal) if journal is not None else None,
@@ -150,13 +153,20 @@ def run_batch(
 
 
 def measure_options(
-    backend: str, predictor_path: str | Path | None, iris_mm: float | None, mm_per_px: float | None
+    backend: str,
+    predictor_path: str | Path | None,
+    iris_mm: float | None,
+    mm_per_px: float | None,
+    landmark_passes: int = 1,
 ) -> MeasureOptions:
     """Validated measuring options; raises ``FaceNerveError`` (code ``bad_option``) naming the bad one."""
     if backend not in BACKENDS:
         raise FaceNerveError(f"unknown backend {backend!r}; choose from {', '.join(BACKENDS)}", code="bad_option")
     if predictor_path is not None and backend != "dlib":
         raise FaceNerveError("--predictor applies to the dlib backend only", code="bad_option")
+    check_landmark_passes(landmark_passes)
+    if landmark_passes != 1 and backend != "mediapipe":
+        raise FaceNerveError("--passes applies to the mediapipe backend only", code="bad_option")
     if iris_mm is not None and mm_per_px is not None:
         raise FaceNerveError("give either --iris-mm or --mm-per-px, not both", code="bad_option")
     if iris_mm is not None:
@@ -166,7 +176,9 @@ def measure_options(
     if predictor_path is not None and not Path(predictor_path).is_file():
         raise FaceNerveError(f"{predictor_path}: predictor file not found", code="bad_option")
     predictor = str(Path(predictor_path).resolve()) if predictor_path is not None else None
-    return MeasureOptions(backend=backend, predictor_path=predictor, iris_mm=iris_mm, mm_per_px=mm_per_px)
+    return MeasureOptions(
+        backend=backend, predictor_path=predictor, iris_mm=iris_mm, mm_per_px=mm_per_px, landmark_passes=landmark_passes
+    )
 
 
 def execute_batch(

@@ -30,6 +30,7 @@ class MeasureOptions:
     predictor_path: str | None = None
     iris_mm: float | None = None
     mm_per_px: float | None = None
+    landmark_passes: int = 1
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -37,6 +38,7 @@ class MeasureOptions:
             "predictor_path": self.predictor_path,
             "iris_mm": self.iris_mm,
             "mm_per_px": self.mm_per_px,
+            "landmark_passes": self.landmark_passes,
         }
 
 
@@ -70,7 +72,7 @@ class WorkerSetupError(FaceNerveError):
 
 
 _local = threading.local()
-_SETUP_ERRORS: dict[tuple[str, str | None], FaceNerveError] = {}
+_SETUP_ERRORS: dict[tuple[str, str | None, int], FaceNerveError] = {}
 
 
 
@@ -96,15 +98,17 @@ def init_pool_worker(options: MeasureOptions, cores: Sequence[int] = (), next_sl
 
 def _detector(options: MeasureOptions) -> LandmarkDetector:
     tune_process()
-    key = (options.backend, options.predictor_path)
-    cache: dict[tuple[str, str | None], LandmarkDetector] = getattr(_local, "detectors", None) or {}
+    key = (options.backend, options.predictor_path, options.landmark_passes)
+    cache: dict[tuple[str, str | None, int], LandmarkDetector] = getattr(_local, "detectors", None) or {}
     _local.detectors = cache
     if key in _SETUP_ERRORS:
         raise _SETUP_ERRORS[key]
     if key not in cache:
         predictor = Path(options.predictor_path) if options.predictor_path else None
         try:
-            cache[key] = create_detector(options.backend, predictor_path=predictor)
+            cache[key] = create_detector(
+                options.backend, predictor_path=predictor, landmark_passes=options.landmark_passes
+            )
         except FaceNerveError as exc:
             _SETUP_ERRORS[key] = exc  # fail the next photos at once, without loading again
             raise

@@ -19,7 +19,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from facenerve.console import EXIT_FAILED, err, out, usage_error
+from facenerve.console import EXIT_FAILED, PASSES_HELP, err, out, usage_error
 from facenerve.errors import FaceNerveError
 from facenerve.protocol import Expression
 
@@ -90,6 +90,7 @@ def batch(
     mm_per_px: Annotated[float | None, typer.Option(help="Known scale in mm per pixel (overrides the iris).")] = None,
     backend: Annotated[str, typer.Option(help="Landmark backend: mediapipe or dlib.")] = "mediapipe",
     predictor: Annotated[Path | None, typer.Option(help="dlib 68-point predictor file (dlib backend).")] = None,
+    passes: Annotated[int, typer.Option(help=PASSES_HELP)] = 1,
     journal: Annotated[
         Path | None, typer.Option(help="Journal of finished photos (default: OUT.journal).", show_default=False)
     ] = None,
@@ -105,7 +106,7 @@ def batch(
     from facenerve.batch.runner import default_journal, execute_batch, measure_options
 
     try:
-        options = measure_options(backend, predictor, iris_mm, mm_per_px)
+        options = measure_options(backend, predictor, iris_mm, mm_per_px, passes)
         report = execute_batch(
             source,
             output,

@@ -21,21 +21,23 @@ from facenerve.errors import FaceNerveError, FaceNotFoundError
 from facenerve.io.images import ImageSource, load_image
 from facenerve.protocol import Expression
 
-_DETECTORS: dict[tuple[str, str | None], LandmarkDetector] = {}
+_DETECTORS: dict[tuple[str, str | None, int], LandmarkDetector] = {}
 _DETECTORS_LOCK = threading.Lock()
 
 
-def get_detector(backend: str = "mediapipe", predictor_path: Path | None = None) -> LandmarkDetector:
-    """The process-wide detector for ``backend``, created on first use and closed at exit.
+def get_detector(
+    backend: str = "mediapipe", predictor_path: Path | None = None, landmark_passes: int = 1
+) -> LandmarkDetector:
+    """The process-wide detector for ``backend`` (and ``landmark_passes``), created on first use and closed at exit.
 
     Creating it also tunes this process for many photos (:mod:`facenerve.engine.tuning`): glibc malloc
     thresholds and single-threaded OpenCV.
     """
-    key = (backend, str(predictor_path) if predictor_path else None)
+    key = (backend, str(predictor_path) if predictor_path else None, landmark_passes)
     with _DETECTORS_LOCK:  # threads starting together create one detector, not one each
         if key not in _DETECTORS:
             tune_process()
-            _DETECTORS[key] = create_detector(backend, predictor_path=predictor_path)
+            _DETECTORS[key] = create_detector(backend, predictor_path=predictor_path, landmark_passes=landmark_passes)
         return _DETECTORS[key]
 
 
@@ -65,21 +67,29 @@ def analyze_photo(
     mm_per_px: float | None = None,
     mirrored: bool = False,
     name: str | None = None,
+    landmark_passes: int = 1,
 ) -> PhotoAssessment:
     """Measure one face photo. Never raises for bad input: check ``.ok`` or ``.raise_for_error()``.
 
     ``image`` is a path, encoded bytes or an RGB array. Sides in the result are the patient's;
     set ``mirrored`` for front-camera selfies. ``mm_per_px`` overrides the iris scale.
+    ``landmark_passes`` 3 (MediaPipe) averages three landmark passes per region: about half the
+    change under roll, rescaling and re-compression, at about twice the time (docs/metrics.md).
+    Ignored when ``detector`` is given (it has its own).
     """
     label = name or (str(image) if isinstance(image, str | Path) else "<image>")
     expr_value = str(expression.value if isinstance(expression, Expression) else expression)
     backend_name = detector.name if detector is not None else backend
-    base = PhotoAssessment(image=label, expression=expr_value, backend=backend_name, mirrored=mirrored)
+    passes = int(getattr(detector, "landmark_passes", 1)) if detector is not None else landmark_passes
+    base = PhotoAssessment(
+        image=label, expression=expr_value, backend=backend_name, mirrored=mirrored, landmark_passes=passes
+    )
     try:
         expr = parse_expression(expression)
         loaded = load_image(image, name=name or (label if isinstance(image, str | Path) else None))
         rgb = loaded.rgb[:, ::-1] if mirrored else loaded.rgb
-        return _measure(base, np.ascontiguousarray(rgb), expr, detector or get_detector(backend), iris_mm, mm_per_px)
+        detector = detector or get_detector(backend, landmark_passes=landmark_passes)
+        return _measure(base, np.ascontiguousarray(rgb), expr, detector, iris_mm, mm_per_px)
     except FaceNerveError as exc:
         return _failed(base, exc)
     except MemoryError:

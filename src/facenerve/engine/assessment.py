@@ -60,6 +60,7 @@ class PhotoAssessment:
     expression: str
     backend: str
     mirrored: bool = False
+    landmark_passes: int = 1
     face_found: bool = False
     anatomy: FaceAnatomy | None = field(default=None, repr=False)
     frame: FaceFrame | None = field(default=None, repr=False)
@@ -89,6 +90,7 @@ class PhotoAssessment:
             "image": self.image,
             "expression": self.expression,
             "backend": self.backend,
+            "landmark_passes": self.landmark_passes,
             "mirrored": self.mirrored,
             "face": {
                 "found": self.face_found,

@@ -35,6 +35,7 @@ _HEAD_COLUMNS = (
     "error_code",
     "error_message",
     "backend",
+    "landmark_passes",
     "image_width_px",
     "image_height_px",
     "face_found",
@@ -82,6 +83,7 @@ def flatten_assessment(result: PhotoAssessment | Mapping[str, Any]) -> dict[str,
         row["error_code"] = error["code"]
         row["error_message"] = error["message"]
     row["backend"] = doc.get("backend")
+    row["landmark_passes"] = doc.get("landmark_passes")
     size = result.image_size_px if isinstance(result, PhotoAssessment) else doc.get("image_size_px")
     if size:
         row["image_width_px"], row["image_height_px"] = size
@@ -139,7 +141,7 @@ def column_kind(column: str) -> str:
     """``float``, ``int``, ``bool`` or ``text``: the type of a column of :data:`COLUMNS`."""
     if column in ("mirrored", "face_found"):
         return "bool"
-    if column in ("image_width_px", "image_height_px"):
+    if column in ("image_width_px", "image_height_px", "landmark_passes"):
         return "int"
     if column.endswith(("_mm", "_mm2", "_deg", "_px", "_percent_of_reference", "_confidence")):
         return "float"

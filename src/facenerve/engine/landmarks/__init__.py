@@ -17,15 +17,22 @@ from facenerve.errors import FaceNerveError
 BACKENDS = ("mediapipe", "dlib")
 
 
-def create_detector(backend: str = "mediapipe", *, predictor_path: Path | None = None) -> LandmarkDetector:
-    """Create a landmark detector. Load once per process and reuse; call ``close()`` when done."""
+def create_detector(
+    backend: str = "mediapipe", *, predictor_path: Path | None = None, landmark_passes: int = 1
+) -> LandmarkDetector:
+    """Create a landmark detector. Load once per process and reuse; call ``close()`` when done.
+
+    ``landmark_passes`` (1–3, MediaPipe only): landmark passes per face region, averaged.
+    """
     if backend == "mediapipe":
         if predictor_path is not None:
             raise FaceNerveError("--predictor applies to the dlib backend only", code="bad_option")
         from facenerve.engine.landmarks.mediapipe import MediaPipeDetector
 
-        return MediaPipeDetector()
+        return MediaPipeDetector(landmark_passes=landmark_passes)
     if backend == "dlib":
+        if landmark_passes != 1:
+            raise FaceNerveError("--passes applies to the mediapipe backend only", code="bad_option")
         from facenerve.engine.landmarks.dlib import DlibDetector
 
         return DlibDetector(predictor_path=predictor_path)

@@ -21,7 +21,7 @@ import numpy as np
 
 from facenerve.engine.landmarks.base import Detection, FaceAnatomy, SideAnatomy, contour
 from facenerve.engine.landmarks.hemiface import MirrorAxis
-from facenerve.engine.landmarks.mesh_roi import GraphDriver, Roi, RoiMesh, landmark_array
+from facenerve.engine.landmarks.mesh_roi import GraphDriver, Roi, RoiMesh, check_landmark_passes, landmark_array
 
 os.environ.setdefault("GLOG_minloglevel", "2")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -89,13 +89,15 @@ class MediaPipeDetector:
     Per photo: the face detector on the whole image (short range, then full range for small or
     distant faces), one landmark pass on a crop around the largest face, and, with
     ``hemiface_composites``, one landmark pass on each hemi-face composite. The landmark passes
-    reuse the detector's region instead of detecting again.
+    reuse the detector's region instead of detecting again. With ``landmark_passes`` of 2 or 3, each
+    of those regions is read that many times, on slightly different regions, and averaged.
     """
 
     name = "mediapipe"
 
-    def __init__(self, *, hemiface_composites: bool = True) -> None:
+    def __init__(self, *, hemiface_composites: bool = True, landmark_passes: int = 1) -> None:
         self.hemiface_composites = hemiface_composites
+        self.landmark_passes = check_landmark_passes(landmark_passes)
         with native_stderr_silenced():
             from mediapipe.python.solutions import face_detection, face_mesh
 
@@ -136,7 +138,7 @@ class MediaPipeDetector:
             view = CropView.around(rgb, faces[0].box_px)
             if view is None:
                 return Detection(None, len(faces))
-            points = self._roi_mesh.points(view.pixels, view.roi_of(faces[0]))
+            points = self._roi_mesh.points(view.pixels, view.roi_of(faces[0]), self.landmark_passes)
         else:
             view = CropView.whole(rgb)
         if points is None:  # no detection at MIN_FACE_SCORE, or no mesh on its region
@@ -145,7 +147,8 @@ class MediaPipeDetector:
             return Detection(None, len(faces))
         whole = view.to_image(points)
         if self.hemiface_composites:
-            sides = hemiface_sides(view, points, {"right": self._roi_mesh, "left": self._roi_mesh})
+            meshes = {"right": self._roi_mesh, "left": self._roi_mesh}
+            sides = hemiface_sides(view, points, meshes, passes=self.landmark_passes)
         else:
             sides = {side: _side_anatomy(whole[:, :2], side) for side in ("right", "left")}
         return Detection(self._anatomy(whole, sides), max(len(faces), 1))
@@ -258,7 +261,11 @@ def _iou(a: tuple[float, float, float, float], b: tuple[float, float, float, flo
 
 
 def hemiface_sides(
-    view: CropView, points: np.ndarray, meshes: Mapping[str, RoiMesh], pool: Executor | None = None
+    view: CropView,
+    points: np.ndarray,
+    meshes: Mapping[str, RoiMesh],
+    pool: Executor | None = None,
+    passes: int = 1,
 ) -> dict[str, SideAnatomy]:
     """Both sides, each measured on the composite of that half and its mirror image.
 
@@ -268,7 +275,7 @@ def hemiface_sides(
     the photo. ``points`` is the whole-face mesh in ``view`` pixels; it gives the mirror axis (the
     pupils), the landmark region, and the fallback if the mesh fails on a composite. Composites are
     built at ``COMPOSITE_ROI_SIDE_PX``. With ``pool`` (and a mesh per side) the left side runs there
-    while the right runs here; MediaPipe releases the GIL.
+    while the right runs here; MediaPipe releases the GIL. ``passes``: landmark passes per composite.
     """
     whole = view.to_image(points)[:, :2]
     small = view.resized(min(1.0, COMPOSITE_ROI_SIDE_PX / Roi.from_landmarks(points).side_px))
@@ -276,7 +283,7 @@ def hemiface_sides(
     axis, roi = MirrorAxis.from_mesh(xy), Roi.from_landmarks(xy)
 
     def side_from_composite(side: str) -> SideAnatomy:
-        half = meshes[side].points(axis.composite(small.pixels, keep=side), roi)
+        half = meshes[side].points(axis.composite(small.pixels, keep=side), roi, passes)
         if half is None:
             return _side_anatomy(whole, side)
         kept = _side_anatomy(small.to_image(half[:, :2]), side)
