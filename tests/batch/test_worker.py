@@ -8,8 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 CODE = """
 import json, resource, sys
 from facenerve import analyze_photo
@@ -70,38 +68,3 @@ def test_a_pool_worker_runs_opencv_single_threaded_with_tuned_malloc() -> None:
     """Workers are the parallelism: OpenCV's own thread pool would only spin next to them."""
     proc = subprocess.run([sys.executable, "-c", WORKER_SETUP], capture_output=True, text=True, timeout=300, check=True)
     assert json.loads(proc.stdout.strip().splitlines()[-1]) == {"opencv_threads": 1, "malloc_tuned": True}
-
-
-def _pid_and_cores(delay_s: float) -> tuple[int, list[int]]:
-    """Run in a pool worker: its process id and the cores it may run on."""
-    import time
-
-    time.sleep(delay_s)
-    return os.getpid(), sorted(os.sched_getaffinity(0))
-
-
-def _worker_cores(workers: int) -> dict[int, list[int]]:
-    from facenerve.batch.executors import LocalExecutor
-    from facenerve.batch.worker import MeasureOptions
-
-    executor = LocalExecutor(MeasureOptions(), workers=workers)
-    pool = executor._new_pool()
-    try:
-        return dict(f.result(timeout=300) for f in [pool.submit(_pid_and_cores, 0.3) for _ in range(4 * workers)])
-    finally:
-        executor.close()
-
-
-@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="needs two cores")
-def test_pool_workers_each_take_a_core_of_their_own() -> None:
-    cores = sorted(os.sched_getaffinity(0))
-    seen = _worker_cores(2)
-    assert len(seen) == 2, seen  # both workers answered
-    assert all(len(c) == 1 for c in seen.values()), seen
-    assert len({c[0] for c in seen.values()}) == 2 and all(c[0] in cores for c in seen.values()), seen
-
-
-def test_more_workers_than_cores_are_not_pinned() -> None:
-    cores = sorted(os.sched_getaffinity(0))
-    seen = _worker_cores(len(cores) + 1)
-    assert seen and all(c == cores for c in seen.values()), seen

@@ -46,8 +46,6 @@ def default_workers() -> int:
 class LocalExecutor:
     """A pool of ``workers`` processes (spawned, never forked), each creating its detector once.
 
-    With no more workers than cores, each worker runs on a core of its own (see :mod:`facenerve.engine.tuning`).
-
     If a photo crashes a worker process (a native fault), the pool is restarted and the photos that were in
     flight are run again one at a time: the one that crashes alone is recorded as failed (``worker_crashed``),
     the others are measured normally.
@@ -61,16 +59,12 @@ class LocalExecutor:
         self._pool: ProcessPoolExecutor | None = None
 
     def _new_pool(self) -> ProcessPoolExecutor:
-        """A fresh pool; with no more workers than cores, each worker pins itself to a core of its own."""
         self.close()
-        context = multiprocessing.get_context("spawn")
-        cores = sorted(os.sched_getaffinity(0))
-        pinned = tuple(cores) if self.workers <= len(cores) else ()
         self._pool = ProcessPoolExecutor(
             max_workers=self.workers,
-            mp_context=context,
+            mp_context=multiprocessing.get_context("spawn"),
             initializer=init_pool_worker,
-            initargs=(self.options, pinned, context.Value("i", 0)),
+            initargs=(self.options,),
         )
         return self._pool
 

@@ -10,14 +10,13 @@ import contextlib
 import os
 import resource
 import threading
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from facenerve.engine.analyze import analyze_photo
 from facenerve.engine.landmarks import LandmarkDetector, create_detector
-from facenerve.engine.tuning import pin_to_next_core, tune_process
+from facenerve.engine.tuning import tune_process
 from facenerve.errors import FaceNerveError
 from facenerve.io.exports import flatten_assessment
 
@@ -85,13 +84,9 @@ def silence_native_logs() -> None:
     os.close(devnull)
 
 
-def init_pool_worker(options: MeasureOptions, cores: Sequence[int] = (), next_slot: Any = None) -> None:
-    """Local pool initializer: quiet the native logs, take a core of its own if ``cores`` are given
-    (:func:`~facenerve.engine.tuning.pin_to_next_core`), and create the detector once, before the first photo.
-    """
+def init_pool_worker(options: MeasureOptions) -> None:
+    """Local pool initializer: quiet the native logs and create the detector once, before the first photo."""
     silence_native_logs()
-    if cores and next_slot is not None:
-        pin_to_next_core(cores, next_slot)
     with contextlib.suppress(FaceNerveError):  # raised again, as WorkerSetupError, by the first measure() call
         _detector(options)
 

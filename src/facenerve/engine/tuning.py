@@ -10,20 +10,13 @@ free heap is kept for the next photo.
 OpenCV's own thread pool splits each small resize, warp and match across the cores and spins
 between them; the engine's parallelism is whole photos (batch workers, web requests), so it only
 costs CPU: measured 27–29 against 25 ms of CPU per 1024-px photo, at the same wall time.
-
-A batch worker that has a core of its own is also pinned to it: MediaPipe hands each graph run
-between its threads, and on one core those hand-offs stay in cache. Measured on 1024-px photos
-(single process, interleaved runs): 23.4 against 25.1 ms per photo on average.
 """
 
 from __future__ import annotations
 
 import ctypes
-import os
 import platform
 import sys
-from collections.abc import Sequence
-from typing import Any
 
 MMAP_THRESHOLD_BYTES = 32 << 20
 TRIM_THRESHOLD_BYTES = 64 << 20
@@ -58,22 +51,3 @@ def tune_process() -> None:
 
     tune_malloc()
     cv2.setNumThreads(1)
-
-
-def pin_to_next_core(cores: Sequence[int], next_slot: Any) -> int | None:
-    """Pin this process to ``cores[i % len(cores)]``, ``i`` being the shared counter ``next_slot``'s value.
-
-    ``next_slot`` is a ``multiprocessing.Value("i")`` the pool's processes share, so each takes the
-    next core. Returns the core, or None where affinity cannot be set.
-    """
-    if not cores or not hasattr(os, "sched_setaffinity"):
-        return None
-    with next_slot.get_lock():
-        slot = int(next_slot.value)
-        next_slot.value = slot + 1
-    core = int(cores[slot % len(cores)])
-    try:
-        os.sched_setaffinity(0, {core})
-    except OSError:
-        return None
-    return core
