@@ -43,7 +43,8 @@ def test_one_row_per_photo_in_input_order_with_errors_by_reason(local_frame: pd.
     assert summary["ok"] == 4 and summary["failed"] == 4
     assert summary["failures"] == {"empty_file": 1, "not_an_image": 1, "corrupt_image": 1, "no_face": 1}
     assert summary["ignored_files"] == 1 and summary["workers"] == 2
-    assert len(summary["peak_rss_mb_by_worker"]) == 2
+    # Both workers start together, but on 8 quick photos the first one ready may take them all.
+    assert 1 <= len(summary["peak_rss_mb_by_worker"]) <= 2
     assert all(50 < mb < 2000 for mb in summary["peak_rss_mb_by_worker"].values())
     assert 1.0 < summary["cpu_ms_per_photo"] < 10_000
 
