@@ -92,7 +92,8 @@ def main() -> None:
     lines += ["", f"**mediapipe is {ratio:.2f}× faster than the dlib 68-point pipeline** (target ≥ 4×, ≤ 25 ms).", ""]
 
     get_detector()
-    cases = run_cases(symmetric_bases())
+    bases = symmetric_bases()
+    cases = run_cases(bases)
     stats = summary(cases)
     lines += [
         "## Accuracy on synthetic palsy faces",
@@ -125,7 +126,7 @@ def main() -> None:
     ]
     lines += [f"| {m} | {v:.2f} | {rep.scale_held_mm[m]:.2f} |" for m, v in rep.iris_scale_mm.items()]
     steady = repeatability(landmark_passes=3)
-    steady_stats = summary(run_cases(symmetric_bases(), landmark_passes=3))
+    steady_stats = summary(run_cases(bases, landmark_passes=3))
     lines += [
         "",
         "### With three landmark passes (`--passes 3`)",
