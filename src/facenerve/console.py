@@ -10,7 +10,7 @@ from rich.console import Console
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
-#: Help of ``--passes`` (analyze, batch).
+#: Help of ``--passes`` (analyze, batch, session).
 PASSES_HELP = (
     "Landmark passes per face region, averaged (1-3, mediapipe). 3 halves the change under roll, "
     "rescaling and re-compression, at about twice the time."

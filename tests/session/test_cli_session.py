@@ -53,6 +53,17 @@ def test_broken_photo_is_reported_on_one_line_and_the_rest_scored(broken_dir: Pa
     assert "house_brackmann: grade" in proc.stdout
 
 
+def test_three_landmark_passes_reach_every_photo_and_grade_alike(session_dir: Path) -> None:
+    one = json.loads(run(str(session_dir), "--json").stdout)
+    proc = run(str(session_dir), "--json", "--passes", "3")
+    assert proc.returncode == 0, proc.stderr
+    three = json.loads(proc.stdout)
+    assert {photo["landmark_passes"] for photo in one["photos"].values()} == {1}
+    assert {photo["landmark_passes"] for photo in three["photos"].values()} == {3}
+    assert three["photos"]["rest"]["metrics"] != one["photos"]["rest"]["metrics"]  # the passes were really run
+    assert three["scores"]["house_brackmann"]["grade"] == one["scores"]["house_brackmann"]["grade"]
+
+
 def test_manifest_overrides_names(session_dir: Path, tmp_path: Path) -> None:
     manifest = tmp_path / "manifest.csv"
     manifest.write_text("path,expression\nIMG_0042.png,rest\n01_rest.png,lower_teeth\n")
@@ -73,6 +84,8 @@ def test_manifest_overrides_names(session_dir: Path, tmp_path: Path) -> None:
         (["{dir}", "--mm-per-px", "-1"], "--mm-per-px must be a positive number"),
         (["{dir}", "--sheet", "/no/such/dir/sheet.png"], "cannot write"),
         (["{dir}", "--affected-side", "middle"], "--affected-side must be left or right"),
+        (["{dir}", "--passes", "4"], "--passes must be a whole number from 1 to 3"),
+        (["{dir}", "--passes", "3", "--backend", "dlib"], "mediapipe"),
     ],
 )
 def test_bad_usage_is_one_line_and_status_2(tmp_path: Path, args: list[str], message: str) -> None:

@@ -162,6 +162,10 @@ def test_unknown_expression_key_is_a_usage_error(healthy_photos: dict[Expression
     assert info.value.code == "bad_option"
     with pytest.raises(FaceNerveError, match="rest: expected a path, encoded bytes or an RGB array, got int"):
         analyze_session({"rest": 5})  # type: ignore[dict-item]
+    for passes in (0, 4):
+        with pytest.raises(FaceNerveError, match="--passes must be a whole number from 1 to 3") as info:
+            analyze_session({"rest": healthy_photos[Expression.REST]}, landmark_passes=passes)
+        assert info.value.code == "bad_option"
 
 
 def test_mirrored_selfies_keep_the_patients_sides() -> None:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from facenerve.console import EXIT_FAILED, err, out, usage_error
+from facenerve.console import EXIT_FAILED, PASSES_HELP, err, out, usage_error
 from facenerve.engine.calibrate import DEFAULT_IRIS_MM
 from facenerve.errors import FaceNerveError
 
@@ -40,6 +40,7 @@ def session(
     affected_side: Annotated[
         str | None, typer.Option(help="The affected side if known: left or right (else found from the photos).")
     ] = None,
+    passes: Annotated[int, typer.Option(help=PASSES_HELP)] = 1,
 ) -> None:
     """Measure each expression against rest, find synkinesis, and estimate eFACE, Sunnybrook and House–Brackmann."""
     from facenerve.engine.analyze import get_detector
@@ -56,7 +57,7 @@ def session(
     if sheet is not None and not sheet.parent.exists():
         usage_error(f"cannot write {sheet}: folder {sheet.parent} does not exist")
     try:
-        detector = get_detector(backend)
+        detector = get_detector(backend, landmark_passes=passes)  # validates passes against the backend
         result = analyze_session(
             path,
             manifest=manifest,

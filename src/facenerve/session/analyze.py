@@ -94,13 +94,15 @@ def analyze_session(
     backend: str = "mediapipe",
     detector: LandmarkDetector | None = None,
     affected_side: str | None = None,
+    landmark_passes: int = 1,
 ) -> SessionAssessment:
     """Measure a standard photo session and grade it (schema ``facenerve.session/1``, docs/session.md).
 
     ``photos`` is a folder (expressions guessed from file names; ``manifest``, a ``path,expression`` CSV,
     overrides) or a mapping expression → image (path, encoded bytes or RGB array). ``iris_mm``/``mm_per_px``
     set the rest photo's scale; the other photos take it through the alignment. ``affected_side`` ("left" or
-    "right"), when known, replaces the side found from the excursions. Photos that fail are listed,
+    "right"), when known, replaces the side found from the excursions. ``landmark_passes`` (1–3) as in
+    :func:`~facenerve.analyze_photo`; ignored when ``detector`` is given. Photos that fail are listed,
     the rest still scored. Raises ``FaceNerveError`` only for unusable arguments (not a folder or a folder without
     session photos, bad manifest, unknown expression key).
     """
@@ -118,7 +120,7 @@ def analyze_session(
     else:
         plan = plan_mapping(photos)
         source = "<mapping>"
-    det = detector or get_detector(backend)
+    det = detector or get_detector(backend, landmark_passes=landmark_passes)
     # Each photo is decoded once, here: measured from the array, and kept for drawing the contact sheet.
     inputs = {e: _decoded(image, name) for e, (image, name) in plan.photos.items()}
     results: dict[Expression, PhotoAssessment] = {}
