@@ -12,16 +12,28 @@ import multiprocessing
 import os
 import uuid
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sized
 from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol
 
-from facenerve.batch.worker import MeasureOptions, Outcome, Task, failed_row, init_pool_worker, measure
+from facenerve.batch.worker import (
+    MeasureOptions,
+    Outcome,
+    Task,
+    failed_row,
+    init_pool_worker,
+    measure,
+    measure_many,
+)
 from facenerve.errors import FaceNerveError
 
 #: Photos in flight per worker: enough to keep every worker busy, few enough to keep memory flat.
 IN_FLIGHT_PER_WORKER = 4
+#: Photos sent to a pool worker in one task, at most. Each task's round trip through the pool costs the parent
+#: about 1 ms of CPU, taken from the cores the workers measure on (benchmarks/results/batch.md); a small batch
+#: still goes one photo per task, so that every worker gets a share.
+PHOTOS_PER_TASK = 4
 #: The message of a photo whose measurement crashed its worker process (alone, so it is the cause).
 CRASH_CODE = "worker_crashed"
 #: After this many photos in a row crash their worker, the batch stops: the workers themselves are broken.
@@ -51,12 +63,24 @@ class LocalExecutor:
     the others are measured normally.
     """
 
-    def __init__(self, options: MeasureOptions, workers: int | None = None) -> None:
+    def __init__(
+        self, options: MeasureOptions, workers: int | None = None, *, photos_per_task: int | None = None
+    ) -> None:
         if workers is not None and workers < 1:
             raise FaceNerveError(f"--workers must be at least 1, not {workers}", code="bad_option")
         self.workers = workers or default_workers()
         self.options = options
+        self.photos_per_task = photos_per_task
         self._pool: ProcessPoolExecutor | None = None
+
+    def _task_size(self, tasks: Iterable[Task]) -> int:
+        """``photos_per_task`` if set; else up to :data:`PHOTOS_PER_TASK`, so that the window still holds
+        one task per photo slot when the batch is small."""
+        if self.photos_per_task is not None:
+            return max(1, self.photos_per_task)
+        if not isinstance(tasks, Sized):
+            return 1
+        return max(1, min(PHOTOS_PER_TASK, len(tasks) // (self.workers * IN_FLIGHT_PER_WORKER)))
 
     def _new_pool(self) -> ProcessPoolExecutor:
         self.close()
@@ -69,40 +93,42 @@ class LocalExecutor:
         return self._pool
 
     def run(self, tasks: Iterable[Task]) -> Iterator[Outcome]:
+        size = self._task_size(tasks)
         pending = iter(tasks)
         suspects: deque[Task] = deque()
-        in_flight: dict[Future[Outcome], Task] = {}
+        in_flight: dict[Future[list[Outcome]], tuple[Task, ...]] = {}
         pool = self._new_pool()
-        window = self.workers * IN_FLIGHT_PER_WORKER
+        window = max(1, self.workers * IN_FLIGHT_PER_WORKER // size)
         exhausted = alone = False
         crashes_in_a_row = 0
         while True:
             if suspects:
                 if not in_flight:
                     task = suspects.popleft()
-                    in_flight[pool.submit(measure, task, self.options)] = task
+                    in_flight[pool.submit(measure_many, (task,), self.options)] = (task,)
                     alone = True
             else:
                 alone = False
                 while not exhausted and len(in_flight) < window:
-                    fresh = next(pending, None)
-                    if fresh is None:
+                    fresh = tuple(itertools.islice(pending, size))
+                    if not fresh:
                         exhausted = True
                         break
-                    in_flight[pool.submit(measure, fresh, self.options)] = fresh
+                    in_flight[pool.submit(measure_many, fresh, self.options)] = fresh
             if not in_flight:
                 return
             done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
             broken = False
             for future in done:
-                task = in_flight.pop(future)
+                chunk = in_flight.pop(future)
                 try:
-                    outcome = future.result()
+                    outcomes = future.result()
                 except BrokenProcessPool:
                     broken = True
                     if not alone:
-                        suspects.append(task)
+                        suspects.extend(chunk)
                         continue
+                    task = chunk[0]
                     crashes_in_a_row += 1
                     if crashes_in_a_row >= MAX_CRASHES_IN_A_ROW:
                         raise FaceNerveError(
@@ -111,12 +137,13 @@ class LocalExecutor:
                             code=CRASH_CODE,
                         ) from None
                     message = f"{task.label}: the worker process crashed while measuring this photo"
-                    outcome = Outcome(task.key, failed_row(CRASH_CODE, message), worker="")
+                    outcomes = [Outcome(task.key, failed_row(CRASH_CODE, message), worker="")]
                 else:
                     crashes_in_a_row = 0
-                yield outcome
+                yield from outcomes
             if broken:
-                suspects.extend(in_flight.values())
+                for chunk in in_flight.values():
+                    suspects.extend(chunk)
                 in_flight.clear()
                 pool = self._new_pool()
 

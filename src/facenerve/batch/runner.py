@@ -320,7 +320,7 @@ def _measure_missing(
     try:
         if progress is not None:
             progress.start(len(items), len(items) - len(todo))
-        tasks = (Task(i.key, i.path, i.file, i.expression, i.mirrored) for i in todo.values())
+        tasks = [Task(i.key, i.path, i.file, i.expression, i.mirrored) for i in todo.values()]
         for outcome in executor.run(tasks):
             row = {**todo[outcome.key].input_columns(), **outcome.row}
             if store.add(outcome.key, row):
