@@ -15,8 +15,7 @@ from facenerve.batch.inputs import BatchItem, collect_items
 from facenerve.batch.journal import Journal, remove_journal
 from facenerve.batch.worker import MeasureOptions, Outcome, Task
 from facenerve.engine.calibrate import check_iris_mm, manual_scale
-from facenerve.engine.landmarks import BACKENDS
-from facenerve.engine.landmarks.mesh_roi import check_landmark_passes
+from facenerve.engine.landmarks import BACKENDS, check_passes_for_backend
 from facenerve.errors import FaceNerveError
 from facenerve.io.exports import XLSX_MAX_ROWS, output_format, rows_to_frame, write_table
 from facenerve.protocol import Expression
@@ -164,9 +163,7 @@ def measure_options(
         raise FaceNerveError(f"unknown backend {backend!r}; choose from {', '.join(BACKENDS)}", code="bad_option")
     if predictor_path is not None and backend != "dlib":
         raise FaceNerveError("--predictor applies to the dlib backend only", code="bad_option")
-    check_landmark_passes(landmark_passes)
-    if landmark_passes != 1 and backend != "mediapipe":
-        raise FaceNerveError("--passes applies to the mediapipe backend only", code="bad_option")
+    check_passes_for_backend(backend, landmark_passes)
     if iris_mm is not None and mm_per_px is not None:
         raise FaceNerveError("give either --iris-mm or --mm-per-px, not both", code="bad_option")
     if iris_mm is not None:

@@ -74,7 +74,6 @@ _local = threading.local()
 _SETUP_ERRORS: dict[tuple[str, str | None, int], FaceNerveError] = {}
 
 
-
 def silence_native_logs() -> None:
     """Send this process's fd 2 (MediaPipe's native logs) to /dev/null, unless FACENERVE_NATIVE_LOGS=1."""
     if os.environ.get("FACENERVE_NATIVE_LOGS") == "1":

@@ -12,9 +12,21 @@ from facenerve.engine.landmarks.base import (
     Side,
     SideAnatomy,
 )
+from facenerve.engine.landmarks.mesh_roi import check_landmark_passes
 from facenerve.errors import FaceNerveError
 
 BACKENDS = ("mediapipe", "dlib")
+
+
+def check_passes_for_backend(backend: str, landmark_passes: int) -> int:
+    """``landmark_passes`` if valid (1–3) for ``backend``; else ``FaceNerveError`` (``bad_option``).
+
+    Repeated passes are a MediaPipe option; dlib takes 1.
+    """
+    check_landmark_passes(landmark_passes)
+    if landmark_passes != 1 and backend != "mediapipe":
+        raise FaceNerveError("--passes applies to the mediapipe backend only", code="bad_option")
+    return landmark_passes
 
 
 def create_detector(
@@ -31,8 +43,7 @@ def create_detector(
 
         return MediaPipeDetector(landmark_passes=landmark_passes)
     if backend == "dlib":
-        if landmark_passes != 1:
-            raise FaceNerveError("--passes applies to the mediapipe backend only", code="bad_option")
+        check_passes_for_backend(backend, landmark_passes)
         from facenerve.engine.landmarks.dlib import DlibDetector
 
         return DlibDetector(predictor_path=predictor_path)
@@ -47,5 +58,6 @@ __all__ = [
     "LandmarkDetector",
     "Side",
     "SideAnatomy",
+    "check_passes_for_backend",
     "create_detector",
 ]
