@@ -9,7 +9,15 @@ import pytest
 
 from facenerve import METRICS, PhotoAssessment, analyze_photo
 from facenerve.errors import FaceNerveError
-from facenerve.io.exports import COLUMNS, INPUT_COLUMNS, flatten_assessment, read_table, rows_to_frame, write_table
+from facenerve.io.exports import (
+    COLUMNS,
+    INPUT_COLUMNS,
+    column_kind,
+    flatten_assessment,
+    read_table,
+    rows_to_frame,
+    write_table,
+)
 
 
 def _row(result: PhotoAssessment, path: str) -> dict[str, object]:
@@ -86,6 +94,24 @@ def test_text_that_looks_like_a_formula_stays_text(suffix: str, tmp_path: Path) 
 
         sheet = load_workbook(target)["photos"]
         assert sheet["A2"].data_type == "s" and sheet["C2"].value == "=1+1"
+
+
+def test_csv_text_cells_never_start_a_formula_and_numbers_stay_numbers(tmp_path: Path) -> None:
+    failed = analyze_photo(b"", name="@SUM(A1).png")
+    starts = ["=1+1", "+1", "-2+3", "@A1", "\tx", "'quoted", "plain"]
+    rows = [{**_row(failed, f"p{i}.png"), "subject": value, "session": "s"} for i, value in enumerate(starts)]
+    rows[0] = {**rows[0], "path": "@SUM(A1).png", "roll_deg": -4.5}
+    frame = rows_to_frame(rows)
+    target = tmp_path / "guarded.csv"
+    write_table(frame, target)
+    raw = pd.read_csv(target, dtype=str, keep_default_na=False)
+    assert list(raw["subject"]) == ["'=1+1", "'+1", "'-2+3", "'@A1", "'\tx", "''quoted", "plain"]
+    assert raw["path"].iloc[0] == "'@SUM(A1).png" and raw["roll_deg"].iloc[0] == "-4.5"  # a number is not text
+    for column in (c for c in raw.columns if column_kind(c) == "text"):  # no cell a spreadsheet would evaluate
+        assert not raw[column].str.match(r"[=+\-@\t\r]").any(), column
+    back = read_table(target)
+    assert list(back["subject"]) == starts and back["path"].iloc[0] == "@SUM(A1).png"
+    assert back["roll_deg"].iloc[0] == -4.5
 
 
 def test_unknown_format_and_unwritable_place_are_clear_errors(tmp_path: Path) -> None:

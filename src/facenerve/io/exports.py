@@ -27,6 +27,10 @@ EVIDENCE_REGIONS = ("brow", "eye", "commissure", "total")
 WARNING_SEPARATOR = " | "
 #: Excel's limit on rows in a sheet, header included.
 XLSX_MAX_ROWS = 1_048_576
+#: A CSV text cell starting with one of these is read as a formula by spreadsheet programs (OWASP, "CSV
+#: Injection"); such a cell, and one starting with the guard itself, is written with ``CSV_TEXT_GUARD`` in front.
+CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CSV_TEXT_GUARD = "'"
 
 #: Columns given by the batch input (manifest or folder scan), before the measured ones.
 INPUT_COLUMNS = ("path", "expression", "subject", "session", "mirrored", "sha256")
@@ -173,7 +177,7 @@ def write_table(frame: pd.DataFrame, path: Path) -> None:
     partial = path.with_name(f".{path.name}.partial")
     try:
         if fmt == "csv":
-            frame.to_csv(partial, index=False)
+            _csv_guarded(frame).to_csv(partial, index=False)
         elif fmt == "parquet":
             frame.to_parquet(partial, index=False)
         else:
@@ -182,6 +186,24 @@ def write_table(frame: pd.DataFrame, path: Path) -> None:
     except OSError as exc:
         partial.unlink(missing_ok=True)
         raise FaceNerveError(f"{path}: cannot write ({exc.strerror or exc})", code="unwritable") from None
+
+
+def _csv_guarded(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every text cell that a spreadsheet would run as a formula prefixed by ``CSV_TEXT_GUARD``.
+
+    A path or subject such as ``=HYPERLINK(...)`` then opens as text; :func:`read_table` removes the guard.
+    """
+    guarded = frame.copy()
+    for column in frame.columns:
+        if column_kind(str(column)) == "text":
+            guarded[column] = frame[column].map(_guard_text, na_action="ignore")
+    return guarded
+
+
+def _guard_text(value: object) -> object:
+    if isinstance(value, str) and value.startswith((*CSV_FORMULA_STARTS, CSV_TEXT_GUARD)):
+        return CSV_TEXT_GUARD + value
+    return value
 
 
 def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
@@ -209,6 +231,10 @@ def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
     book.save(path)
 
 
+def _unguard_text(value: str) -> str:
+    return value[1:] if value.startswith(CSV_TEXT_GUARD) else value
+
+
 def read_table(path: Path) -> pd.DataFrame:
     """Read a table written by :func:`write_table` back, with the same dtypes (for checks and round trips)."""
     import pandas as pd
@@ -218,6 +244,9 @@ def read_table(path: Path) -> pd.DataFrame:
         return pd.read_parquet(path)
     if fmt == "csv":
         raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+        for column in raw.columns:
+            if column_kind(str(column)) == "text":
+                raw[column] = raw[column].map(_unguard_text)
     else:
         raw = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
     records = raw.to_dict("records")
