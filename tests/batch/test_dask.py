@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +22,7 @@ from facenerve.batch import run_batch
 from facenerve.batch.executors import DaskExecutor
 from facenerve.batch.worker import MeasureOptions
 from facenerve.errors import FaceNerveError
+from tests.batch.tasks import batch_tasks, outcomes_frame
 
 DASK = str(Path(sys.executable).with_name("dask"))
 
@@ -58,10 +60,10 @@ def _wait_for_workers(address: str, count: int, timeout_s: float) -> None:
         client.wait_for_workers(count, timeout=timeout_s)
 
 
-@pytest.fixture(scope="module")
-def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A scheduler and two single-thread workers on random free loopback ports; always torn down."""
-    workdir = tmp_path_factory.mktemp("dask")
+def _start_cluster(
+    workdir: Path, *, nanny: bool, scheduler_env: dict[str, str] | None = None
+) -> tuple[str, list[subprocess.Popen[bytes]]]:
+    """A scheduler and two single-thread workers on random free loopback ports (with or without nannies)."""
     port = _free_port()
     address = f"tcp://127.0.0.1:{port}"
     common = {"cwd": workdir, "stdout": subprocess.DEVNULL, "start_new_session": True}
@@ -70,16 +72,28 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         with (workdir / "scheduler.log").open("wb") as log:
             procs.append(subprocess.Popen(
                 [DASK, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
-                stderr=log, **common,  # type: ignore[arg-type]
+                stderr=log, env={**os.environ, **(scheduler_env or {})}, **common,  # type: ignore[arg-type]
             ))
         for name in ("w1", "w2"):
             with (workdir / f"{name}.log").open("wb") as log:
                 procs.append(subprocess.Popen(
-                    [DASK, "worker", address, "--nthreads", "1", "--no-nanny", "--no-dashboard",
-                     "--host", "127.0.0.1", "--name", name, "--local-directory", str(workdir / name)],
+                    [DASK, "worker", address, "--nthreads", "1", "--nanny" if nanny else "--no-nanny",
+                     "--no-dashboard", "--host", "127.0.0.1", "--name", name,
+                     "--local-directory", str(workdir / name)],
                     stderr=log, **common,  # type: ignore[arg-type]
                 ))
         _wait_for_workers(address, 2, timeout_s=120)
+    except BaseException:
+        _stop(address, procs)
+        raise
+    return address, procs
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A scheduler and two single-thread workers without nannies; always torn down."""
+    address, procs = _start_cluster(tmp_path_factory.mktemp("dask"), nanny=False)
+    try:
         yield address
     finally:
         _stop(address, procs)
@@ -102,3 +116,60 @@ def test_unreachable_scheduler_is_a_clear_error() -> None:
     with pytest.raises(FaceNerveError, match="cannot reach the Dask scheduler") as info:
         DaskExecutor(MeasureOptions(), f"tcp://127.0.0.1:{_free_port()}", connect_timeout_s=1.0)
     assert info.value.code == "cluster_unreachable" and time.monotonic() - started < 30
+
+
+def test_tasks_of_several_photos_give_the_same_rows(
+    cluster: str, batch_folder: Path, local_frame: pd.DataFrame
+) -> None:
+    tasks, inputs = batch_tasks(batch_folder)
+    executor = DaskExecutor(MeasureOptions(), cluster, photos_per_task=3)
+    try:
+        outcomes = list(executor.run(tasks))
+    finally:
+        executor.close()
+    assert sorted(o.key for o in outcomes) == sorted(t.key for t in tasks)
+    pd.testing.assert_frame_equal(outcomes_frame(outcomes, inputs), local_frame.sort_values("path", ignore_index=True))
+    assert executor.photos_resent == 0
+
+
+def test_a_task_that_kills_its_worker_is_sent_again_photo_by_photo(
+    tmp_path: Path, batch_folder: Path, local_frame: pd.DataFrame
+) -> None:
+    """Workers under nannies, and a scheduler that gives up on a task after one worker death (Dask's
+    ``allowed-failures`` 0): SIGKILLing a worker in the middle of a 3-photo task makes it fail with
+    ``KilledWorker``, and its photos are measured again one by one; none is lost, doubled or blamed."""
+    import distributed
+
+    address, procs = _start_cluster(
+        tmp_path, nanny=True, scheduler_env={"DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "0"}
+    )
+    try:
+        with distributed.Client(address, timeout="30s") as watcher:
+            pids = watcher.run(os.getpid)
+            tasks, inputs = batch_tasks(batch_folder)
+            executor = DaskExecutor(MeasureOptions(), address, photos_per_task=3)
+            killed: list[int] = []
+
+            def kill_a_busy_worker() -> None:
+                deadline = time.monotonic() + 60
+                while time.monotonic() < deadline:
+                    busy = [worker for worker, keys in watcher.processing().items() if keys]
+                    if busy:
+                        os.kill(pids[busy[0]], signal.SIGKILL)
+                        killed.append(pids[busy[0]])
+                        return
+                    time.sleep(0.01)
+
+            killer = threading.Thread(target=kill_a_busy_worker)
+            killer.start()
+            try:
+                outcomes = list(executor.run(tasks))
+            finally:
+                killer.join()
+                executor.close()
+    finally:
+        _stop(address, procs)
+    assert killed and executor.photos_resent >= 1
+    assert sorted(o.key for o in outcomes) == sorted(t.key for t in tasks)  # none lost, none twice
+    assert "worker_crashed" not in {o.row.get("error_code") for o in outcomes}
+    pd.testing.assert_frame_equal(outcomes_frame(outcomes, inputs), local_frame.sort_values("path", ignore_index=True))

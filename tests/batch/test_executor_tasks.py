@@ -9,49 +9,37 @@ from pathlib import Path
 
 import pandas as pd
 
-from facenerve.batch.executors import IN_FLIGHT_PER_WORKER, PHOTOS_PER_TASK, LocalExecutor
-from facenerve.batch.inputs import collect_items
+from facenerve.batch.executors import IN_FLIGHT_PER_WORKER, PHOTOS_PER_TASK, LocalExecutor, task_size
 from facenerve.batch.runner import measure_options
 from facenerve.batch.worker import Outcome, Task
-from facenerve.io.exports import rows_to_frame
-
-
-def _tasks(folder: Path) -> tuple[list[Task], dict[str, dict[str, object]]]:
-    items = collect_items(folder).items
-    tasks = [Task(i.key, i.path, i.file, i.expression, i.mirrored) for i in items]
-    return tasks, {i.key: i.input_columns() for i in items}
-
-
-def _frame(outcomes: list[Outcome], inputs: dict[str, dict[str, object]]) -> pd.DataFrame:
-    rows = sorted(({**inputs[o.key], **o.row} for o in outcomes), key=lambda row: str(row["path"]))
-    return rows_to_frame(rows)
+from tests.batch.tasks import batch_tasks, outcomes_frame
 
 
 def test_task_size_grows_with_the_batch_and_never_starves_a_worker() -> None:
-    executor = LocalExecutor(measure_options("mediapipe", None, None, None), workers=2)
     task = Task("k", "p", "p", "rest", False)
     window = 2 * IN_FLIGHT_PER_WORKER
-    assert executor._task_size([task] * window) == 1  # a small batch: one photo per task, as before
-    assert executor._task_size([task] * (2 * window)) == 2
-    assert executor._task_size([task] * 1000) == PHOTOS_PER_TASK
-    assert executor._task_size(iter([task] * 1000)) == 1  # unknown length: one per task
+    assert task_size([task] * window, workers=2) == 1  # a small batch: one photo per task, as before
+    assert task_size([task] * (2 * window), workers=2) == 2
+    assert task_size([task] * 1000, workers=2) == PHOTOS_PER_TASK
+    assert task_size(iter([task] * 1000), workers=2) == 1  # unknown length: one per task
+    assert task_size([task] * 1000, workers=2, photos_per_task=3) == 3
 
 
 def test_several_photos_per_task_give_the_same_rows(batch_folder: Path, local_frame: pd.DataFrame) -> None:
-    tasks, inputs = _tasks(batch_folder)
+    tasks, inputs = batch_tasks(batch_folder)
     executor = LocalExecutor(measure_options("mediapipe", None, None, None), workers=2, photos_per_task=3)
     try:
         outcomes = list(executor.run(tasks))
     finally:
         executor.close()
     assert sorted(o.key for o in outcomes) == sorted(t.key for t in tasks)
-    pd.testing.assert_frame_equal(_frame(outcomes, inputs), local_frame.sort_values("path", ignore_index=True))
+    pd.testing.assert_frame_equal(outcomes_frame(outcomes, inputs), local_frame.sort_values("path", ignore_index=True))
 
 
 def test_a_crash_during_a_task_of_several_photos_reruns_each_alone(
     batch_folder: Path, local_frame: pd.DataFrame
 ) -> None:
-    tasks, inputs = _tasks(batch_folder)
+    tasks, inputs = batch_tasks(batch_folder)
     executor = LocalExecutor(measure_options("mediapipe", None, None, None), workers=2, photos_per_task=2)
     outcomes: list[Outcome] = []
     killed = False
@@ -67,4 +55,4 @@ def test_a_crash_during_a_task_of_several_photos_reruns_each_alone(
     assert killed
     assert sorted(o.key for o in outcomes) == sorted(t.key for t in tasks)  # none lost, none twice
     assert "worker_crashed" not in {o.row.get("error_code") for o in outcomes}
-    pd.testing.assert_frame_equal(_frame(outcomes, inputs), local_frame.sort_values("path", ignore_index=True))
+    pd.testing.assert_frame_equal(outcomes_frame(outcomes, inputs), local_frame.sort_values("path", ignore_index=True))

@@ -23,7 +23,6 @@ from facenerve.batch.worker import (
     Task,
     failed_row,
     init_pool_worker,
-    measure,
     measure_many,
 )
 from facenerve.errors import FaceNerveError
@@ -55,6 +54,22 @@ def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)))
 
 
+def task_size(tasks: Iterable[Task], workers: int, photos_per_task: int | None = None) -> int:
+    """Photos per task: ``photos_per_task`` if set; else up to :data:`PHOTOS_PER_TASK`, so that the window still
+    holds one task per photo slot when the batch is small (one photo per task when its length is unknown)."""
+    if photos_per_task is not None:
+        return max(1, photos_per_task)
+    if not isinstance(tasks, Sized):
+        return 1
+    return max(1, min(PHOTOS_PER_TASK, len(tasks) // (workers * IN_FLIGHT_PER_WORKER)))
+
+
+def crashed_outcome(task: Task) -> Outcome:
+    """The failed row of a photo that crashed the worker measuring it, on its own."""
+    message = f"{task.label}: the worker process crashed while measuring this photo"
+    return Outcome(task.key, failed_row(CRASH_CODE, message), worker="")
+
+
 class LocalExecutor:
     """A pool of ``workers`` processes (spawned, never forked), each creating its detector once.
 
@@ -73,15 +88,6 @@ class LocalExecutor:
         self.photos_per_task = photos_per_task
         self._pool: ProcessPoolExecutor | None = None
 
-    def _task_size(self, tasks: Iterable[Task]) -> int:
-        """``photos_per_task`` if set; else up to :data:`PHOTOS_PER_TASK`, so that the window still holds
-        one task per photo slot when the batch is small."""
-        if self.photos_per_task is not None:
-            return max(1, self.photos_per_task)
-        if not isinstance(tasks, Sized):
-            return 1
-        return max(1, min(PHOTOS_PER_TASK, len(tasks) // (self.workers * IN_FLIGHT_PER_WORKER)))
-
     def _new_pool(self) -> ProcessPoolExecutor:
         self.close()
         self._pool = ProcessPoolExecutor(
@@ -93,7 +99,7 @@ class LocalExecutor:
         return self._pool
 
     def run(self, tasks: Iterable[Task]) -> Iterator[Outcome]:
-        size = self._task_size(tasks)
+        size = task_size(tasks, self.workers, self.photos_per_task)
         pending = iter(tasks)
         suspects: deque[Task] = deque()
         in_flight: dict[Future[list[Outcome]], tuple[Task, ...]] = {}
@@ -136,8 +142,7 @@ class LocalExecutor:
                             "set FACENERVE_NATIVE_LOGS=1 to see why",
                             code=CRASH_CODE,
                         ) from None
-                    message = f"{task.label}: the worker process crashed while measuring this photo"
-                    outcomes = [Outcome(task.key, failed_row(CRASH_CODE, message), worker="")]
+                    outcomes = [crashed_outcome(task)]
                 else:
                     crashes_in_a_row = 0
                 yield from outcomes
@@ -157,17 +162,27 @@ class DaskExecutor:
     """Runs the same tasks on a Dask distributed cluster (``tcp://HOST:8786``).
 
     Workers read the photos by absolute path, so they must see the same files (a shared file system). Each
-    worker thread creates its detector once. A photo whose task kills workers repeatedly (Dask's
-    ``KilledWorker``) is recorded as failed (``worker_crashed``).
+    worker thread creates its detector once. A large batch sends several photos per task, as the local pool
+    does: each task costs the client and the scheduler CPU time. When a task of several photos keeps killing
+    workers (Dask's ``KilledWorker``), each of its photos is sent again on its own; a photo that does so alone
+    is recorded as failed (``worker_crashed``).
     """
 
-    def __init__(self, options: MeasureOptions, address: str, *, connect_timeout_s: float = 10.0) -> None:
+    def __init__(
+        self,
+        options: MeasureOptions,
+        address: str,
+        *,
+        connect_timeout_s: float = 10.0,
+        photos_per_task: int | None = None,
+    ) -> None:
         try:
             import distributed
         except ImportError:
             raise FaceNerveError("--cluster needs Dask: pip install 'facenerve[batch]'", code="bad_option") from None
         self.options = options
         self.address = address
+        self.photos_per_task = photos_per_task
         try:
             client_class: Any = distributed.Client
             self._client: Any = client_class(address, timeout=f"{connect_timeout_s}s", set_as_default=False)
@@ -177,6 +192,8 @@ class DaskExecutor:
                 f"cannot reach the Dask scheduler at {address} ({reason})", code="cluster_unreachable"
             ) from None
         self.workers = max(1, sum(self._client.nthreads().values()))
+        #: Photos sent again on their own because the task that held them kept killing workers.
+        self.photos_resent = 0
         self._run_token = uuid.uuid4().hex[:12]
 
     def run(self, tasks: Iterable[Task]) -> Iterator[Outcome]:
@@ -185,30 +202,41 @@ class DaskExecutor:
 
         as_completed: Any = distributed.as_completed
 
+        size = task_size(tasks, self.workers, self.photos_per_task)
         pending = iter(tasks)
-        window = max(8, self.workers * IN_FLIGHT_PER_WORKER)
-        in_flight: dict[Any, Task] = {}
+        window = max(2, self.workers * IN_FLIGHT_PER_WORKER // size)
+        in_flight: dict[Any, tuple[Task, ...]] = {}
 
-        def submit(count: int) -> list[Any]:
+        def submit(chunk: tuple[Task, ...], retry: bool = False) -> Any:
+            key = f"facenerve-{self._run_token}-{chunk[0].key}-{len(chunk)}{'-alone' if retry else ''}"
+            future = self._client.submit(measure_many, chunk, self.options, pure=False, key=key)
+            in_flight[future] = chunk
+            return future
+
+        def submit_fresh(count: int) -> list[Any]:
             futures = []
-            for task in itertools.islice(pending, count):
-                key = f"facenerve-{self._run_token}-{task.key}"
-                future = self._client.submit(measure, task, self.options, pure=False, key=key)
-                in_flight[future] = task
-                futures.append(future)
+            for _ in range(count):
+                chunk = tuple(itertools.islice(pending, size))
+                if not chunk:
+                    break
+                futures.append(submit(chunk))
             return futures
 
-        first = submit(window)
+        first = submit_fresh(window)
         if not first:
             return
         finished: Any = as_completed(first, loop=self._client.loop)
         for future in finished:
-            task = in_flight.pop(future)
+            chunk = in_flight.pop(future)
             try:
-                outcome: Outcome = future.result()
+                outcomes: list[Outcome] = future.result()
             except KilledWorker:
-                message = f"{task.label}: the worker process crashed while measuring this photo"
-                outcome = Outcome(task.key, failed_row(CRASH_CODE, message), worker="")
+                if len(chunk) > 1:  # which photo kills workers is unknown: each goes again on its own
+                    for task in chunk:
+                        finished.add(submit((task,), retry=True))
+                    self.photos_resent += len(chunk)
+                    continue
+                outcomes = [crashed_outcome(chunk[0])]
             except (CancelledError, OSError, TimeoutError) as exc:  # the scheduler went away
                 raise FaceNerveError(
                     f"lost the Dask cluster at {self.address} ({type(exc).__name__}); "
@@ -217,8 +245,8 @@ class DaskExecutor:
                 ) from None
             finally:
                 future.release()
-            yield outcome
-            for more in submit(1):
+            yield from outcomes
+            for more in submit_fresh(1):
                 finished.add(more)
 
     def close(self) -> None:
