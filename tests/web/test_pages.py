@@ -49,14 +49,26 @@ def test_upload_analyses_stores_and_shows_the_result(world: World, face_jpeg: by
         assert store.read(photo.image_sha256) == face_jpeg  # the original, byte for byte
         assert store.read(photo.annotated_sha256).startswith(b"\x89PNG")
         assert photo.result["schema"] == "facenerve.photo/1" and photo.result["error"] is None
+        assert photo.result["landmark_passes"] == 3  # the web's default: steadier serial measures
         assert store.path_of(photo.image_sha256).name == photo.image_sha256
     page = client.get(response["Location"])
     body = page.content.decode()
     assert page.status_code == 200
     assert body.count('class="annotated"') == 2
+    assert body.count("Measured by mediapipe landmarks, 3 passes per region; scale ") == 2
     image = client.get(reverse("clinic:image", kwargs={"sha256": photos["rest"].annotated_sha256}))
     assert image["Content-Type"] == "image/png"
     assert Image.open(io.BytesIO(image.content)).size[0] > 800
+
+
+def test_landmark_passes_follow_the_setting(world: World, settings: Any, face_jpeg: bytes) -> None:
+    settings.FACENERVE_LANDMARK_PASSES = 1
+    response = _upload(_client(world.clinician_a), world, {"photo_rest": ("rest.jpg", face_jpeg)})
+    assert response.status_code == 302
+    photo = Assessment.objects.latest("id").photos.get()
+    assert photo.result["landmark_passes"] == 1
+    body = _client(world.clinician_a).get(response["Location"]).content.decode()
+    assert "Measured by mediapipe landmarks, 1 pass per region" in body
 
 
 def test_upload_by_xhr_answers_json(world: World, face_jpeg: bytes) -> None:

@@ -213,6 +213,18 @@ def test_a_bad_upload_limit_is_refused_not_replaced(tmp_path: Path, value: str) 
     )
 
 
+@pytest.mark.parametrize("value", ["three", "0", "4"])
+def test_a_bad_landmark_passes_setting_is_refused(tmp_path: Path, value: str) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FACENERVE_") and k != "DATABASE_URL"}
+    env.update({"FACENERVE_DATA_DIR": str(tmp_path / "data"), "FACENERVE_LANDMARK_PASSES": value})
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    done = subprocess.run([sys.executable, "-m", "facenerve", "web", "migrate"], env=env, capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert done.returncode == 1
+    expected = "must be 1 to 3, got 4" if value == "4" else f"must be a whole number of at least 1, got {value!r}"
+    assert done.stderr.strip() == f"error: web settings: FACENERVE_LANDMARK_PASSES {expected}"
+
+
 @pytest.mark.parametrize("url", ["/static/facenerve/..", "/static/admin/../../../../etc/passwd",
                                  "/static/admin/..%2F..%2F..%2F__init__.py", "/static/ninja/.."])
 def test_static_files_cannot_climb_out_of_their_folder(db: Any, url: str) -> None:

@@ -19,6 +19,11 @@ ENV_DEBUG = "FACENERVE_DEBUG"
 ENV_ALLOWED_HOSTS = "FACENERVE_ALLOWED_HOSTS"
 ENV_HTTPS = "FACENERVE_HTTPS"
 ENV_MAX_UPLOAD_MB = "FACENERVE_MAX_UPLOAD_MB"
+ENV_LANDMARK_PASSES = "FACENERVE_LANDMARK_PASSES"
+#: Landmark passes per region for uploaded sessions. The clinic compares a patient's photos over months, where
+#: three passes halve the change of a measure under small differences of pose, size and compression
+#: (docs/metrics.md); at a session's few photos the extra time (about 25 ms a photo) does not matter.
+DEFAULT_WEB_LANDMARK_PASSES = 3
 
 
 def data_dir() -> Path:
@@ -93,3 +98,16 @@ def max_upload_bytes() -> int:
 
         raise ImproperlyConfigured(f"{ENV_MAX_UPLOAD_MB} must be a positive number of megabytes, got {raw!r}")
     return int(max(megabytes, 1.0) * 1024 * 1024)
+
+
+def landmark_passes() -> int:
+    """Landmark passes for uploaded sessions (``FACENERVE_LANDMARK_PASSES``, 1–3, default 3); anything else stops
+    the app with a message naming the variable."""
+    from facenerve.engine.landmarks.mesh_roi import MAX_LANDMARK_PASSES
+
+    passes = integer(ENV_LANDMARK_PASSES, DEFAULT_WEB_LANDMARK_PASSES, minimum=1)
+    if passes > MAX_LANDMARK_PASSES:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"{ENV_LANDMARK_PASSES} must be 1 to {MAX_LANDMARK_PASSES}, got {passes}")
+    return passes

@@ -102,6 +102,8 @@ FACENERVE_MAX_UPLOAD_BYTES = config.max_upload_bytes()
 DATA_UPLOAD_MAX_MEMORY_SIZE = FACENERVE_MAX_UPLOAD_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
+# Landmark passes per region for uploaded photo sessions (1–3; three by default: steadier serial measures).
+FACENERVE_LANDMARK_PASSES = config.landmark_passes()
 FACENERVE_IMAGE_DIR = Path(os.environ.get(config.ENV_IMAGE_DIR) or DATA_DIR / "images")
 
 # Login rate limit: this many failures per username or per client address within the window lock it out.

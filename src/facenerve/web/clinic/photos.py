@@ -77,9 +77,11 @@ AUTOMATED_COLUMNS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def analyse_session(files: dict[Expression, tuple[str, bytes]], store: ImageStore) -> AnalysedSession:
-    """Validate, measure, draw and store each photo. Raises ``UploadError`` if a file is not a usable image
-    or no photo could be measured."""
+def analyse_session(
+    files: dict[Expression, tuple[str, bytes]], store: ImageStore, *, landmark_passes: int = 1
+) -> AnalysedSession:
+    """Validate, measure (with ``landmark_passes``, as :func:`facenerve.analyze_session`), draw and store each
+    photo. Raises ``UploadError`` if a file is not a usable image or no photo could be measured."""
     if not files:
         raise UploadError("choose at least one photo")
     decoded = {}
@@ -90,7 +92,9 @@ def analyse_session(files: dict[Expression, tuple[str, bytes]], store: ImageStor
             raise UploadError(f"{expression.value} photo: {exc.message}") from None
     from facenerve.session import analyze_session
 
-    session = analyze_session({expression: rgb for expression, (_, _, rgb) in decoded.items()})
+    session = analyze_session(
+        {expression: rgb for expression, (_, _, rgb) in decoded.items()}, landmark_passes=landmark_passes
+    )
     measured: dict[Expression, PhotoAssessment] = {e: session.photos[e] for e in decoded if session.photos[e].ok}
     problems = [f"{e.value} photo: {session.photos[e].error}" for e in decoded if not session.photos[e].ok]
     if not measured:  # refused before anything is stored: no patient photo is kept without its assessment

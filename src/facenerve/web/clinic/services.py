@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 
@@ -52,7 +53,7 @@ def add_photo_session(
     if taken_on > date.today():
         raise InputError("the assessment date is in the future")
     try:
-        session = analyse_session(files, default_store())
+        session = analyse_session(files, default_store(), landmark_passes=settings.FACENERVE_LANDMARK_PASSES)
     except UploadError as exc:
         raise InputError(str(exc), status=422 if str(exc).startswith("no photo could") else 400) from None
     with transaction.atomic():
