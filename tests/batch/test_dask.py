@@ -22,7 +22,7 @@ from facenerve.batch import run_batch
 from facenerve.batch.executors import DaskExecutor
 from facenerve.batch.worker import MeasureOptions
 from facenerve.errors import FaceNerveError
-from tests.batch.tasks import batch_tasks, outcomes_frame
+from tests.batch.tasks import assert_same_rows_as_local, batch_tasks, outcomes_frame
 
 DASK = str(Path(sys.executable).with_name("dask"))
 
@@ -121,14 +121,8 @@ def test_unreachable_scheduler_is_a_clear_error() -> None:
 def test_tasks_of_several_photos_give_the_same_rows(
     cluster: str, batch_folder: Path, local_frame: pd.DataFrame
 ) -> None:
-    tasks, inputs = batch_tasks(batch_folder)
     executor = DaskExecutor(MeasureOptions(), cluster, photos_per_task=3)
-    try:
-        outcomes = list(executor.run(tasks))
-    finally:
-        executor.close()
-    assert sorted(o.key for o in outcomes) == sorted(t.key for t in tasks)
-    pd.testing.assert_frame_equal(outcomes_frame(outcomes, inputs), local_frame.sort_values("path", ignore_index=True))
+    assert_same_rows_as_local(executor, batch_folder, local_frame)
     assert executor.photos_resent == 0
 
 

@@ -12,7 +12,7 @@ import pandas as pd
 from facenerve.batch.executors import IN_FLIGHT_PER_WORKER, PHOTOS_PER_TASK, LocalExecutor, task_size
 from facenerve.batch.runner import measure_options
 from facenerve.batch.worker import Outcome, Task
-from tests.batch.tasks import batch_tasks, outcomes_frame
+from tests.batch.tasks import assert_same_rows_as_local, batch_tasks, outcomes_frame
 
 
 def test_task_size_grows_with_the_batch_and_never_starves_a_worker() -> None:
@@ -26,14 +26,8 @@ def test_task_size_grows_with_the_batch_and_never_starves_a_worker() -> None:
 
 
 def test_several_photos_per_task_give_the_same_rows(batch_folder: Path, local_frame: pd.DataFrame) -> None:
-    tasks, inputs = batch_tasks(batch_folder)
     executor = LocalExecutor(measure_options("mediapipe", None, None, None), workers=2, photos_per_task=3)
-    try:
-        outcomes = list(executor.run(tasks))
-    finally:
-        executor.close()
-    assert sorted(o.key for o in outcomes) == sorted(t.key for t in tasks)
-    pd.testing.assert_frame_equal(outcomes_frame(outcomes, inputs), local_frame.sort_values("path", ignore_index=True))
+    assert_same_rows_as_local(executor, batch_folder, local_frame)
 
 
 def test_a_crash_during_a_task_of_several_photos_reruns_each_alone(

@@ -183,17 +183,22 @@ def test_admin_login_is_rate_limited_too(db: Any, settings: Any) -> None:
     assert ok.status_code == 302 and client.get("/admin/").status_code == 200
 
 
+def _migrate_with(tmp_path: Path, name: str, value: str) -> subprocess.CompletedProcess[str]:
+    """``facenerve web migrate`` in a fresh data folder with only ``name`` set among the FACENERVE_ variables."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FACENERVE_") and k != "DATABASE_URL"}
+    env.update({"FACENERVE_DATA_DIR": str(tmp_path / "data"), name: value})
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return subprocess.run([sys.executable, "-m", "facenerve", "web", "migrate"], env=env, capture_output=True,
+                          text=True, timeout=120, check=False)
+
+
 @pytest.mark.parametrize(("name", "value"), [("FACENERVE_LOGIN_MAX_FAILURES", "five"),
                                              ("FACENERVE_LOGIN_MAX_FAILURES", "0"),
                                              ("FACENERVE_LOGIN_WINDOW_S", "-1"),
                                              ("FACENERVE_DB_CONN_MAX_AGE", "1.5")])
 def test_a_bad_number_in_the_environment_names_the_variable(tmp_path: Path, name: str, value: str) -> None:
     """A limit of 0 failures would lock everyone out; a typo used to print a bare int() message."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FACENERVE_") and k != "DATABASE_URL"}
-    env.update({"FACENERVE_DATA_DIR": str(tmp_path / "data"), name: value})
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    done = subprocess.run([sys.executable, "-m", "facenerve", "web", "migrate"], env=env, capture_output=True,
-                          text=True, timeout=120, check=False)
+    done = _migrate_with(tmp_path, name, value)
     minimum = 0 if name == "FACENERVE_DB_CONN_MAX_AGE" else 1
     assert done.returncode == 1
     assert done.stderr.strip() == f"error: web settings: {name} must be a whole number of at least {minimum}, " \
@@ -202,11 +207,7 @@ def test_a_bad_number_in_the_environment_names_the_variable(tmp_path: Path, name
 
 @pytest.mark.parametrize("value", ["forty", "0", "-5", "inf"])
 def test_a_bad_upload_limit_is_refused_not_replaced(tmp_path: Path, value: str) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FACENERVE_") and k != "DATABASE_URL"}
-    env.update({"FACENERVE_DATA_DIR": str(tmp_path / "data"), "FACENERVE_MAX_UPLOAD_MB": value})
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    done = subprocess.run([sys.executable, "-m", "facenerve", "web", "migrate"], env=env, capture_output=True,
-                          text=True, timeout=120, check=False)
+    done = _migrate_with(tmp_path, "FACENERVE_MAX_UPLOAD_MB", value)
     assert done.returncode == 1
     assert done.stderr.strip() == (
         f"error: web settings: FACENERVE_MAX_UPLOAD_MB must be a positive number of megabytes, got {value!r}"
@@ -215,11 +216,7 @@ def test_a_bad_upload_limit_is_refused_not_replaced(tmp_path: Path, value: str) 
 
 @pytest.mark.parametrize("value", ["three", "0", "4"])
 def test_a_bad_landmark_passes_setting_is_refused(tmp_path: Path, value: str) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FACENERVE_") and k != "DATABASE_URL"}
-    env.update({"FACENERVE_DATA_DIR": str(tmp_path / "data"), "FACENERVE_LANDMARK_PASSES": value})
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    done = subprocess.run([sys.executable, "-m", "facenerve", "web", "migrate"], env=env, capture_output=True,
-                          text=True, timeout=120, check=False)
+    done = _migrate_with(tmp_path, "FACENERVE_LANDMARK_PASSES", value)
     assert done.returncode == 1
     expected = "must be 1 to 3, got 4" if value == "4" else f"must be a whole number of at least 1, got {value!r}"
     assert done.stderr.strip() == f"error: web settings: FACENERVE_LANDMARK_PASSES {expected}"
