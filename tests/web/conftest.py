@@ -44,6 +44,7 @@ def face_jpeg() -> bytes:
 @pytest.fixture(scope="session")
 def analysed_faces(face_jpeg: bytes) -> list[Any]:
     """The astronaut photo and its mirror image, each analysed and stored once (real engine, real store)."""
+    from django.conf import settings
     from PIL import Image
 
     from facenerve.protocol import Expression
@@ -53,7 +54,9 @@ def analysed_faces(face_jpeg: bytes) -> list[Any]:
     mirrored = io.BytesIO()
     Image.open(io.BytesIO(face_jpeg)).transpose(Image.Transpose.FLIP_LEFT_RIGHT).save(mirrored, format="JPEG")
     return [
-        analyse_session({Expression.SMILE_OPEN: (name, data)}, default_store())
+        analyse_session(
+            {Expression.SMILE_OPEN: (name, data)}, default_store(), landmark_passes=settings.FACENERVE_LANDMARK_PASSES
+        )
         for name, data in (("face.jpg", face_jpeg), ("mirror.jpg", mirrored.getvalue()))
     ]
 

@@ -78,7 +78,7 @@ AUTOMATED_COLUMNS: tuple[tuple[str, str, str], ...] = (
 
 
 def analyse_session(
-    files: dict[Expression, tuple[str, bytes]], store: ImageStore, *, landmark_passes: int = 1
+    files: dict[Expression, tuple[str, bytes]], store: ImageStore, *, landmark_passes: int
 ) -> AnalysedSession:
     """Validate, measure (with ``landmark_passes``, as :func:`facenerve.analyze_session`), draw and store each
     photo. Raises ``UploadError`` if a file is not a usable image or no photo could be measured."""
