@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from facenerve.batch.executors import IN_FLIGHT_PER_WORKER, PHOTOS_PER_TASK, LocalExecutor, task_size
+from facenerve.batch.executors import (
+    IN_FLIGHT_PER_WORKER,
+    PHOTOS_PER_TASK,
+    LocalExecutor,
+    task_size,
+    tasks_in_flight,
+)
 from facenerve.batch.runner import measure_options
 from facenerve.batch.worker import Outcome, Task
 from tests.batch.tasks import assert_same_rows_as_local, batch_tasks, outcomes_frame
@@ -23,6 +29,15 @@ def test_task_size_grows_with_the_batch_and_never_starves_a_worker() -> None:
     assert task_size([task] * 1000, workers=2) == PHOTOS_PER_TASK
     assert task_size(iter([task] * 1000), workers=2) == 1  # unknown length: one per task
     assert task_size([task] * 1000, workers=2, photos_per_task=3) == 3
+
+
+def test_every_worker_has_a_task_queued_behind_the_one_it_measures() -> None:
+    """With one task per worker in flight, a worker idled while its results went back and the next task came out
+    (benchmarks/results/batch.md); tasks of 4 photos made that the case for every large batch."""
+    for workers in (1, 2, 8):
+        assert tasks_in_flight(workers, PHOTOS_PER_TASK) >= 2 * workers
+        assert tasks_in_flight(workers, 1) == workers * IN_FLIGHT_PER_WORKER  # one photo per task: as before
+        assert tasks_in_flight(workers, 100) >= 2 * workers
 
 
 def test_several_photos_per_task_give_the_same_rows(batch_folder: Path, local_frame: pd.DataFrame) -> None:

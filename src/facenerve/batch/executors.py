@@ -29,6 +29,9 @@ from facenerve.errors import FaceNerveError
 
 #: Photos in flight per worker: enough to keep every worker busy, few enough to keep memory flat.
 IN_FLIGHT_PER_WORKER = 4
+#: Tasks in flight per worker, at least: the one it measures and one queued behind it. With a single task per
+#: worker, each worker sat idle while its results went back to the parent and the next task came out.
+MIN_TASKS_PER_WORKER = 2
 #: Photos sent to a pool worker in one task, at most. Each task's round trip through the pool costs the parent
 #: about 1 ms of CPU, taken from the cores the workers measure on (benchmarks/results/batch.md); a small batch
 #: still goes one photo per task, so that every worker gets a share.
@@ -62,6 +65,12 @@ def task_size(tasks: Iterable[Task], workers: int, photos_per_task: int | None =
     if not isinstance(tasks, Sized):
         return 1
     return max(1, min(PHOTOS_PER_TASK, len(tasks) // (workers * IN_FLIGHT_PER_WORKER)))
+
+
+def tasks_in_flight(workers: int, size: int) -> int:
+    """Tasks to keep submitted: :data:`IN_FLIGHT_PER_WORKER` photos per worker in tasks of ``size`` photos, and at
+    least :data:`MIN_TASKS_PER_WORKER` tasks per worker."""
+    return max(1, workers) * max(MIN_TASKS_PER_WORKER, IN_FLIGHT_PER_WORKER // max(1, size))
 
 
 def crashed_outcome(task: Task) -> Outcome:
@@ -104,7 +113,7 @@ class LocalExecutor:
         suspects: deque[Task] = deque()
         in_flight: dict[Future[list[Outcome]], tuple[Task, ...]] = {}
         pool = self._new_pool()
-        window = max(1, self.workers * IN_FLIGHT_PER_WORKER // size)
+        window = tasks_in_flight(self.workers, size)
         exhausted = alone = False
         crashes_in_a_row = 0
         while True:
@@ -204,7 +213,7 @@ class DaskExecutor:
 
         size = task_size(tasks, self.workers, self.photos_per_task)
         pending = iter(tasks)
-        window = max(2, self.workers * IN_FLIGHT_PER_WORKER // size)
+        window = tasks_in_flight(self.workers, size)
         in_flight: dict[Any, tuple[Task, ...]] = {}
 
         def submit(chunk: tuple[Task, ...], retry: bool = False) -> Any:
