@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from facenerve.batch.executors import (
+    DASK_PHOTOS_PER_TASK,
     IN_FLIGHT_PER_WORKER,
     PHOTOS_PER_TASK,
     LocalExecutor,
@@ -29,6 +30,8 @@ def test_task_size_grows_with_the_batch_and_never_starves_a_worker() -> None:
     assert task_size([task] * 1000, workers=2) == PHOTOS_PER_TASK
     assert task_size(iter([task] * 1000), workers=2) == 1  # unknown length: one per task
     assert task_size([task] * 1000, workers=2, photos_per_task=3) == 3
+    assert task_size([task] * 1000, workers=2, largest=DASK_PHOTOS_PER_TASK) == DASK_PHOTOS_PER_TASK  # Dask
+    assert task_size([task] * (3 * window), workers=2, largest=DASK_PHOTOS_PER_TASK) == 3
 
 
 def test_every_worker_has_a_task_queued_behind_the_one_it_measures() -> None:

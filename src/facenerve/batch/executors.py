@@ -36,6 +36,11 @@ MIN_TASKS_PER_WORKER = 2
 #: about 1 ms of CPU, taken from the cores the workers measure on (benchmarks/results/batch.md); a small batch
 #: still goes one photo per task, so that every worker gets a share.
 PHOTOS_PER_TASK = 4
+#: Photos sent to a Dask worker in one task, at most. Every Dask task costs the scheduler, the client and the
+#: worker more than a pool round trip (Dask's best practices: up to about 1 ms of scheduler time per task, so tasks
+#: should run for 100 ms or so); 8 photos are about 200 ms of work. Against 4, they cut the client's CPU time per
+#: photo from 4.2–4.6 to 2.5–2.8 ms on a loopback cluster, and raised its rate by 15–30% (docs/batch.md).
+DASK_PHOTOS_PER_TASK = 8
 #: The message of a photo whose measurement crashed its worker process (alone, so it is the cause).
 CRASH_CODE = "worker_crashed"
 #: After this many photos in a row crash their worker, the batch stops: the workers themselves are broken.
@@ -57,14 +62,16 @@ def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)))
 
 
-def task_size(tasks: Iterable[Task], workers: int, photos_per_task: int | None = None) -> int:
-    """Photos per task: ``photos_per_task`` if set; else up to :data:`PHOTOS_PER_TASK`, so that the window still
-    holds one task per photo slot when the batch is small (one photo per task when its length is unknown)."""
+def task_size(
+    tasks: Iterable[Task], workers: int, photos_per_task: int | None = None, *, largest: int = PHOTOS_PER_TASK
+) -> int:
+    """Photos per task: ``photos_per_task`` if set; else up to ``largest``, so that the window still holds one
+    task per photo slot when the batch is small (one photo per task when its length is unknown)."""
     if photos_per_task is not None:
         return max(1, photos_per_task)
     if not isinstance(tasks, Sized):
         return 1
-    return max(1, min(PHOTOS_PER_TASK, len(tasks) // (workers * IN_FLIGHT_PER_WORKER)))
+    return max(1, min(largest, len(tasks) // (workers * IN_FLIGHT_PER_WORKER)))
 
 
 def tasks_in_flight(workers: int, size: int) -> int:
@@ -171,8 +178,8 @@ class DaskExecutor:
     """Runs the same tasks on a Dask distributed cluster (``tcp://HOST:8786``).
 
     Workers read the photos by absolute path, so they must see the same files (a shared file system). Each
-    worker thread creates its detector once. A large batch sends several photos per task, as the local pool
-    does: each task costs the client and the scheduler CPU time. When a task of several photos keeps killing
+    worker thread creates its detector once. A large batch sends up to :data:`DASK_PHOTOS_PER_TASK` photos per
+    task: each task costs the client, the scheduler and the worker CPU time. When a task of several photos keeps killing
     workers (Dask's ``KilledWorker``), each of its photos is sent again on its own; a photo that does so alone
     is recorded as failed (``worker_crashed``).
     """
@@ -211,7 +218,7 @@ class DaskExecutor:
 
         as_completed: Any = distributed.as_completed
 
-        size = task_size(tasks, self.workers, self.photos_per_task)
+        size = task_size(tasks, self.workers, self.photos_per_task, largest=DASK_PHOTOS_PER_TASK)
         pending = iter(tasks)
         window = tasks_in_flight(self.workers, size)
         in_flight: dict[Any, tuple[Task, ...]] = {}
