@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -41,6 +42,30 @@ def test_every_worker_has_a_task_queued_behind_the_one_it_measures() -> None:
         assert tasks_in_flight(workers, PHOTOS_PER_TASK) >= 2 * workers
         assert tasks_in_flight(workers, 1) == workers * IN_FLIGHT_PER_WORKER  # one photo per task: as before
         assert tasks_in_flight(workers, 100) >= 2 * workers
+
+
+class _CountedTasks(list[Task]):
+    """Tasks that count how many the executor has taken out to submit."""
+
+    taken = 0
+
+    def __iter__(self) -> Iterator[Task]:
+        for task in super().__iter__():
+            self.taken += 1
+            yield task
+
+
+def test_a_worker_gets_its_next_task_before_it_returns_the_current_one(batch_folder: Path) -> None:
+    tasks = _CountedTasks(batch_tasks(batch_folder)[0])
+    assert len(tasks) == 8
+    executor = LocalExecutor(measure_options("mediapipe", None, None, None), workers=1, photos_per_task=4)
+    outcomes = executor.run(tasks)
+    try:
+        next(outcomes)
+        assert tasks.taken == 8  # both 4-photo tasks were submitted before the first result came back
+    finally:
+        outcomes.close()
+        executor.close()
 
 
 def test_several_photos_per_task_give_the_same_rows(batch_folder: Path, local_frame: pd.DataFrame) -> None:
