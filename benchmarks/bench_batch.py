@@ -110,12 +110,17 @@ def run_workers(photos: Path, workers: int, scratch: Path, cluster: str | None =
 
 
 def run_dask(photos: Path, workers: int, scratch: Path) -> dict[str, Any]:
-    """The same batch on a Dask cluster of ``workers`` single-thread processes on loopback."""
+    """The same batch on a Dask cluster of ``workers`` single-thread processes on loopback, started as
+    docs/batch.md advises: with Dask's statistical profiler off."""
+    import dask
     import distributed
 
-    with distributed.LocalCluster(
-        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1"
-    ) as cluster:
+    with (
+        dask.config.set({"distributed.worker.profile.enabled": False}),
+        distributed.LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1"
+        ) as cluster,
+    ):
         return run_workers(photos, workers, scratch, cluster=cluster.scheduler_address)
 
 
@@ -221,7 +226,8 @@ def main() -> None:
         "Cores the workers got: steady-state photos/s × CPU s per photo; below the worker count, other processes",
         "on the machine were taking the rest, and wall-clock rates and scaling understate what idle cores give.",
         f"Dask: a scheduler and {all_workers} single-thread worker processes on loopback (`LocalCluster`); its",
-        "workers' memory includes the Dask worker runtime.",
+        "workers' memory includes the Dask worker runtime. The workers run with Dask's statistical profiler off",
+        "(`DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False`), as docs/batch.md advises.",
         "Parent CPU ms per photo: the batch process itself (listing, hashing, journal, export, pool start), over",
         "the whole run; it shares the cores with the workers.",
         "Worker CPU ms per photo: user + system time of the worker processes per photo (first photo excluded);",
