@@ -95,16 +95,18 @@ def test_iris_scale_moves_less_than_four_percent_under_roll_rescale_and_jpeg(ste
 def test_with_the_scale_held_commissure_and_eye_metrics_stay_within_their_measured_bounds(
     steadiness: Repeatability,
 ) -> None:
-    """Landmarks alone: commissure height measured 0.34 mm, fissure and MRD 0.41–0.65 mm (regression guard)."""
+    """Landmarks alone: commissure height measured 0.34 mm, commissure excursion 0.47 mm (1.12 mm before the
+    stomion took the lips' mirror line), fissure and MRD 0.41–0.65 mm (regression guard)."""
     held = steadiness.scale_held_mm
     assert held["commissure_height"] <= 0.5, held
+    assert held["commissure_excursion"] <= 0.6, held
     assert max(held[m] for m in ("palpebral_fissure_height", "mrd1", "mrd2")) <= 0.8, held
 
 
 @pytest.mark.xfail(
     strict=True,
     reason="issue #2's 0.3 mm is not met: the iris scale moves up to 2.6% (about 1.7 mm on a 65 mm commissure "
-    "height), and brow (Grace Hopper's glasses rim) and commissure excursion landmarks move about 1–2 mm",
+    "height), the brow (Grace Hopper's glasses rim) moves about 2 mm, and commissure excursion about 0.7 mm",
 )
 def test_every_metric_repeats_within_0_3_mm(steadiness: Repeatability) -> None:
     assert max(steadiness.iris_scale_mm.values()) <= 0.3, steadiness

@@ -10,10 +10,11 @@ import numpy as np
 
 from facenerve.engine.assessment import MetricValue, PhotoAssessment
 from facenerve.engine.asymmetry import assess_asymmetry
-from facenerve.engine.bilateral import refine_bilateral
+from facenerve.engine.bilateral import GrayRegion, refine_bilateral
 from facenerve.engine.calibrate import DEFAULT_IRIS_MM, iris_scale, manual_scale
 from facenerve.engine.frame import FaceFrame, head_pose
 from facenerve.engine.landmarks import LandmarkDetector, create_detector
+from facenerve.engine.lip_midline import apply_lip_midline, measure_lip_midline
 from facenerve.engine.metrics import lip_midpoint_deviation_mm, measure_all, side_geometry
 from facenerve.engine.quality import COARSE_MM_PER_PX, assess_quality, check_face_size, check_pose
 from facenerve.engine.tuning import tune_process
@@ -133,7 +134,10 @@ def _measure(
         warnings.append(
             f"face is small in the photo ({scale.mm_per_px:.2f} mm per pixel): millimetre values are coarse"
         )
-    anatomy, _ = refine_bilateral(rgb, anatomy, frame, scale.mm_per_px, eyes_open=all(quality.open_eyes.values()))
+    gray = GrayRegion.around_face(rgb, anatomy)
+    anatomy, _ = refine_bilateral(gray, anatomy, frame, scale.mm_per_px, eyes_open=all(quality.open_eyes.values()))
+    lip_midline = measure_lip_midline(gray, anatomy, frame, scale.mm_per_px)
+    anatomy = apply_lip_midline(anatomy, frame, scale.mm_per_px, lip_midline)
     values = measure_all(side_geometry(anatomy, frame, scale.mm_per_px))
     asymmetry = assess_asymmetry(values, expression)
     metrics = {name: MetricValue.of(name, v, asymmetry.healthy_side) for name, v in values.items()}

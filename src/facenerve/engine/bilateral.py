@@ -103,7 +103,7 @@ class Offset:
         return self.weight > 0.0
 
 
-def _sample(
+def sample_patch(
     gray: GrayRegion, frame: FaceFrame, centre: np.ndarray, size_px: tuple[int, int], side: Side
 ) -> np.ndarray:
     """A blurred patch in (lateral, chin-ward) coordinates on ``side``; ``centre`` is (lateral, y) in frame px."""
@@ -142,7 +142,7 @@ def _parabola_peak(before: float, at: float, after: float) -> float:
     return max(-0.5, min(0.5, 0.5 * (float(before) - float(after)) / curvature))
 
 
-def _match(template: np.ndarray, search: np.ndarray) -> tuple[float, float, float, bool]:
+def match_patch(template: np.ndarray, search: np.ndarray) -> tuple[float, float, float, bool]:
     """Sub-pixel offset (x, y) of ``template`` inside ``search`` from the centre, its score, and whether inside.
 
     The peak is chosen on the correlation minus a small penalty growing with the distance from the
@@ -206,10 +206,10 @@ def _register(
             max(2, round(feature.search_x_mm * search_factor / mm_per_px)),
             max(2, round(feature.search_y_mm * search_factor / mm_per_px)),
         )
-        template = _sample(gray, frame, centre - sign * offset / 2.0, size, template_side)
+        template = sample_patch(gray, frame, centre - sign * offset / 2.0, size, template_side)
         search_size = (size[0] + 2 * margin[0], size[1] + 2 * margin[1])
-        search = _sample(gray, frame, centre + sign * offset / 2.0, search_size, other)
-        dx, dy, score, inside = _match(template, search)
+        search = sample_patch(gray, frame, centre + sign * offset / 2.0, search_size, other)
+        dx, dy, score, inside = match_patch(template, search)
         if not inside:  # the first pass must find the feature; a finer pass that runs out of range stops
             found = bool(scores)
             break
@@ -261,7 +261,7 @@ def apply_offsets(anatomy: FaceAnatomy, frame: FaceFrame, mm_per_px: float, offs
 
 
 def refine_bilateral(
-    rgb: np.ndarray, anatomy: FaceAnatomy, frame: FaceFrame, mm_per_px: float, *, eyes_open: bool
+    gray: GrayRegion, anatomy: FaceAnatomy, frame: FaceFrame, mm_per_px: float, *, eyes_open: bool
 ) -> tuple[FaceAnatomy, list[Offset]]:
     """Correct the left–right offsets of brow, lids and commissure from the image (see module docstring).
 
@@ -269,7 +269,6 @@ def refine_bilateral(
     (score below ``MIN_MATCH_SCORE``) keeps the landmark model's positions, and one that matches
     moderately is blended with them.
     """
-    gray = GrayRegion.around_face(rgb, anatomy)
     offsets = [
         measure_offset(gray, anatomy, frame, mm_per_px, feature)
         for feature in FEATURES
