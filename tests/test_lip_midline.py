@@ -26,7 +26,7 @@ class SymmetricMouth:
 
 def _stomion(result: PhotoAssessment) -> np.ndarray:
     assert result.anatomy is not None
-    return np.asarray((result.anatomy.upper_lip_inner_mid + result.anatomy.lower_lip_inner_mid) / 2.0)
+    return result.anatomy.stomion
 
 
 def _line_mm(result: PhotoAssessment, axis_x_px: float) -> float:

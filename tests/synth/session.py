@@ -92,9 +92,7 @@ class _Canvas:
         ys, xs = np.mgrid[0:height, 0:width].astype(np.float64)
         coords = self.frame.to_frame(np.stack([xs, ys], axis=-1)) * self.mm
         self.fx, self.fy = coords[..., 0], coords[..., 1]
-        anatomy = base.anatomy
-        stomion = (anatomy.upper_lip_inner_mid + anatomy.lower_lip_inner_mid) / 2.0
-        self.stomion_y = float(self.frame.to_frame(stomion)[1] * self.mm)
+        self.stomion_y = float(self.frame.to_frame(base.anatomy.stomion)[1] * self.mm)
 
     def point(self, side: str, name: str) -> np.ndarray:
         assert self.base.anatomy is not None

@@ -81,8 +81,7 @@ def render_annotation(rgb: np.ndarray, result: PhotoAssessment) -> Image.Image:
     _draw_axes(draw, frame, px, view.size)
     for side in SIDES:
         _draw_side(draw, anatomy.side(side), frame, side, px, result, small)
-    stomion = (anatomy.upper_lip_inner_mid + anatomy.lower_lip_inner_mid) / 2
-    ((sx, sy),) = px(stomion)
+    ((sx, sy),) = px(anatomy.stomion)
     draw.ellipse((sx - 4, sy - 4, sx + 4, sy + 4), outline=LINE_COLOUR, width=2)
 
     # Patient-side labels: the patient's right is on the image's left (unmirrored view).
@@ -146,9 +145,7 @@ def _draw_side(
     segment(pupil_f, brow_f, "brow_height")
     segment(upper_f, lower_f, "palpebral_fissure_height", label_at="end")
     segment(np.array([corner_f[0], 0.0]), corner_f, "commissure_height")
-    stomion = frame.to_frame(
-        (result.anatomy.upper_lip_inner_mid + result.anatomy.lower_lip_inner_mid) / 2  # type: ignore[union-attr]
-    )
+    stomion = frame.to_frame(result.anatomy.stomion)  # type: ignore[union-attr]
     segment(stomion, corner_f, "commissure_excursion", label_at="end")
     a, b = px(np.vstack([part.alar_base, part.commissure]))
     _dashed(draw, a, b, colour)

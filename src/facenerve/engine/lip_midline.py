@@ -63,10 +63,6 @@ class LipMidline:
         return self.model_lateral_mm + self.weight * (self.image_lateral_mm - self.model_lateral_mm)
 
 
-def _stomion(anatomy: FaceAnatomy) -> np.ndarray:
-    return np.asarray((anatomy.upper_lip_inner_mid + anatomy.lower_lip_inner_mid) / 2.0)
-
-
 def _line_shift_px(
     gray: GrayRegion, frame: FaceFrame, line: float, y: float, size: tuple[int, int], margin: int, slack: int
 ) -> tuple[float, float, bool]:
@@ -108,7 +104,7 @@ def _symmetry_line_px(
 
 def measure_lip_midline(gray: GrayRegion, anatomy: FaceAnatomy, frame: FaceFrame, mm_per_px: float) -> LipMidline:
     """The stomion's lateral position by the landmark model and by the lips' mirror symmetry (mm), and the weight."""
-    start = frame.to_frame(_stomion(anatomy))
+    start = frame.to_frame(anatomy.stomion)
     model_mm = float(start[0]) * mm_per_px
     line_px, score = _symmetry_line_px(gray, frame, start, mm_per_px)
     if line_px is None:

@@ -47,11 +47,10 @@ def side_geometry(anatomy: FaceAnatomy, frame: FaceFrame, mm_per_px: float) -> d
             out[..., 0] *= sign
             return out
 
-        stomion = (anatomy.upper_lip_inner_mid + anatomy.lower_lip_inner_mid) / 2.0
         result[side] = SideGeometry(
             side=side,
             anatomy=anatomy.side(side).transformed(to_mm),
-            stomion=to_mm(stomion),
+            stomion=to_mm(anatomy.stomion),
             upper_lip_top=to_mm(anatomy.upper_lip_top),
             lower_lip_bottom=to_mm(anatomy.lower_lip_bottom),
         )
@@ -198,8 +197,7 @@ METRICS_BY_NAME = {m.name: m for m in METRICS}
 
 def lip_midpoint_deviation_mm(anatomy: FaceAnatomy, frame: FaceFrame, mm_per_px: float) -> float:
     """Signed distance of the stomion from the facial midline (mm); > 0 toward the patient's left [S82]."""
-    stomion = (anatomy.upper_lip_inner_mid + anatomy.lower_lip_inner_mid) / 2.0
-    return float(frame.to_frame(stomion)[0]) * mm_per_px
+    return float(frame.to_frame(anatomy.stomion)[0]) * mm_per_px
 
 
 def measure_all(geometry: dict[Side, SideGeometry]) -> dict[str, dict[Side, float]]:

@@ -77,6 +77,11 @@ class FaceAnatomy:
     def side(self, side: Side) -> SideAnatomy:
         return self.left if side == "left" else self.right
 
+    @property
+    def stomion(self) -> np.ndarray:
+        """The lip midpoint (px): midpoint of the inner lip midpoints [S82]."""
+        return np.asarray((self.upper_lip_inner_mid + self.lower_lip_inner_mid) / 2.0)
+
 
 @dataclass(frozen=True)
 class Detection:
