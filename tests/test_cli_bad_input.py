@@ -52,7 +52,7 @@ def test_clinic_photos_each_get_one_line_or_a_measurement(clinic_photos: dict[st
         f"error: {clinic_photos['turned_away']}: " + errors[1].split(": ", 2)[2],
         f"error: {clinic_photos['huge']}: image is 8200×8200 px (67 MP), larger than the 60 MP limit",
     ]
-    assert "head turned" in errors[1]
+    assert "profile" in errors[1]
     docs = {Path(d["image"]).stem: d for d in map(json.loads, proc.stdout.splitlines())}
     assert list(docs) == names
     assert docs["wall"]["error"]["code"] == "no_face"

@@ -104,12 +104,18 @@ def test_distant_face_in_a_12_megapixel_photo_is_found_once(astronaut: np.ndarra
     assert not any("faces found" in warning for warning in result.warnings)
 
 
-def test_tiny_face_is_refused(astronaut: np.ndarray) -> None:
-    canvas = np.full((600, 600, 3), 120, np.uint8)
-    canvas[300:370, 300:370] = cv2.resize(astronaut, (70, 70), interpolation=cv2.INTER_AREA)
-    result = analyze_photo(canvas)
-    assert not result.ok and result.error is not None
-    assert result.error.code in {"face_too_small", "no_face"}
+def test_tiny_face_is_measured_with_a_warning_and_less_confidence(astronaut: np.ndarray) -> None:
+    """Issue 19: a face that is found gives a result; a small one is warned about and trusted less
+    (it used to be refused with ``face_too_small``, which was the bug)."""
+    small = cv2.resize(astronaut, (90, 90), interpolation=cv2.INTER_AREA)
+    result = analyze_photo(small)
+    assert result.ok, result.error
+    assert result.quality is not None and result.anatomy is not None
+    ipd = float(np.linalg.norm(result.anatomy.left.iris_center - result.anatomy.right.iris_center))
+    assert ipd < 30
+    assert any("face is very small" in w for w in result.warnings)
+    assert result.quality.confidence_factor == pytest.approx(ipd / 30, abs=0.01)
+    assert result.to_dict()["quality"]["confidence_factor"] < 1.0
 
 
 def test_blur_is_warned(astronaut: np.ndarray, astronaut_result: PhotoAssessment) -> None:
@@ -119,24 +125,77 @@ def test_blur_is_warned(astronaut: np.ndarray, astronaut_result: PhotoAssessment
     assert result.ok and any("blurred" in w for w in result.warnings)
 
 
-def test_closed_eyes_cannot_give_the_iris_scale(astronaut: np.ndarray, astronaut_result: PhotoAssessment) -> None:
+def test_closed_eyes_fall_back_to_the_face_proportion_scale(
+    astronaut: np.ndarray, astronaut_result: PhotoAssessment
+) -> None:
+    """Issue 19: with both eyes shut the photo is still measured; the scale says where it came from and how
+    uncertain it is (it used to be refused with ``eyes_closed``, which was the bug)."""
     fissure = astronaut_result.metrics["palpebral_fissure_height"]
     closing = {side: -getattr(fissure, side) for side in ("left", "right")}
     shut = apply_palsy(astronaut, astronaut_result, PalsyWarp("left", fissure_change_mm=closing["left"] * 0.95))
     shut = apply_palsy(shut, astronaut_result, PalsyWarp("right", fissure_change_mm=closing["right"] * 0.95))
     result = analyze_photo(shut)
-    assert not result.ok and result.error is not None and result.error.code == "eyes_closed"
-    assert analyze_photo(shut, mm_per_px=0.4).ok
+    assert result.ok, result.error
+    assert result.scale is not None and astronaut_result.scale is not None
+    assert result.scale.source == "population"
+    assert astronaut_result.scale.source == "iris"
+    rel = result.scale.relative_uncertainty
+    assert rel is not None and astronaut_result.scale.relative_uncertainty is not None
+    assert rel > astronaut_result.scale.relative_uncertainty
+    # The face proportion agrees with this face's own iris scale within its stated uncertainty.
+    assert result.scale.mm_per_px == pytest.approx(astronaut_result.scale.mm_per_px, rel=2 * rel)
+    assert any("outer eye corners" in w for w in result.warnings)
+    doc = result.to_dict()["scale"]
+    assert doc["source"] == "population" and doc["relative_uncertainty"] == pytest.approx(rel)
+    manual = analyze_photo(shut, mm_per_px=0.4)
+    assert manual.ok and manual.scale is not None and manual.scale.source == "manual"
+    assert manual.scale.relative_uncertainty is None
     assert analyze_photo(shut, expression="tight_eye_closure", mm_per_px=0.4).ok
 
 
+def test_one_closed_eye_takes_the_scale_from_the_other(
+    astronaut: np.ndarray, astronaut_result: PhotoAssessment
+) -> None:
+    fissure = astronaut_result.metrics["palpebral_fissure_height"]
+    assert fissure.left is not None
+    shut = apply_palsy(astronaut, astronaut_result, PalsyWarp("left", fissure_change_mm=-fissure.left * 0.95))
+    result = analyze_photo(shut)
+    assert result.ok and result.scale is not None
+    assert result.scale.source == "iris_one_eye"
+    assert result.scale.relative_uncertainty is not None and result.scale.relative_uncertainty > 0.036
+    assert any("right iris only" in w for w in result.warnings)
+
+
+def test_the_face_proportion_holds_on_the_shipped_faces() -> None:
+    """The iris / lateral-canthal width ratio (engine.calibrate) is FaceNerve's own measurement; on each shipped
+    face with its eyes open it lies within one between-person SD of the constant."""
+    from facenerve.engine.calibrate import IRIS_PER_BIOCULAR_WIDTH, IRIS_PER_BIOCULAR_WIDTH_SD, biocular_width_px
+    from tests.synth.faces import FACE_NAMES, face_photo
+
+    for name in FACE_NAMES:
+        result = analyze_photo(face_photo(name)).raise_for_error()
+        assert result.anatomy is not None and result.scale is not None and result.scale.source == "iris"
+        iris_px = float(np.mean([d for d in result.scale.iris_diameter_px.values() if d]))
+        ratio = iris_px / biocular_width_px(result.anatomy)
+        assert abs(ratio - IRIS_PER_BIOCULAR_WIDTH) < IRIS_PER_BIOCULAR_WIDTH_SD, (name, ratio)
+
+
 def test_pose_limits() -> None:
+    """Turned heads up to the profile limit are measured with a warning and a lower confidence factor;
+    only a profile is refused (until issue 19, 30° of yaw was refused)."""
+    from facenerve.engine.quality import PROFILE_YAW_DEG, confidence_factor
+
     assert check_pose(HeadPose(2.0, 3.0, 1.0)) == []
     warnings = check_pose(HeadPose(15.0, 0.0, 0.0))
     assert len(warnings) == 1 and "turned" in warnings[0] and "left" in warnings[0]
+    assert len(check_pose(HeadPose(-40.0, 0.0, 0.0))) == 1
     with pytest.raises(FaceNotFoundError) as info:
-        check_pose(HeadPose(-40.0, 0.0, 0.0))
+        check_pose(HeadPose(-(PROFILE_YAW_DEG + 5.0), 0.0, 0.0))
     assert info.value.code == "head_turned"
+    assert confidence_factor(HeadPose(5.0, 5.0, 0.0), 100.0) == 1.0
+    assert confidence_factor(HeadPose(30.0, 0.0, 0.0), 100.0) == 0.5
+    assert confidence_factor(HeadPose(20.0, 0.0, 0.0), 100.0) == 0.75
+    assert confidence_factor(HeadPose(20.0, 0.0, 0.0), 15.0) == 0.375
 
 
 @pytest.mark.parametrize(("yaw", "pitch"), [(0.0, 0.0), (20.0, 0.0), (-15.0, 10.0), (0.0, -20.0)])

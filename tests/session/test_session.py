@@ -102,8 +102,15 @@ def test_a_photo_with_eyes_shut_is_still_measured_at_the_rest_scale(
     session = analyze_session({Expression.REST: healthy_photos[Expression.REST], Expression.SNARL: shut})
     snarl = session.photos[Expression.SNARL]
     assert snarl.ok, snarl.error
+    assert snarl.scale is not None and snarl.scale.source == "session_rest"
+    rest = session.photos[Expression.REST]
+    assert rest.scale is not None and rest.scale.source == "iris"
+    assert snarl.scale.relative_uncertainty == rest.scale.relative_uncertainty
+    # Alone, it is measured too (issue 19; it used to be refused), at the face-proportion scale, less certain.
     alone = analyze_photo(shut, expression="snarl")
-    assert alone.error is not None and alone.error.code == "eyes_closed"
+    assert alone.ok and alone.scale is not None and alone.scale.source == "population"
+    assert alone.scale.relative_uncertainty is not None and rest.scale.relative_uncertainty is not None
+    assert alone.scale.relative_uncertainty > rest.scale.relative_uncertainty
 
 
 def test_missing_photos_score_what_can_be_scored(healthy_photos: dict[Expression, np.ndarray]) -> None:

@@ -11,12 +11,19 @@ import numpy as np
 from facenerve.engine.assessment import MetricValue, PhotoAssessment
 from facenerve.engine.asymmetry import assess_asymmetry
 from facenerve.engine.bilateral import GrayRegion, refine_bilateral
-from facenerve.engine.calibrate import DEFAULT_IRIS_MM, iris_scale, manual_scale
+from facenerve.engine.calibrate import DEFAULT_IRIS_MM, Scale, photo_scale
 from facenerve.engine.frame import FaceFrame, head_pose
 from facenerve.engine.landmarks import LandmarkDetector, create_detector
 from facenerve.engine.lip_midline import apply_lip_midline, measure_lip_midline
 from facenerve.engine.metrics import lip_midpoint_deviation_mm, measure_all, side_geometry
-from facenerve.engine.quality import COARSE_MM_PER_PX, assess_quality, check_face_size, check_pose
+from facenerve.engine.quality import (
+    COARSE_MM_PER_PX,
+    YAW_WARN_DEG,
+    assess_quality,
+    check_eyes_visible,
+    check_face_size,
+    check_pose,
+)
 from facenerve.engine.tuning import tune_process
 from facenerve.errors import FaceNerveError, FaceNotFoundError
 from facenerve.io.images import ImageSource, load_image
@@ -69,11 +76,16 @@ def analyze_photo(
     mirrored: bool = False,
     name: str | None = None,
     landmark_passes: int = 1,
+    fallback_scale: Scale | None = None,
 ) -> PhotoAssessment:
     """Measure one face photo. Never raises for bad input: check ``.ok`` or ``.raise_for_error()``.
 
     ``image`` is a path, encoded bytes or an RGB array. Sides in the result are the patient's;
     set ``mirrored`` for front-camera selfies. ``mm_per_px`` overrides the iris scale.
+    ``fallback_scale`` (the session's rest-photo scale) is used when neither iris is usable; without it
+    the scale falls back to a face proportion (``facenerve.engine.calibrate``). Every face found gives a
+    result, except a true profile; small faces and turned heads are measured with warnings and a lower
+    ``quality.confidence_factor``.
     ``landmark_passes`` 3 (MediaPipe) averages three landmark passes per region: about half the
     change under roll, rescaling and re-compression, at about twice the time (docs/metrics.md).
     Ignored when ``detector`` is given (it has its own).
@@ -90,7 +102,7 @@ def analyze_photo(
         loaded = load_image(image, name=name or (label if isinstance(image, str | Path) else None))
         rgb = loaded.rgb[:, ::-1] if mirrored else loaded.rgb
         detector = detector or get_detector(backend, landmark_passes=landmark_passes)
-        return _measure(base, np.ascontiguousarray(rgb), expr, detector, iris_mm, mm_per_px)
+        return _measure(base, np.ascontiguousarray(rgb), expr, detector, iris_mm, mm_per_px, fallback_scale)
     except FaceNerveError as exc:
         return _failed(base, exc)
     except MemoryError:
@@ -111,6 +123,7 @@ def _measure(
     detector: LandmarkDetector,
     iris_mm: float,
     mm_per_px: float | None,
+    fallback_scale: Scale | None = None,
 ) -> PhotoAssessment:
     from dataclasses import replace
 
@@ -119,16 +132,21 @@ def _measure(
     anatomy = detection.anatomy
     if anatomy is None:
         raise FaceNotFoundError("no face found", code="no_face")
-    check_face_size(anatomy)
+    warnings = check_face_size(anatomy)
     pose = head_pose(anatomy)
-    warnings = check_pose(pose)
+    warnings.extend(check_pose(pose, anatomy))
+    check_eyes_visible(rgb, anatomy)
     frame = FaceFrame.from_pupils(anatomy.right.iris_center, anatomy.left.iris_center)
-    quality = assess_quality(rgb, anatomy, frame, face_count=detection.face_count)
+    quality = assess_quality(rgb, anatomy, frame, face_count=detection.face_count, pose=pose)
     warnings.extend(quality.warnings)
-    if mm_per_px is not None:
-        scale = manual_scale(mm_per_px)
-    else:
-        scale = iris_scale(anatomy, iris_mm=iris_mm, open_eyes=quality.open_eyes)
+    scale = photo_scale(
+        anatomy,
+        open_eyes=quality.open_eyes,
+        iris_mm=iris_mm,
+        mm_per_px=mm_per_px,
+        fallback=fallback_scale,
+        yaw_deg=pose.yaw_deg,
+    )
     warnings.extend(scale.warnings)
     if scale.mm_per_px > COARSE_MM_PER_PX:
         warnings.append(
@@ -138,8 +156,10 @@ def _measure(
     anatomy, _ = refine_bilateral(gray, anatomy, frame, scale.mm_per_px, eyes_open=all(quality.open_eyes.values()))
     lip_midline = measure_lip_midline(gray, anatomy, frame, scale.mm_per_px)
     anatomy = apply_lip_midline(anatomy, frame, scale.mm_per_px, lip_midline)
+    if abs(pose.yaw_deg) > YAW_WARN_DEG:
+        frame = frame.corrected_for_yaw(pose.yaw_deg)  # horizontal distances, as far as a 2-D view allows
     values = measure_all(side_geometry(anatomy, frame, scale.mm_per_px))
-    asymmetry = assess_asymmetry(values, expression)
+    asymmetry = assess_asymmetry(values, expression, lip_midpoint_deviation_mm(anatomy, frame, scale.mm_per_px))
     metrics = {name: MetricValue.of(name, v, asymmetry.healthy_side) for name, v in values.items()}
     return replace(
         base,
@@ -151,6 +171,7 @@ def _measure(
         metrics=metrics,
         lip_midpoint_deviation_mm=lip_midpoint_deviation_mm(anatomy, frame, scale.mm_per_px),
         asymmetry=asymmetry,
+        quality=quality,
         warnings=tuple(warnings),
         image_size_px=size_px,
     )

@@ -14,6 +14,7 @@ from facenerve.engine.calibrate import Scale
 from facenerve.engine.frame import FaceFrame, HeadPose
 from facenerve.engine.landmarks.base import FaceAnatomy, Side
 from facenerve.engine.metrics import METRICS_BY_NAME, Unit
+from facenerve.engine.quality import Quality
 from facenerve.errors import FaceNerveError
 
 SCHEMA = "facenerve.photo/1"
@@ -69,6 +70,7 @@ class PhotoAssessment:
     metrics: dict[str, MetricValue] = field(default_factory=dict)
     lip_midpoint_deviation_mm: float | None = None
     asymmetry: Asymmetry | None = None
+    quality: Quality | None = None
     warnings: tuple[str, ...] = ()
     error: FaceNerveError | None = None
     image_size_px: tuple[int, int] | None = None
@@ -105,9 +107,19 @@ class PhotoAssessment:
                 {
                     "mm_per_px": round(self.scale.mm_per_px, 5),
                     "source": self.scale.source,
+                    "relative_uncertainty": _r(self.scale.relative_uncertainty, 4),
                     "iris_diameter_px": {k: _r(v) for k, v in self.scale.iris_diameter_px.items()} or None,
                 }
                 if self.scale
+                else None
+            ),
+            "quality": (
+                {
+                    "confidence_factor": _r(self.quality.confidence_factor, 3),
+                    "sharpness": _r(self.quality.sharpness, 1),
+                    "open_eyes": dict(self.quality.open_eyes),
+                }
+                if self.quality
                 else None
             ),
             "metrics": {
@@ -135,6 +147,12 @@ class PhotoAssessment:
                     "unit": "mm",
                     "affected_side": self.asymmetry.affected_side,
                     "confidence": _r(self.asymmetry.confidence, 3),
+                    "probabilities": {k: _r(v, 3) for k, v in self.asymmetry.probabilities.items()},
+                    "severity": _r(self.asymmetry.severity),
+                    "evidence": [r.to_dict() for r in self.asymmetry.readings],
+                    "ocular_synkinesis": (
+                        self.asymmetry.synkinesis.to_dict() if self.asymmetry.synkinesis is not None else None
+                    ),
                     "evidence_mm": {k: _r(v) for k, v in self.asymmetry.evidence_mm.items()},
                 }
                 if self.asymmetry

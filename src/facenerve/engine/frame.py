@@ -31,11 +31,16 @@ class HeadPose:
 
 @dataclass(frozen=True)
 class FaceFrame:
-    """A rigid 2-D frame fixed to the pupil line (see module docstring)."""
+    """A rigid 2-D frame fixed to the pupil line (see module docstring).
+
+    ``x_scale`` (1 by default) stretches the frame's x: :meth:`corrected_for_yaw` sets it to 1 / cos(yaw) to
+    undo the foreshortening of horizontal distances by a turned head.
+    """
 
     origin_px: np.ndarray
     x_axis: np.ndarray
     y_axis: np.ndarray
+    x_scale: float = 1.0
 
     @classmethod
     def from_pupils(cls, right_pupil_px: np.ndarray, left_pupil_px: np.ndarray) -> FaceFrame:
@@ -55,9 +60,15 @@ class FaceFrame:
         """Angle of the pupil line to the image horizontal, in degrees."""
         return math.degrees(math.atan2(float(self.x_axis[1]), float(self.x_axis[0])))
 
+    def corrected_for_yaw(self, yaw_deg: float) -> FaceFrame:
+        """This frame with horizontal distances divided by cos(yaw): what a scaled-orthographic view allows to
+        undo of a head turn, for points near the plane of the pupils. Depth (the nose, the cheeks' curve) and
+        perspective are not corrected."""
+        return FaceFrame(self.origin_px, self.x_axis, self.y_axis, 1.0 / math.cos(math.radians(yaw_deg)))
+
     @cached_property
     def _to_frame_matrix(self) -> np.ndarray:
-        return np.column_stack([self.x_axis, self.y_axis])
+        return np.column_stack([self.x_axis * self.x_scale, self.y_axis])
 
     def to_frame(self, points_px: np.ndarray) -> np.ndarray:
         """Image pixels → frame pixels (x toward patient's left, y chin-ward)."""
@@ -66,7 +77,7 @@ class FaceFrame:
     def to_image(self, frame_px: np.ndarray) -> np.ndarray:
         """Frame pixels → image pixels."""
         pts = np.asarray(frame_px, dtype=float)
-        return np.asarray(self.origin_px + pts[..., :1] * self.x_axis + pts[..., 1:2] * self.y_axis)
+        return np.asarray(self.origin_px + pts[..., :1] / self.x_scale * self.x_axis + pts[..., 1:2] * self.y_axis)
 
 
 # Generic frontal head template for pose fitting, in units of the outer-canthal distance:

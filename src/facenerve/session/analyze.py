@@ -12,7 +12,7 @@ import numpy as np
 from facenerve.engine.analyze import analyze_photo, get_detector, parse_expression
 from facenerve.engine.assessment import MetricValue, PhotoAssessment
 from facenerve.engine.asymmetry import assess_asymmetry
-from facenerve.engine.calibrate import DEFAULT_IRIS_MM, check_iris_mm, manual_scale
+from facenerve.engine.calibrate import DEFAULT_IRIS_MM, Scale, check_iris_mm, manual_scale, session_rest_scale
 from facenerve.engine.landmarks import LandmarkDetector
 from facenerve.engine.landmarks.base import Side
 from facenerve.engine.metrics import lip_midpoint_deviation_mm, measure_all, side_geometry
@@ -23,6 +23,7 @@ from facenerve.session.align import MAX_ANCHOR_RESIDUAL_MM, AlignedPhoto, align,
 from facenerve.session.assessment import SessionAssessment
 from facenerve.session.measures import compute_measures
 from facenerve.session.naming import guess_expression, read_manifest
+from facenerve.session.side import session_side
 
 #: File name endings taken as photos when a folder is read.
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff")
@@ -157,11 +158,18 @@ def analyze_session(
                     f"rest photo's by {fit.anchor_residual_mm:.1f} mm; its excursions are uncertain"
                 )
             if borrow:
-                result = _rescaled(result, fit.mm_per_px, expression)
+                result = _rescaled(result, fit.mm_per_px, expression, rest.scale)
         results[expression] = result
     rest_geo = rest_geometry(rest) if rest is not None else None
     side: Side | None = "left" if affected_side == "left" else "right" if affected_side == "right" else None
     measures = compute_measures(rest, rest_geo, aligned, side)
+    found = session_side(results, measures.dynamics)
+    if side is None:  # the pooled call names the side the excursion ratios and grades compare against
+        basis = (
+            f"all photos pooled: {found.side} (probability {found.confidence:.2f}); "
+            "evidence in units of normal asymmetry (docs/metrics.md)"
+        )
+        measures = compute_measures(rest, rest_geo, aligned, None, decided=(found.side, basis))
     from facenerve.scales.auto import estimate_all  # here: facenerve.scales.auto imports this package's types
 
     scores = estimate_all(measures)
@@ -175,6 +183,7 @@ def analyze_session(
         alignment=aligned,
         measures=measures,
         scores=scores,
+        side=found,
         warnings=tuple(warnings),
         inputs=inputs,
     )
@@ -190,18 +199,21 @@ def _decoded(image: ImageSource, name: str) -> ImageSource:
         return image
 
 
-def _rescaled(result: PhotoAssessment, mm_per_px: float, expression: Expression) -> PhotoAssessment:
-    """A photo re-measured at the scale carried over from the rest photo."""
+def _rescaled(
+    result: PhotoAssessment, mm_per_px: float, expression: Expression, rest_scale: Scale | None
+) -> PhotoAssessment:
+    """A photo re-measured at the scale carried over from the rest photo (``scale.source`` ``session_rest``)."""
     assert result.anatomy is not None and result.frame is not None
     values = measure_all(side_geometry(result.anatomy, result.frame, mm_per_px))
-    asymmetry = assess_asymmetry(values, expression)
+    deviation_mm = lip_midpoint_deviation_mm(result.anatomy, result.frame, mm_per_px)
+    asymmetry = assess_asymmetry(values, expression, deviation_mm)
     metrics = {name: MetricValue.of(name, v, asymmetry.healthy_side) for name, v in values.items()}
     note = "scale carried over from the rest photo through the alignment anchors (medial canthi, nasion)"
     return replace(
         result,
-        scale=manual_scale(mm_per_px),
+        scale=session_rest_scale(mm_per_px, rest_scale),
         metrics=metrics,
         asymmetry=asymmetry,
-        lip_midpoint_deviation_mm=lip_midpoint_deviation_mm(result.anatomy, result.frame, mm_per_px),
+        lip_midpoint_deviation_mm=deviation_mm,
         warnings=(*result.warnings, note),
     )

@@ -61,7 +61,12 @@ def analysis_to_dict(a: VideoAnalysis) -> dict[str, Any]:
             "face_minutes": _n(minutes, 4),
         },
         "gaps": a.gaps(),
-        "scale": {"mm_per_px": _n(a.series.mm_per_px, 5), "source": a.series.scale_source, "iris_mm": a.iris_mm},
+        "scale": {
+            "mm_per_px": _n(a.series.mm_per_px, 5),
+            "source": a.series.scale_source,
+            "relative_uncertainty": a.series.scale_relative_uncertainty,
+            "iris_mm": a.iris_mm,
+        },
         "rest": {side: {k: _n(v) for k, v in ch.rest[side].items()} for side in SIDES},
         "noise_mm": {side: {k: _n(v, 4) for k, v in ch.noise_mm[side].items()} for side in SIDES},
         "threshold_mm": {side: {k: _n(v) for k, v in ch.threshold_mm[side].items()} for side in SIDES},

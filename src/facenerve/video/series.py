@@ -1,8 +1,11 @@
 """The per-frame time series: pose, scale and each side's brow, lids, commissure and lips.
 
 Frames are measured in face-frame pixels as they stream by and stored compactly (float32 columns,
-about 100 bytes a frame); the millimetre scale is set once for the whole video from the iris of
-open-eye frames (median), then applied. Frames without a usable face stay in the series as gaps.
+about 100 bytes a frame); the millimetre scale is set once for the whole video, then applied: from the irises
+of frames with both eyes open (median), else of frames with one eye open, else from the width between the outer
+eye corners (the photo engine's last resort, ``facenerve.engine.calibrate``). Small faces and turned heads are
+measured (horizontal distances corrected for the yaw beyond 10°, as in photos); only a profile is a gap.
+Frames without a usable face stay in the series as gaps.
 Measures reuse the photo engine's definitions (``facenerve.engine.metrics``).
 """
 
@@ -14,11 +17,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from facenerve.engine.calibrate import DEFAULT_IRIS_MM
-from facenerve.engine.frame import FaceFrame, head_pose
+from facenerve.engine.calibrate import (
+    DEFAULT_IRIS_MM,
+    IRIS_POPULATION_FRACTION,
+    ONE_IRIS_MEASUREMENT_FRACTION,
+    POPULATION_RELATIVE_UNCERTAINTY,
+    biocular_mm_per_px,
+    biocular_width_px,
+    check_iris_mm,
+)
+from facenerve.engine.frame import FaceFrame, HeadPose, head_pose
 from facenerve.engine.landmarks.base import SIDES, FaceAnatomy, Side
 from facenerve.engine.metrics import brow_height, palpebral_fissure_height, paramedian_x, side_geometry, y_at
-from facenerve.engine.quality import PITCH_ERROR_DEG, YAW_ERROR_DEG, eye_is_open
+from facenerve.engine.quality import YAW_WARN_DEG, eye_is_open, is_profile
 from facenerve.errors import CalibrationError
 
 #: Per-side signals: name → description (all mm in the face frame; x lateral outward, y chin-ward).
@@ -45,7 +56,7 @@ SCALE_SPREAD_FRACTION = 0.10
 
 def _columns() -> list[str]:
     cols = [f"{name}_{side}" for side in SIDES for name in SIDE_SIGNALS]
-    return cols + list(MIDLINE_SIGNALS) + list(POSE_SIGNALS) + ["iris_px"]
+    return cols + list(MIDLINE_SIGNALS) + list(POSE_SIGNALS) + ["iris_px", "iris_one_px", "biocular_px"]
 
 
 class SeriesBuilder:
@@ -68,8 +79,10 @@ class SeriesBuilder:
         """Add one frame: its measures (face-frame px) or a gap with its reason."""
         self._time.append(time_s)
         row = measure_frame_px(anatomy) if anatomy is not None else None
-        if row is not None and (abs(row["yaw_deg"]) > YAW_ERROR_DEG or abs(row["pitch_deg"]) > PITCH_ERROR_DEG):
-            row, gap_reason = None, "head_turned"  # the photo engine's limits for a measurable pose
+        if row is not None and anatomy is not None:
+            pose = HeadPose(row["yaw_deg"], row["pitch_deg"], row["roll_deg"])
+            if is_profile(anatomy, pose):
+                row, gap_reason = None, "head_turned"  # a profile, as the photo engine refuses
         if row is None:
             self._gap.append(GAP_REASONS.index(gap_reason or "no_face"))
             for col in self._cols.values():
@@ -81,25 +94,44 @@ class SeriesBuilder:
 
     def finish(self, *, iris_mm: float = DEFAULT_IRIS_MM, mm_per_px: float | None = None) -> TimeSeries:
         """The series in millimetres, with one scale for the whole video (see module docstring)."""
+        check_iris_mm(iris_mm)
         iris_px = np.asarray(self._cols["iris_px"], dtype=float)
         warnings: list[str] = []
-        usable = iris_px[np.isfinite(iris_px) & (iris_px > 0)]
+
+        def finite(name: str) -> np.ndarray:
+            values = np.asarray(self._cols[name], dtype=float)
+            return np.asarray(values[np.isfinite(values) & (values > 0)])
+
+        usable, one_eye, biocular = finite("iris_px"), finite("iris_one_px"), finite("biocular_px")
+        uncertainty: float | None = None
         if mm_per_px is not None:
             scale, source = float(mm_per_px), "manual"
-        elif usable.size == 0:
-            raise CalibrationError(
-                "no frame shows an open eye with its iris, so the iris cannot give the scale; give --mm-per-px",
-                code="eyes_closed",
-            )
-        else:
+        elif usable.size or one_eye.size:
+            # Iris 11.77 mm by default [S82, S80]; frames with both eyes open first, else those with one.
+            source = "iris" if usable.size else "iris_one_eye"
+            usable = usable if usable.size else one_eye
             median_px = float(np.median(usable))
-            scale, source = iris_mm / median_px, "iris"  # iris 11.77 mm by default [S82, S80]
+            scale = iris_mm / median_px
             q1, q3 = np.percentile(usable, [25, 75])
+            measurement = ONE_IRIS_MEASUREMENT_FRACTION / (2.0 if source == "iris" else 1.0)
+            uncertainty = math.hypot(IRIS_POPULATION_FRACTION, measurement)
+            if source == "iris_one_eye":
+                warnings.append("no frame shows both eyes open: the scale comes from frames with one eye open")
             if (q3 - q1) / median_px > SCALE_SPREAD_FRACTION:
                 warnings.append(
                     f"the iris size changes by {(q3 - q1) / median_px:.0%} (interquartile) over the video: "
                     "the face's distance to the camera varies, so millimetre values vary with it"
                 )
+        elif biocular.size:
+            scale, source = biocular_mm_per_px(float(np.median(biocular)), iris_mm), "population"
+            uncertainty = POPULATION_RELATIVE_UNCERTAINTY
+            warnings.append(
+                "no frame shows an open eye with its iris: the scale is estimated from the width between the outer "
+                "eye corners (a face proportion measured by FaceNerve, not a published norm), uncertain by about "
+                f"±{uncertainty:.0%}; give --mm-per-px for a better one"
+            )
+        else:
+            raise CalibrationError("no frame gives a scale; give --mm-per-px", code="no_scale")
         cols = {name: np.asarray(col, dtype=float) for name, col in self._cols.items()}
         per_frame_scale = np.where(iris_px > 0, iris_mm / np.where(iris_px > 0, iris_px, 1.0), math.nan)
         return TimeSeries(
@@ -112,6 +144,7 @@ class SeriesBuilder:
             mm_per_px=scale,
             scale_source=source,
             warnings=tuple(warnings),
+            scale_relative_uncertainty=None if uncertainty is None else round(uncertainty, 4),
         )
 
 
@@ -128,6 +161,8 @@ class TimeSeries:
     mm_per_px: float
     scale_source: str
     warnings: tuple[str, ...] = ()
+    #: The scale's relative uncertainty (1 SD; None for a scale the user gave), as ``facenerve.photo/1``.
+    scale_relative_uncertainty: float | None = None
 
     @property
     def face(self) -> np.ndarray:
@@ -139,8 +174,16 @@ class TimeSeries:
 
 
 def measure_frame_px(anatomy: FaceAnatomy) -> dict[str, float]:
-    """One frame's measures in face-frame px (engine definitions at 1 mm per px), pose and iris size."""
+    """One frame's measures in face-frame px (engine definitions at 1 mm per px), pose and scale references:
+    the irises' mean size when both eyes are open (``iris_px``), the open eye's when one is (``iris_one_px``),
+    and the width between the outer eye corners corrected for the yaw (``biocular_px``)."""
+    pose = head_pose(anatomy)
     frame = FaceFrame.from_pupils(anatomy.right.iris_center, anatomy.left.iris_center)
+    open_diameters = [
+        d for side in SIDES if (d := anatomy.side(side).iris_diameter_px) and eye_is_open(anatomy, frame, side)
+    ]
+    if abs(pose.yaw_deg) > YAW_WARN_DEG:
+        frame = frame.corrected_for_yaw(pose.yaw_deg)  # as the photo engine does
     geometry = side_geometry(anatomy, frame, 1.0)
     row: dict[str, float] = {}
     for side in SIDES:
@@ -157,12 +200,10 @@ def measure_frame_px(anatomy: FaceAnatomy) -> dict[str, float]:
     row["mouth_opening"] = float(lower[1] - upper[1])
     row["stomion_x"] = float(stomion[0])
     row["stomion_y"] = float(stomion[1])
-    pose = head_pose(anatomy)
     row["yaw_deg"], row["pitch_deg"], row["roll_deg"] = pose.yaw_deg, pose.pitch_deg, pose.roll_deg
-    open_diameters = [
-        d for side in SIDES if (d := anatomy.side(side).iris_diameter_px) and eye_is_open(anatomy, frame, side)
-    ]
     row["iris_px"] = float(np.mean(open_diameters)) if len(open_diameters) == 2 else math.nan
+    row["iris_one_px"] = float(open_diameters[0]) if len(open_diameters) == 1 else math.nan
+    row["biocular_px"] = biocular_width_px(anatomy, pose.yaw_deg)
     return row
 
 

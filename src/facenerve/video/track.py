@@ -22,7 +22,7 @@ from facenerve.engine.landmarks.mediapipe import (
     native_stderr_silenced,
 )
 from facenerve.engine.landmarks.mesh_roi import RoiMesh, landmark_array
-from facenerve.engine.quality import MIN_INTERPUPILLARY_PX
+from facenerve.engine.quality import DEGENERATE_INTERPUPILLARY_PX
 
 #: Face Mesh confidences for finding and for keeping the face (MediaPipe's defaults).
 MIN_DETECTION_CONFIDENCE = 0.5
@@ -84,7 +84,7 @@ class FaceTracker:
         if xy.min() < -margin or xy[:, 0].max() > width + margin or xy[:, 1].max() > height + margin:
             return Tracked(None, "face_leaving_frame")
         ipd = float(np.linalg.norm(anatomy.left.iris_center - anatomy.right.iris_center))
-        if ipd < MIN_INTERPUPILLARY_PX:
+        if ipd < DEGENERATE_INTERPUPILLARY_PX:  # small faces are measured, as in photos
             return Tracked(None, "face_too_small")
         return Tracked(anatomy)
 
