@@ -52,6 +52,7 @@ _HEAD_COLUMNS = (
     "roll_deg",
     "affected_side",
     "affected_side_confidence",
+    "severity_index",
     "asymmetry_index_mm",
     *(f"evidence_{region}_mm" for region in EVIDENCE_REGIONS),
     "lip_midpoint_deviation_mm",
@@ -103,6 +104,7 @@ def flatten_assessment(result: PhotoAssessment | Mapping[str, Any]) -> dict[str,
     asymmetry = doc.get("asymmetry") or {}
     row["affected_side"] = asymmetry.get("affected_side")
     row["affected_side_confidence"] = asymmetry.get("confidence")
+    row["severity_index"] = asymmetry.get("severity")
     row["asymmetry_index_mm"] = asymmetry.get("index")
     evidence = asymmetry.get("evidence_mm") or {}
     for region in EVIDENCE_REGIONS:
@@ -147,7 +149,9 @@ def column_kind(column: str) -> str:
         return "bool"
     if column in ("image_width_px", "image_height_px", "landmark_passes"):
         return "int"
-    if column.endswith(("_mm", "_mm2", "_deg", "_px", "_percent_of_reference", "_confidence")):
+    if column == "severity_index" or column.endswith(
+        ("_mm", "_mm2", "_deg", "_px", "_percent_of_reference", "_confidence")
+    ):
         return "float"
     return "text"
 

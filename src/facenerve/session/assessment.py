@@ -11,6 +11,7 @@ from facenerve.io.images import ImageSource
 from facenerve.protocol import Expression
 from facenerve.session.align import AlignedPhoto
 from facenerve.session.measures import SessionMeasures
+from facenerve.session.side import SessionSide
 
 if TYPE_CHECKING:
     from facenerve.scales.auto import AutoScore
@@ -30,6 +31,8 @@ class SessionAssessment:
     unrecognised: tuple[str, ...] = ()
     duplicates: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    #: The session's pooled side, confidence and severity (facenerve.session.side).
+    side: SessionSide | None = None
     #: The photos, decoded to RGB arrays (as given when they could not be decoded), for drawing the contact sheet.
     inputs: dict[Expression, ImageSource] = field(default_factory=dict, repr=False)
 
@@ -70,7 +73,10 @@ class SessionAssessment:
                 "side": m.affected_side,
                 "mean_relative_deficit": None if m.mean_relative_deficit is None else round(m.mean_relative_deficit, 3),
                 "basis": m.affected_side_basis,
+                # the pooled call from every photo (facenerve.session.side); "side" above is the user's when given
+                "pooled": self.side.to_dict() if self.side is not None else None,
             },
+            "severity": round(self.side.severity, 2) if self.side is not None else None,
             "dynamics": {
                 e.value: {name: v.to_dict() for name, v in values.items()} for e, values in m.dynamics.items()
             },

@@ -98,17 +98,23 @@ def compute_measures(
     rest_geometry: dict[Side, SideGeometry] | None,
     aligned: dict[Expression, AlignedPhoto],
     affected_side: Side | None = None,
+    decided: tuple[AffectedSide, str] | None = None,
 ) -> SessionMeasures:
     """Dynamic and synkinesis measures of the aligned photos against the rest photo.
 
     ``affected_side``, when the clinician knows it, replaces the side found from the excursions (module docstring).
+    ``decided`` (side, basis), the session's pooled call (:mod:`facenerve.session.side`), replaces it otherwise.
     """
     if rest is None or rest_geometry is None:
+        if affected_side is None and decided is not None:
+            return SessionMeasures(None, None, decided[0], decided[1], None)
         return SessionMeasures(None, None, affected_side or "none", "no rest photo", None)
     raw = _raw_dynamics(rest_geometry, aligned)
     deficit = _affected_from_dynamics(raw)
     side: AffectedSide
-    if affected_side is not None:
+    if affected_side is None and decided is not None:
+        side, basis = decided
+    elif affected_side is not None:
         side = affected_side
         found = "no excursion measured" if deficit is None else f"mean relative excursion deficit {deficit:+.1%}"
         basis = f"given by the user ({found}; + = left moves less)"
