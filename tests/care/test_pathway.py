@@ -89,7 +89,8 @@ def test_bilateral_is_an_undismissible_red_flag() -> None:
     assert set(alert.sources) >= {"S37", "S39"}
     assert evaluate(episode(side="bilateral"), [], [], day(1))[0] == alert  # red flags come first
     assert "red_flag.bilateral" not in rules(evaluate(episode(), [], [], day(1)))
-    assert "red_flag.bilateral" not in rules(evaluate(episode(side="bilateral", cause=Cause.TRAUMA), [], [], day(1)))
+    # A bilateral palsy is a red flag whatever the recorded cause (issue #18, row 13).
+    assert "red_flag.bilateral" in rules(evaluate(episode(side="bilateral", cause=Cause.TRAUMA), [], [], day(1)))
 
 
 @pytest.mark.parametrize(
@@ -99,8 +100,9 @@ def test_bilateral_is_an_undismissible_red_flag() -> None:
         ("left", True, ("right",), False),
         ("left", True, ("right", "bilateral"), True),
         ("bilateral", True, ("right",), True),
-        ("left", True, (), False),
-        ("left", False, ("left",), False),
+        ("left", True, (), True),  # ticked with no earlier episode on record: flagged, the side unknown
+        ("left", False, ("left",), True),  # derived from the stored episodes, ticked or not (issue #18, row 4)
+        ("left", False, ("right",), False),
     ],
 )
 def test_recurrent_on_the_same_side(side: str, recurrence: bool, previous: tuple[str, ...], fires: bool) -> None:
@@ -211,9 +213,10 @@ def test_automated_must_name_assessment_fields() -> None:
 
 @pytest.mark.parametrize(
     ("scores", "fires"),
-    [((0.0, 2.0), True), ((2.0, 2.0), False), ((3.0, 1.0), False), ((1.0,), True), ((0.0,), False), ((), False)],
+    [((0.0, 2.0), True), ((2.0, 2.0), True), ((3.0, 1.0), True), ((1.0,), True), ((0.0,), False), ((), False),
+     ((2.0, 0.0), False)],
 )
-def test_synkinesis_emerging(scores: tuple[float, ...], fires: bool) -> None:
+def test_synkinesis_present(scores: tuple[float, ...], fires: bool) -> None:
     course = [seen(100 + 30 * i, synkinesis_score=s) for i, s in enumerate(scores)]
     alerts = evaluate(episode(), course, [], day(200))
     assert ("synkinesis" in rules(alerts)) is fires

@@ -253,7 +253,9 @@ def test_plateau_date_range_complete_recovery_check_and_summary() -> None:
     assert result.plateau_reached_on is not None
     assert result.plateau_reached_earliest <= result.plateau_reached_on <= result.plateau_reached_latest
     assert result.plateau_includes_complete is False  # 90 ± a few points does not reach Sunnybrook 100
-    assert "outside" in result.summary and "94%" in result.summary
+    # The curve contradicts the group figure, so the headline rests on the curve and says why (issue #18, row 7).
+    assert result.headline_basis == "curve"
+    assert "short of complete recovery" in result.summary and "94%" in result.summary
     capped = recovery_series(100.0, 15.0, 30.0, noise=2.0, seed=3, field="sunnybrook_composite")
     capped = [seen((a.on - ONSET).days, sunnybrook_composite=min(100.0, a.sunnybrook_composite or 0.0)) for a in capped]
     assert prognosis(episode(), capped, [], day(200)).plateau_includes_complete is True

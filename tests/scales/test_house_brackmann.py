@@ -81,17 +81,45 @@ def test_weaker_side_is_graded_and_both_sides_reported() -> None:
         ((7.5, 7.5), False, "IV"),
         ((5.0, 7.5), True, "III"),
         ((5.0, 5.0), False, "IV"),
-        ((10.0, 7.5), False, "II"),  # the rule separates III from IV only
-        ((2.5, 2.5), True, "V"),
+        ((10.0, 7.5), False, "IV"),  # 7/8 would be II; grades I–III need complete closure (issue #18, row 5)
+        ((10.0, 10.0), False, "IV"),  # 8/8 would be I "normal": not with incomplete closure
+        ((10.0, 10.0), True, "I"),
+        ((2.5, 2.5), True, "V"),  # never made milder on the eye alone; the derivation asks to check the entry
+        ((0.0, 0.0), False, "VI"),
     ],
 )
-def test_eye_closure_rule_separates_three_from_four(
+def test_eye_closure_rule_applies_in_every_grade(
     movement: tuple[float, float], eye_complete: bool, grade: str
 ) -> None:
     result = quantitative(movement, eye_closure_complete=int(eye_complete))
     assert result.scores["grade"] == grade
-    rule_steps = [step for step in result.derivation if "eye closure" in step and "[S2]" in step]
-    assert len(rule_steps) == (1 if grade in ("III", "IV") else 0)
+    rule_steps = [step for step in result.derivation if "eye closure" in step and "S2]" in step]
+    assert len(rule_steps) == 1, result.derivation
+
+
+def test_house_brackmann_10_10_10_10_with_incomplete_closure_is_not_normal() -> None:
+    """Issue #18, row 5: 10/10/10/10 mm with eye closure incomplete gave grade I "normal, 100%"."""
+    result = quantitative((10.0, 10.0), eye_closure_complete="incomplete")
+    assert result.scores["grade_number"] >= 4 and result.scores["percent_function"] != "100"
+    assert any("grades I–III need complete closure" in step for step in result.derivation)
+
+
+@pytest.mark.parametrize(("site", "value"), [("brow_excursion_mm", 250.0), ("commissure_excursion_mm", 250.0)])
+def test_house_brackmann_movement_in_pixels_is_refused_naming_the_item(site: str, value: float) -> None:
+    """Issue #18, row 14: 250 (pixels) was accepted as millimetres and graded I."""
+    data = {"brow_excursion_mm": {"left": 10.0, "right": 10.0},
+            "commissure_excursion_mm": {"left": 10.0, "right": 10.0}}
+    data[site]["left"] = value
+    with pytest.raises(ScaleInputError, match=rf"item '{site}.left' must be a number 0–2\d\.\d, got 250"):
+        score("house_brackmann_quantitative", data)
+
+
+def test_house_brackmann_movement_in_centimetres_is_questioned() -> None:
+    """Issue #18, row 14: values in cm (1.0) scored 0 points and grade VI with no word of the unit."""
+    result = quantitative((1.0, 0.8), right_mm=(1.0, 1.0))
+    assert "check the units" in result.derivation[0] and "centimetres" in result.derivation[0]
+    assert not any("check the units" in step for step in quantitative((0.0, 0.0)).derivation)
+    assert not any("check the units" in step for step in quantitative((0.0, 0.0), right_mm=(0.0, 0.0)).derivation)
 
 
 def test_eye_closure_given_by_name_and_omitted() -> None:
@@ -161,10 +189,10 @@ def test_clinician_validation_names_the_item(data: dict[str, object], message: s
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        ({"brow_excursion_mm": {"left": -1.0, "right": 10.0}}, "item 'brow_excursion_mm.left' must be a number ≥ 0"),
+        ({"brow_excursion_mm": {"left": -1.0, "right": 10.0}}, "item 'brow_excursion_mm.left' must be a number 0–25.6"),
         (
             {"brow_excursion_mm": {"left": True, "right": 10.0}},
-            "'brow_excursion_mm.left' must be a number ≥ 0, got bool",
+            "'brow_excursion_mm.left' must be a number 0–25.6, got bool",
         ),
         ({"eye_closure_complete": 2}, "item 'eye_closure_complete' must be one of 0, 1"),
         ({"commissure_excursion_mm": {"left": float("nan"), "right": 1.0}}, "got nan"),

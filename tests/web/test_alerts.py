@@ -42,7 +42,7 @@ def test_dismissed_alert_leaves_the_page_and_the_dashboard(world: World) -> None
     assert '<li data-rule="botox_due">' in page and "1 dismissed" in page
     assert 'data-rule="botox_due"' not in client.get(reverse("clinic:dashboard")).content.decode()
     # A new injection makes a new alert (a new due date) later on: the dismissal was for that one alert only.
-    assert AlertDismissal.objects.get().due == date.today() - timedelta(weeks=13) + timedelta(weeks=12)
+    assert AlertDismissal.objects.get().instance_on == date.today() - timedelta(weeks=13) + timedelta(weeks=12)
     assert client.post(url, {"rule": "botox_due"}).status_code == 404
 
 
@@ -59,8 +59,8 @@ def test_red_flags_cannot_be_dismissed(world: World) -> None:
     api = client.post(f"/api/patients/{world.patient_a1.pk}/alerts/{red[0]['rule']}/dismiss")
     assert api.status_code == 400
     # Even a dismissal row written behind the app's back does not hide a red flag.
-    due = date.fromisoformat(red[0]["due"]) if red[0]["due"] else None
-    AlertDismissal.objects.create(episode=world.episode_a1, rule=red[0]["rule"], due=due)
+    instance = date.fromisoformat(red[0]["instance"]) if red[0]["instance"] else None
+    AlertDismissal.objects.create(episode=world.episode_a1, rule=red[0]["rule"], instance_on=instance)
     assert red[0]["rule"] in _rules(client, world)
     page = client.get(reverse("clinic:patient", kwargs={"pk": world.patient_a1.pk})).content.decode()
     assert f'class="alert sev-red_flag" data-rule="{red[0]["rule"]}"' in page

@@ -1,14 +1,22 @@
 """The course of an episode read from its assessments: each judgement is defined here, once.
 
-* **improvement** — some measure, at some assessment, is better than the worst value recorded before it by at
-  least the measure's change threshold; or complete recovery is documented.
-* **progressing** (after a day) — a new worst value, beyond the change threshold, recorded after that day.
-* **complete recovery** — the latest graded assessment is House–Brackmann I [S1, S34] and/or Sunnybrook
-  composite 100 [S36] (every grade it carries must say so).
-* **synkinesis emerging** — the latest Sunnybrook synkinesis subscore is ≥ 1 (an item graded mild or worse [S4])
-  and is the first recorded or higher than the lowest earlier one.
-* **eye closure incomplete** — the latest assessment with eye evidence says closure is incomplete, or shows
-  lagophthalmos, or is House–Brackmann IV or worse [S2].
+Every judgement reads the whole series of a measure, and keeps apart values a clinician graded from values the
+photo engine estimated (``AssessmentFacts.automated``): **an automated value may raise a concern but never settle
+one** — it never establishes improvement or complete recovery, and never clears incomplete eye closure.
+
+* **improvement** — for some measure, the latest clinician value is better than the worst clinician value before it
+  by at least the measure's change threshold; or complete recovery is documented by a clinician.
+* **worsening** (:func:`worsening`) — a value worse than the best value recorded before it by at least the change
+  threshold. A clinician's value counts at once; an automated value only when the next value of the same measure
+  is also that much worse than the same best (two visits agree), so one noisy photo is not a relapse.
+* **progressing** (after a day) — a worsening whose worse value was recorded after that day.
+* **relapse** — the latest values show a worsening (a later visit clearly worse than an earlier better one).
+* **complete recovery** — the latest assessment a clinician graded is House–Brackmann I [S1, S34] and/or
+  Sunnybrook composite 100 [S36] (every grade it carries must say so).
+* **synkinesis present / emerging** — the latest Sunnybrook synkinesis subscore is ≥ 1 (an item graded mild or
+  worse [S4]); emerging when it is the first recorded or higher than the lowest earlier one.
+* **eye closure incomplete** — any sign of incomplete closure at the latest visit that shows one or that a
+  clinician graded: closure marked incomplete, lagophthalmos > 0 mm, or House–Brackmann IV or worse [S2].
 
 Change thresholds: one HB grade [S1]; asymmetry index 1.5 mm [S91]; Sunnybrook and eFACE 10 points are
 FaceNerve conventions (provisional). See docs/care.md.
@@ -113,119 +121,313 @@ def _fmt(value: float) -> str:
     return f"{value:g}"
 
 
+@dataclass(frozen=True)
+class Point:
+    """One value of a measure at a visit, and whether the photo engine estimated it."""
+
+    on: date
+    value: float
+    automated: bool
+
+
+def points_of(assessments: Sequence[AssessmentFacts], measure: Measure) -> list[Point]:
+    """The series of one measure, oldest first, with each value's origin (clinician or automated)."""
+    found = []
+    for a in sorted(assessments, key=lambda a: a.on):
+        value = measure.read(a)
+        if value is not None:
+            found.append(Point(a.on, float(value), measure.name in a.automated))
+    return found
+
+
 def _automated(assessments: Sequence[AssessmentFacts], fields: Sequence[str]) -> bool:
     """True when any of ``assessments`` carries one of ``fields`` as an automated (provisional) estimate."""
     return any(name in a.automated for a in assessments for name in fields)
 
 
-def complete_recovery(assessments: Sequence[AssessmentFacts]) -> Finding:
-    """Complete recovery: the latest graded assessment is HB I [S1, S34] and/or Sunnybrook 100 [S36]."""
-    graded = [a for a in sorted(assessments, key=lambda a: a.on)
-              if a.house_brackmann is not None or a.sunnybrook_composite is not None]
-    if not graded:
-        return Finding(False, "no House–Brackmann or Sunnybrook grade on record")
-    latest = graded[-1]
-    hb, sb = latest.house_brackmann, latest.sunnybrook_composite
+def _graded(a: AssessmentFacts, clinician_only: bool) -> bool:
+    fields = (HOUSE_BRACKMANN.name, SUNNYBROOK.name)
+    present = [f for f, v in zip(fields, (a.house_brackmann, a.sunnybrook_composite), strict=True) if v is not None]
+    return bool(present) and (not clinician_only or all(f not in a.automated for f in present))
+
+
+def _recovery_verdict(a: AssessmentFacts) -> tuple[bool, str]:
+    hb, sb = a.house_brackmann, a.sunnybrook_composite
     complete = (hb is None or hb == ev.HB_COMPLETE_GRADE) and (sb is None or sb >= ev.SUNNYBROOK_COMPLETE)
     parts = [f"House–Brackmann {hb}"] if hb is not None else []
     parts += [f"Sunnybrook {_fmt(sb)}"] if sb is not None else []
+    return complete, " and ".join(parts)
+
+
+def complete_recovery(assessments: Sequence[AssessmentFacts]) -> Finding:
+    """Complete recovery: the latest clinician-graded assessment is HB I [S1, S34] and/or Sunnybrook 100 [S36].
+
+    An automated grade never establishes it: when only an automated grade says so, the finding does not hold and
+    its detail says the estimate awaits a clinician's grade.
+    """
+    graded = [a for a in sorted(assessments, key=lambda a: a.on) if _graded(a, clinician_only=True)]
+    note = automated_grade_note(assessments)
+    if not graded:
+        detail = "no House–Brackmann or Sunnybrook grade by a clinician on record"
+        return Finding(False, f"{detail} ({note})" if note else detail, provisional=bool(note))
+    latest = graded[-1]
+    complete, what = _recovery_verdict(latest)
     verdict = "complete recovery" if complete else "not complete"
-    automated = _automated([latest], [HOUSE_BRACKMANN.name, SUNNYBROOK.name])
-    return Finding(complete, f"{' and '.join(parts)} on {latest.on.isoformat()}: {verdict}"
-                   + (" (automated estimate)" if automated else ""),
-                   HOUSE_BRACKMANN.name if hb is not None else SUNNYBROOK.name, automated)
+    detail = f"{what} on {latest.on.isoformat()}: {verdict}" + (f"; {note}" if note else "")
+    measure = HOUSE_BRACKMANN.name if latest.house_brackmann is not None else SUNNYBROOK.name
+    return Finding(complete, detail, measure, bool(note))
+
+
+def automated_grade_note(assessments: Sequence[AssessmentFacts], *, only_if_complete: bool = False) -> str:
+    """A note on an automated grade newer than every clinician's grade ("" when there is none); with
+    ``only_if_complete``, only when that estimate says complete recovery (it then awaits a clinician's grade)."""
+    ordered = sorted(assessments, key=lambda a: a.on)
+    graded = [a for a in ordered if _graded(a, clinician_only=True)]
+    estimated = [a for a in ordered if _graded(a, clinician_only=False)]
+    if not estimated or (graded and estimated[-1].on <= graded[-1].on):
+        return ""
+    says, what = _recovery_verdict(estimated[-1])
+    if only_if_complete and not says:
+        return ""
+    return (f"automated estimate {what} on {estimated[-1].on.isoformat()}"
+            + (" suggests complete recovery; a clinician's grade must confirm it" if says else ""))
+
+
+def _improved(points: Sequence[Point], measure: Measure) -> tuple[Point, Point] | None:
+    """(worst earlier, latest) when the latest value is better than the worst before it by the threshold."""
+    if len(points) < 2:
+        return None
+    latest = points[-1]
+    worst = min(points[:-1], key=lambda p: measure.goodness(p.value))
+    return (worst, latest) if measure.better_by(latest.value, worst.value) >= measure.change - _EPS else None
 
 
 def improvement(assessments: Sequence[AssessmentFacts]) -> Finding:
-    """Improvement: a value better than the worst one before it by the measure's change threshold."""
+    """Improvement: the latest clinician value better than the worst clinician value before it by the threshold.
+
+    Automated values never establish it. When only they point to improvement, the finding does not hold, is
+    provisional, and its detail says so (the alerts it guards keep firing and say why).
+    """
+    automated_hint = ""
     for measure in MEASURES:
-        points = series(assessments, measure)
-        if not points:
-            continue
-        worst_on, worst = points[0]
-        for on, value in points[1:]:
-            if measure.better_by(value, worst) >= measure.change - _EPS:
-                used = [a for a in assessments if a.on in (worst_on, on)]
-                return Finding(True, f"{measure.label} {_fmt(worst)} on {worst_on.isoformat()} → {_fmt(value)} on "
-                                     f"{on.isoformat()}", measure.name,
-                               measure.provisional or _automated(used, [measure.name]))
-            if measure.goodness(value) < measure.goodness(worst):
-                worst_on, worst = on, value
+        every = points_of(assessments, measure)
+        found = _improved([p for p in every if not p.automated], measure)
+        if found is not None:
+            worst, latest = found
+            return Finding(True, f"{measure.label} {_fmt(worst.value)} on {worst.on.isoformat()} → "
+                                 f"{_fmt(latest.value)} on {latest.on.isoformat()}", measure.name,
+                           measure.provisional)
+        hint = _improved(every, measure)
+        if hint is not None and not automated_hint:
+            worst, latest = hint
+            automated_hint = (f"only automated estimates point to improvement ({measure.label} {_fmt(worst.value)} "
+                              f"on {worst.on.isoformat()} → {_fmt(latest.value)} on {latest.on.isoformat()}); "
+                              "no clinician's grade confirms it")
     recovered = complete_recovery(assessments)
     if recovered.holds:
         return recovered
     if not assessments:
         return Finding(False, "no assessment on record")
-    return Finding(False, "no measure improved by its change threshold", provisional=True)
+    if automated_hint:
+        return Finding(False, automated_hint, provisional=True)
+    return Finding(False, "no clinician-graded measure improved by its change threshold", provisional=True)
+
+
+@dataclass(frozen=True)
+class Worsening:
+    """A value worse than the best before it by the measure's change threshold (see :func:`worsening`)."""
+
+    measure: Measure
+    best: Point
+    worse: Point
+    confirmed_by: Point | None
+
+    @property
+    def automated(self) -> bool:
+        return self.worse.automated
+
+    def describe(self, episode: EpisodeFacts) -> str:
+        origin = " (automated estimates, confirmed at the next visit)" if self.automated else ""
+        return (f"{self.measure.label} worsened from {_fmt(self.best.value)} on {self.best.on.isoformat()} to "
+                f"{_fmt(self.worse.value)} on {self.worse.on.isoformat()} "
+                f"(day {episode.days_since_onset(self.worse.on)}){origin}")
+
+
+def worsenings(assessments: Sequence[AssessmentFacts]) -> list[Worsening]:
+    """Every worsening of every measure, oldest first.
+
+    A value is a worsening when it is worse than the best value recorded before it (any origin) by the
+    measure's change threshold. A clinician's value counts alone; an automated one only when the next value of the
+    same measure is also worse than that best by the threshold (two visits agree). Using the best earlier value,
+    not the previous step, catches a decline in small steps.
+    """
+    found: list[Worsening] = []
+    for measure in MEASURES:
+        pts = points_of(assessments, measure)
+        for j in range(1, len(pts)):
+            best = max(pts[:j], key=lambda p: measure.goodness(p.value))
+            following = pts[j + 1] if j + 1 < len(pts) else None
+            if _worse(measure, best, pts[j], following):
+                found.append(Worsening(measure, best, pts[j], following if pts[j].automated else None))
+    return sorted(found, key=lambda w: w.worse.on)
 
 
 def progressing_after(episode: EpisodeFacts, assessments: Sequence[AssessmentFacts], day: int) -> Finding:
-    """Progressing after ``day``: a new worst value, beyond the change threshold, recorded after that day."""
+    """Progressing after ``day``: a value recorded after that day worse, by the change threshold, than the best of
+    the last value on or before that day and every value since (a decline in small steps adds up; a worsening
+    that stopped before that day is not progression). An automated value needs the next one to agree."""
     for measure in MEASURES:
-        points = series(assessments, measure)
-        if not points:
+        pts = points_of(assessments, measure)
+        before = [p for p in pts if episode.days_since_onset(p.on) <= day]
+        after = [p for p in pts if episode.days_since_onset(p.on) > day]
+        reference = before[-1:]
+        for k, point in enumerate(after):
+            if reference:
+                best = max(reference, key=lambda p: measure.goodness(p.value))
+                following = after[k + 1] if k + 1 < len(after) else None
+                if _worse(measure, best, point, following):
+                    w = Worsening(measure, best, point, following if point.automated else None)
+                    return Finding(True, w.describe(episode), measure.name, measure.provisional or point.automated)
+            reference.append(point)
+    return Finding(False, f"no worsening recorded after day {day}")
+
+
+def _worse(measure: Measure, best: Point, point: Point, following: Point | None) -> bool:
+    """``point`` is worse than ``best`` by the threshold; an automated point needs ``following`` to agree."""
+    if measure.better_by(best.value, point.value) < measure.change - _EPS:
+        return False
+    if not point.automated:
+        return True
+    return following is not None and measure.better_by(best.value, following.value) >= measure.change - _EPS
+
+
+def relapse(episode: EpisodeFacts, assessments: Sequence[AssessmentFacts]) -> tuple[Finding, date | None]:
+    """Relapse: the latest value of a measure is a worsening against the best before it; and since when.
+
+    For an automated latest value, the previous automated value must be that much worse too (two visits agree).
+    """
+    for measure in MEASURES:
+        pts = points_of(assessments, measure)
+        if len(pts) < 2:
             continue
-        worst = points[0][1]
-        for on, value in points[1:]:
-            if episode.days_since_onset(on) > day and measure.better_by(worst, value) >= measure.change - _EPS:
-                return Finding(True, f"{measure.label} worsened from {_fmt(worst)} to {_fmt(value)} on "
-                                     f"{on.isoformat()} (day {episode.days_since_onset(on)})",
-                               measure.name, measure.provisional or _automated(assessments, [measure.name]))
-            worst = min(worst, value, key=measure.goodness)
-    return Finding(False, f"no new worsening recorded after day {day}")
+        latest = pts[-1]
+        best_at = max(range(len(pts) - 1), key=lambda i: measure.goodness(pts[i].value))
+        best = pts[best_at]
+        if measure.better_by(best.value, latest.value) < measure.change - _EPS:
+            continue
+        worse_run = [p for p in pts[best_at + 1:] if measure.better_by(best.value, p.value) >= measure.change - _EPS]
+        if latest.automated and len(worse_run) < 2:
+            continue
+        since = worse_run[0].on
+        w = Worsening(measure, best, latest, None)
+        return Finding(True, w.describe(episode), measure.name, measure.provisional or latest.automated), since
+    return Finding(False, "no visit worse than an earlier one"), None
 
 
 def deteriorated_by(episode: EpisodeFacts, assessments: Sequence[AssessmentFacts], day: int) -> Finding:
-    """Early deterioration: by ``day``, a value worse than an earlier one by the change threshold [S47]."""
-    for measure in MEASURES:
-        points = [p for p in series(assessments, measure) if episode.days_since_onset(p[0]) <= day]
-        if not points:
-            continue
-        best = points[0][1]
-        for on, value in points[1:]:
-            if measure.better_by(best, value) >= measure.change - _EPS:
-                return Finding(True, f"{measure.label} worsened from {_fmt(best)} to {_fmt(value)} by "
-                                     f"{on.isoformat()}", measure.name,
-                               measure.provisional or _automated(assessments, [measure.name]))
-            best = max(best, value, key=measure.goodness)
-    return Finding(False, f"no worsening recorded by day {day}")
+    """Early deterioration: by ``day``, a worsening (:func:`worsenings`) [S47]."""
+    early = [w for w in worsenings(assessments) if episode.days_since_onset(w.worse.on) <= day]
+    if not early:
+        return Finding(False, f"no worsening recorded by day {day}")
+    first = early[0]
+    return Finding(True, first.describe(episode), first.measure.name, first.measure.provisional or first.automated)
 
 
-def synkinesis_emerging(assessments: Sequence[AssessmentFacts]) -> Finding:
-    """Synkinesis emerging: latest Sunnybrook synkinesis ≥ 1 [S4], first recorded or above the lowest earlier."""
+def synkinesis_present(assessments: Sequence[AssessmentFacts]) -> tuple[Finding, bool, date | None]:
+    """Synkinesis present: latest Sunnybrook synkinesis ≥ 1 [S4]; whether it is emerging (first recorded or above
+    the lowest earlier score); and since when the score has stayed ≥ 1."""
     scores = [(a.on, a.synkinesis_score) for a in sorted(assessments, key=lambda a: a.on)
               if a.synkinesis_score is not None]
     if not scores:
-        return Finding(False, "no synkinesis score on record")
+        return Finding(False, "no synkinesis score on record"), False, None
     on, latest = scores[-1]
     if latest < ev.SYNKINESIS_PRESENT_SCORE:
-        return Finding(False, f"synkinesis score {_fmt(latest)} on {on.isoformat()}")
+        return Finding(False, f"synkinesis score {_fmt(latest)} on {on.isoformat()}"), False, None
+    since = on
+    for earlier_on, score in reversed(scores[:-1]):
+        if score < ev.SYNKINESIS_PRESENT_SCORE:
+            break
+        since = earlier_on
     earlier = [s for _, s in scores[:-1]]
-    if earlier and latest <= min(earlier):
-        return Finding(False, f"synkinesis score {_fmt(latest)} on {on.isoformat()}, not rising")
-    since = f", up from {_fmt(min(earlier))}" if earlier else ""
-    return Finding(True, f"Sunnybrook synkinesis score {_fmt(latest)}/15 on {on.isoformat()}{since}",
-                   "synkinesis_score", _automated(assessments, ["synkinesis_score"]))
+    emerging = not earlier or latest > min(earlier)
+    trend = (f", up from {_fmt(min(earlier))}" if emerging and earlier
+             else f", stable since {since.isoformat()}" if not emerging else "")
+    return (Finding(True, f"Sunnybrook synkinesis score {_fmt(latest)}/15 on {on.isoformat()}{trend}",
+                    "synkinesis_score", _automated(assessments, ["synkinesis_score"])), emerging, since)
 
 
-def eye_closure_incomplete(assessments: Sequence[AssessmentFacts]) -> Finding:
-    """Eye closure incomplete at the latest assessment with eye evidence (closure, lagophthalmos, HB ≥ IV [S2])."""
-    for a in sorted(assessments, key=lambda a: a.on, reverse=True):
-        if a.eye_closure_complete is not None:
-            state = "complete" if a.eye_closure_complete else "incomplete"
-            return Finding(not a.eye_closure_complete, f"eye closure {state} on {a.on.isoformat()}",
-                           provisional=_automated([a], ["eye_closure_complete"]))
-        if a.lagophthalmos_mm is not None:
-            return Finding(a.lagophthalmos_mm > 0, f"lagophthalmos {_fmt(a.lagophthalmos_mm)} mm on {a.on.isoformat()}",
-                           provisional=_automated([a], ["lagophthalmos_mm"]))
-        if a.house_brackmann is not None:
-            incomplete = a.house_brackmann >= ev.HB_INCOMPLETE_EYE_CLOSURE_GRADE
-            automated = _automated([a], [HOUSE_BRACKMANN.name])
-            return Finding(incomplete, f"House–Brackmann {a.house_brackmann} on {a.on.isoformat()}"
-                                       + (" (automated estimate)" if automated else "")
-                                       + (" (eye closure incomplete from grade IV)" if incomplete else ""),
-                           provisional=automated)
-    return Finding(False, "no eye closure evidence on record")
+def synkinesis_emerging(assessments: Sequence[AssessmentFacts]) -> Finding:
+    """Synkinesis emerging: present (≥ 1 [S4]) and the first recorded or above the lowest earlier score."""
+    finding, emerging, _ = synkinesis_present(assessments)
+    if finding.holds and not emerging:
+        return Finding(False, f"{finding.detail}, not rising")
+    return finding
+
+
+@dataclass(frozen=True)
+class EyeSigns:
+    """Eye-closure evidence of one visit: signs of incomplete closure, signs of complete closure, by origin."""
+
+    on: date
+    incomplete: tuple[str, ...]
+    complete: tuple[str, ...]
+    incomplete_automated: bool
+    complete_by_clinician: bool
+
+
+def eye_signs(a: AssessmentFacts) -> EyeSigns:
+    """The eye-closure signs one assessment carries [S2]: the checkbox, lagophthalmos, the HB grade."""
+    incomplete: list[tuple[str, bool]] = []
+    complete: list[tuple[str, bool]] = []
+    if a.eye_closure_complete is not None:
+        auto = "eye_closure_complete" in a.automated
+        (complete if a.eye_closure_complete else incomplete).append(
+            (f"eye closure marked {'complete' if a.eye_closure_complete else 'incomplete'}"
+             + (" (automated)" if auto else ""), auto))
+    if a.lagophthalmos_mm is not None:
+        auto = "lagophthalmos_mm" in a.automated
+        (incomplete if a.lagophthalmos_mm > 0 else complete).append(
+            (f"lagophthalmos {_fmt(a.lagophthalmos_mm)} mm" + (" (automated)" if auto else ""), auto))
+    if a.house_brackmann is not None:
+        auto = HOUSE_BRACKMANN.name in a.automated
+        label = f"House–Brackmann {a.house_brackmann}" + (" (automated estimate)" if auto else "")
+        if a.house_brackmann >= ev.HB_INCOMPLETE_EYE_CLOSURE_GRADE:
+            incomplete.append((f"{label} (eye closure incomplete from grade IV)", auto))
+        else:
+            complete.append((label, auto))
+    return EyeSigns(
+        on=a.on,
+        incomplete=tuple(text for text, _ in incomplete),
+        complete=tuple(text for text, _ in complete),
+        incomplete_automated=bool(incomplete) and all(auto for _, auto in incomplete),
+        complete_by_clinician=any(not auto for _, auto in complete),
+    )
+
+
+def eye_closure_incomplete(assessments: Sequence[AssessmentFacts]) -> tuple[Finding, date | None]:
+    """Eye closure incomplete, and since which visit (the start of the current run of such visits).
+
+    The deciding visit is the latest one that shows any sign of incomplete closure or that a clinician graded as
+    complete; a visit where only automated values say "complete" never clears it [S2, S28]. Contradictory signs
+    in the deciding visit are named in the detail.
+    """
+    relevant = [s for s in (eye_signs(a) for a in sorted(assessments, key=lambda a: a.on))
+                if s.incomplete or s.complete_by_clinician]
+    if not relevant:
+        return Finding(False, "no eye closure evidence on record"), None
+    latest = relevant[-1]
+    if not latest.incomplete:
+        return Finding(False, f"{'; '.join(latest.complete)} on {latest.on.isoformat()}: eye closure complete"), None
+    since = latest.on
+    for earlier in reversed(relevant[:-1]):
+        if not earlier.incomplete:
+            break
+        since = earlier.on
+    detail = f"{'; '.join(latest.incomplete)} on {latest.on.isoformat()}"
+    if latest.complete:
+        detail += (f". Contradictory entries on that visit: {'; '.join(latest.complete)}; check the record "
+                   "(FaceNerve acts on the sign of incomplete closure)")
+    return Finding(True, detail, provisional=latest.incomplete_automated), since
 
 
 def given(treatments: Sequence[TreatmentFacts], names: frozenset[str], kind: str, by: date) -> list[TreatmentFacts]:
@@ -234,7 +436,14 @@ def given(treatments: Sequence[TreatmentFacts], names: frozenset[str], kind: str
                   key=lambda t: t.start)
 
 
-def steroid_started(treatments: Sequence[TreatmentFacts], by: date) -> TreatmentFacts | None:
-    """The first oral steroid course started on or before ``by``, if any."""
-    found = given(treatments, STEROIDS, "medication", by)
+def steroid_started(treatments: Sequence[TreatmentFacts], by: date, onset: date) -> TreatmentFacts | None:
+    """The first oral steroid course started between ``onset`` and ``by`` (a course begun before the onset treats
+    something else and does not count for this episode), if any."""
+    found = [t for t in given(treatments, STEROIDS, "medication", by) if t.start >= onset]
     return found[0] if found else None
+
+
+def steroid_before_onset(treatments: Sequence[TreatmentFacts], onset: date) -> TreatmentFacts | None:
+    """The latest oral steroid course started before ``onset``, if any (reported, never counted)."""
+    found = [t for t in treatments if t.kind == "medication" and t.name in STEROIDS and t.start < onset]
+    return max(found, key=lambda t: t.start) if found else None

@@ -12,8 +12,9 @@ from typing import Final
 
 # --- Acute treatment ------------------------------------------------------------------------------------------
 STEROID_WINDOW_DAYS: Final = 3
-"""Oral steroids within 72 h of onset (AAO-HNS KAS 4 [S28]; Ramsay Hunt treated ≤ 3 d [S53]). Dates have no
-time of day, so 72 h is the onset day plus 3 calendar days."""
+"""Oral steroids within 72 h of onset (AAO-HNS KAS 4 [S28]; Ramsay Hunt treated ≤ 3 d [S53]). With no onset
+time, 72 h ends at an unknown hour of the third day after onset: the alert runs to the end of that day and says
+the window may have closed (``EpisodeFacts.onset_time`` makes it exact)."""
 STEROID_MIN_AGE_YEARS: Final = 16
 """KAS 4 applies to patients aged 16 or over [S28]; Sullivan's trial enrolled ≥ 16 y [S34]."""
 
@@ -56,6 +57,8 @@ SUNNYBROOK_COMPLETE: Final = 100.0
 """Engström's trial counted Sunnybrook composite 100 as recovery [S36]."""
 HB_INCOMPLETE_EYE_CLOSURE_GRADE: Final = 4
 """Eye closure is incomplete from House–Brackmann IV [S2]."""
+HB_TOTAL_PALSY_GRADE: Final = 6
+"""House–Brackmann VI = total paralysis, no movement [S1] (complete paralysis for KAS 7 [S28])."""
 
 # --- Measures: smallest change that counts as a real change (PROVISIONAL unless cited) --------------------------
 HB_CHANGE_GRADES: Final = 1

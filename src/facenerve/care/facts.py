@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 from enum import StrEnum
 from typing import Any, Literal, get_args
 
@@ -37,6 +37,18 @@ class Cause(StrEnum):
     CENTRAL = "central"
     CONGENITAL = "congenital"
     OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        """The cause's name for people."""
+        return CAUSE_LABELS[self]
+
+
+CAUSE_LABELS = {
+    Cause.BELLS: "Bell's palsy", Cause.RAMSAY_HUNT: "Ramsay Hunt syndrome", Cause.TRAUMA: "trauma",
+    Cause.TUMOUR_OR_SURGERY: "tumour or surgery", Cause.CENTRAL: "central (upper motor neuron) lesion",
+    Cause.CONGENITAL: "congenital", Cause.OTHER: "other cause",
+}
 
 
 class Severity(StrEnum):
@@ -72,7 +84,9 @@ def _check_number(name: str, value: float | None, low: float, high: float) -> No
 class EpisodeFacts:
     """One episode of facial palsy: onset, side (patient's), cause, completeness at onset, recurrence.
 
-    ``previous_sides`` are the sides of earlier episodes (for "recurrent on the same side");
+    ``onset_time`` is the clock time of onset in the clinic's time zone when it is known (None: date only, so
+    a 72-hour window can end at any time of its last day). ``previous_sides`` are the sides of earlier episodes
+    (for "recurrent on the same side");
     ``comorbidities`` are lower-case names such as ``"diabetes"``, ``"hypertension"``, ``"pregnancy"``,
     ``"dry_eye"``, ``"dysacusis"``.
     """
@@ -85,9 +99,12 @@ class EpisodeFacts:
     previous_sides: tuple[Side, ...] = ()
     birth_date: date | None = None
     comorbidities: frozenset[str] = field(default_factory=frozenset)
+    onset_time: time | None = None
 
     def __post_init__(self) -> None:
         _check(isinstance(self.onset_date, date), f"onset_date must be a date, got {self.onset_date!r}")
+        _check(self.onset_time is None or isinstance(self.onset_time, time),
+               f"onset_time must be a time of day, got {self.onset_time!r}")
         _check(self.side in SIDES, f"side must be one of {', '.join(SIDES)}, got {self.side!r}")
         causes = ", ".join(c.value for c in Cause)
         _check(isinstance(self.cause, str) and self.cause in set(Cause), f"cause must be one of {causes}, got "
@@ -110,6 +127,11 @@ class EpisodeFacts:
         """Whole days from onset to ``on`` (0 on the day of onset)."""
         return (on - self.onset_date).days
 
+
+LAGOPHTHALMOS_MAX_MM = 10.17 + 6 * 1.63
+"""Plausibility bound of a lid gap on closure: it cannot exceed the open palpebral fissure, 10.17 ± 1.63 mm [S85];
+mean + 6 SD (derived arithmetic, a FaceNerve bound, not a clinical figure). Larger values are entry errors
+(pixels, or a fissure height typed in the gap's place)."""
 
 ASSESSMENT_MEASURE_FIELDS: tuple[str, ...] = (
     "asymmetry_index_mm", "house_brackmann", "sunnybrook_composite", "eface_total", "eye_closure_complete",
@@ -155,7 +177,7 @@ class AssessmentFacts:
         _check_number("eface_total", self.eface_total, 0, 100)  # [S11]
         _check_number("synkinesis_score", self.synkinesis_score, 0, 15)  # Sunnybrook synkinesis 0..15 [S4, S7]
         _check_number("asymmetry_index_mm", self.asymmetry_index_mm, 0, math.inf)
-        _check_number("lagophthalmos_mm", self.lagophthalmos_mm, 0, math.inf)
+        _check_number("lagophthalmos_mm", self.lagophthalmos_mm, 0, LAGOPHTHALMOS_MAX_MM)
 
 
 @dataclass(frozen=True)
@@ -182,6 +204,9 @@ class TreatmentFacts:
 class Alert:
     """One care pathway alert: a stable ``rule`` id, severity, a one-line title, the explanation and its sources.
 
+    ``since`` is the day the alert's present condition began (for example the first visit of the current run of
+    incomplete eye closure); with ``due`` it names this *instance* of the alert (:attr:`instance`), so a dismissal
+    never hides the alert when its condition clears and comes back.
     ``dismissible`` is False for every red flag: nothing may silence a red flag. ``provisional`` is True when
     the rule relies on a FaceNerve convention rather than a published number, or on a value that is an
     automated estimate (``AssessmentFacts.automated``); see docs/care.md.
@@ -195,10 +220,16 @@ class Alert:
     due: date | None = None
     dismissible: bool = True
     provisional: bool = False
+    since: date | None = None
 
     def __post_init__(self) -> None:
         if self.severity is Severity.RED_FLAG and self.dismissible:
             raise ValueError(f"red flag {self.rule!r} must not be dismissible")
+
+    @property
+    def instance(self) -> date | None:
+        """The date that tells this occurrence of the rule from another: ``since``, else ``due``."""
+        return self.since or self.due
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (dates as ISO strings)."""
@@ -209,6 +240,8 @@ class Alert:
             "explanation": self.explanation,
             "sources": list(self.sources),
             "due": self.due.isoformat() if self.due else None,
+            "since": self.since.isoformat() if self.since else None,
+            "instance": self.instance.isoformat() if self.instance else None,
             "dismissible": self.dismissible,
             "provisional": self.provisional,
         }

@@ -8,6 +8,7 @@ rules. Red flags are never dismissible.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -69,16 +70,33 @@ def _sentence(text: str) -> str:
 
 
 def steroid_window(ctx: Context) -> list[Alert]:
-    """URGENT while onset is ≤ 72 h ago and no oral steroid is recorded (KAS 4 [S28]; Ramsay Hunt [S53])."""
+    """URGENT while onset is ≤ 72 h ago and no oral steroid is recorded (KAS 4 [S28]; Ramsay Hunt [S53]).
+
+    With an onset time the window ends exactly 72 h later; without one it ends at an unknown time of day 3 after
+    onset, so on that day the alert says the window may already have closed. A steroid course begun before the
+    onset treats something else: it does not close the alert.
+    """
     ep = ctx.episode
     if ep.cause not in STEROID_CAUSES or not 0 <= ctx.day <= ev.STEROID_WINDOW_DAYS:
         return []
-    if course.steroid_started(ctx.treatments, ctx.today) is not None:
+    if course.steroid_started(ctx.treatments, ctx.today, ep.onset_date) is not None:
         return []
     age = ep.age_years(ctx.today)
     if age is not None and age < ev.STEROID_MIN_AGE_YEARS:
         return []
     due = ep.onset_date + timedelta(days=ev.STEROID_WINDOW_DAYS)
+    if ep.onset_time is not None:
+        ends = f"{ep.onset_time.strftime('%H:%M')} on {due.isoformat()}"
+        title = f"Steroid window open until {ends}: no steroid recorded"
+        timing = f" The 72 hours end at {ends} (onset recorded at {ep.onset_time.strftime('%H:%M')})."
+    elif ctx.day < ev.STEROID_WINDOW_DAYS:
+        title = f"Steroid window open until {due.isoformat()}: no steroid recorded"
+        timing = (f" Onset time not recorded: the 72 hours end on {due.isoformat()} at the hour of onset; record "
+                  "the onset time to know exactly.")
+    else:
+        title = "Steroid window may have closed (onset time not recorded): no steroid recorded"
+        timing = (" Onset time not recorded: today is the third day after onset, so the 72 hours end today at the "
+                  "hour of onset, which may already have passed.")
     if ep.cause is Cause.RAMSAY_HUNT:
         text = ("Ramsay Hunt treated with acyclovir and prednisone within 3 days recovered completely in 75%, "
                 "against 30% when treated after 7 days.")
@@ -90,17 +108,22 @@ def steroid_window(ctx: Context) -> list[Alert]:
                 "complete recovery at 9 months from 81.6% to 94.4%.")
         sources = ("S28", "S34")
     age_note = "" if age is not None else " Age not recorded: the recommendation is for patients aged 16 or over."
+    before = course.steroid_before_onset(ctx.treatments, ep.onset_date)
+    before_note = (f" A {before.name.replace('_', ' ')} course started on {before.start.isoformat()}, before the "
+                   "onset: it does not count as treatment of this palsy." if before is not None else "")
     return [Alert(
-        rule="steroid_window", severity=Severity.URGENT,
-        title=f"Steroid window open until {due.isoformat()}: no steroid recorded",
-        explanation=f"Onset {ctx.day} day(s) ago and no oral steroid on record. {text}{age_note}",
-        sources=sources, due=due,
+        rule="steroid_window", severity=Severity.URGENT, title=title,
+        explanation=f"Onset {ctx.day} day(s) ago and no oral steroid on record.{timing} {text}{age_note}{before_note}",
+        sources=sources, due=due, provisional=ep.onset_time is None and ctx.day == ev.STEROID_WINDOW_DAYS,
     )]
 
 
 def eye_protection(ctx: Context) -> list[Alert]:
-    """URGENT when eye closure is incomplete (KAS 6 [S28]; HB IV and worse [S2])."""
-    finding = course.eye_closure_incomplete(ctx.assessments)
+    """URGENT on any sign of incomplete eye closure (KAS 6 [S28]; HB IV and worse [S2]).
+
+    Only a visit a clinician graded as complete clears it; each new run of incomplete closure is a new instance.
+    """
+    finding, since = course.eye_closure_incomplete(ctx.assessments)
     if not finding.holds:
         return []
     return [Alert(
@@ -109,16 +132,14 @@ def eye_protection(ctx: Context) -> list[Alert]:
         explanation=(f"{_sentence(finding.detail)}. Eye protection is strongly recommended when eye closure is "
                      "impaired (AAO-HNS guideline, action 6); ocular symptoms at any time warrant reassessment or "
                      "referral to a facial nerve specialist (action 11)."),
-        sources=("S28", "S2"), provisional=finding.provisional,
+        sources=("S28", "S2"), provisional=finding.provisional, since=since,
     )]
 
 
 def red_flags(ctx: Context) -> list[Alert]:
-    """RED_FLAG (never dismissible): bilateral, recurrent on the same side, progressing after 3 weeks, no
-    improvement by 4 months [S37, S38, S39]."""
+    """RED_FLAG (never dismissible): bilateral (any cause), recurrent on the same side, progressing after 3 weeks,
+    no improvement by 4 months [S37, S38, S39]."""
     ep = ctx.episode
-    if ep.cause not in IDIOPATHIC:
-        return []
     alerts: list[Alert] = []
 
     def flag(rule: str, title: str, explanation: str, sources: tuple[str, ...], provisional: bool = False) -> None:
@@ -127,13 +148,22 @@ def red_flags(ctx: Context) -> list[Alert]:
                             sources=sources, dismissible=False, provisional=provisional))
 
     if ep.side == "bilateral":
+        cause_note = ("" if ep.cause in IDIOPATHIC else
+                      f" The recorded cause ({ep.cause.label}) does not usually affect both sides at once.")
         flag("bilateral", "Bilateral facial palsy",
-             "Simultaneous bilateral palsy suggests Guillain–Barré syndrome, Lyme disease or sarcoidosis.",
-             ("S37", "S38", "S39"))
-    if ep.recurrence and _same_side_before(ep):
+             "Simultaneous bilateral palsy suggests Guillain–Barré syndrome, Lyme disease or sarcoidosis."
+             + cause_note, ("S37", "S38", "S39"))
+    if ep.cause not in IDIOPATHIC:
+        return alerts
+    if _same_side_before(ep):
         flag("recurrent_ipsilateral", "Recurrent palsy on the same side",
              f"An earlier episode affected the {ep.side} side too. In a 500-patient series, recurrent ipsilateral "
              "palsy was due to a facial nerve tumour in 30%.", ("S39",))
+    elif ep.recurrence and not ep.previous_sides:
+        flag("recurrent_ipsilateral", "Recurrent palsy: side of the earlier episode not recorded",
+             "This episode is marked as a recurrence, but no earlier episode is on record. If the earlier palsy was "
+             "on the same side: in a 500-patient series, recurrent ipsilateral palsy was due to a facial nerve "
+             "tumour in 30%. Record the earlier episode.", ("S39",), provisional=True)
     progressing = course.progressing_after(ep, ctx.assessments, ev.PROGRESSION_RED_FLAG_DAYS)
     if progressing.holds:
         flag("progressing", "Still worsening after 3 weeks",
@@ -152,9 +182,26 @@ def red_flags(ctx: Context) -> list[Alert]:
 
 
 def _same_side_before(ep: EpisodeFacts) -> bool:
-    """True when an earlier episode involved a side this one involves too."""
+    """True when an earlier episode involved a side this one involves too (whatever the recurrence checkbox says)."""
     sides = {ep.side} if ep.side != "bilateral" else {"left", "right"}
     return any(previous == "bilateral" or previous in sides for previous in ep.previous_sides)
+
+
+def relapse(ctx: Context) -> list[Alert]:
+    """URGENT when the latest visit is clearly worse than an earlier, better one: reassess or refer (KAS 11 [S28])."""
+    finding, since = course.relapse(ctx.episode, ctx.assessments)
+    if not finding.holds:
+        return []
+    early = ctx.day <= ev.EARLY_DETERIORATION_LAST_DAY
+    note = (" Early worsening by days 11–17 happens in 28% (Marsk) and lowers the chance of complete recovery."
+            if early else "")
+    return [Alert(
+        rule="reassess_worsening", severity=Severity.URGENT,
+        title="Worse than at an earlier visit: reassess or refer",
+        explanation=(f"{_sentence(finding.detail)}. New or worsening findings at any time warrant reassessment or "
+                     f"referral to a facial nerve specialist (AAO-HNS guideline, action 11).{note}"),
+        sources=("S28", "S47") if early else ("S28",), provisional=finding.provisional, since=since,
+    )]
 
 
 def early_review(ctx: Context) -> list[Alert]:
@@ -200,10 +247,11 @@ def specialist_referral(ctx: Context) -> list[Alert]:
 
 
 def synkinesis(ctx: Context) -> list[Alert]:
-    """ADVISORY when synkinesis is emerging and no botulinum toxin is on record [S4, S45, S60, S61]."""
+    """ADVISORY when synkinesis is present (emerging or stable) and no botulinum toxin is on record [S4, S45, S60,
+    S61]."""
     if ctx.episode.cause not in PERIPHERAL:
         return []
-    finding = course.synkinesis_emerging(ctx.assessments)
+    finding, emerging, since = course.synkinesis_present(ctx.assessments)
     if not finding.holds or any(t.kind == "botulinum_toxin" for t in ctx.treatments):
         return []
     on_therapy = bool(course.given(ctx.treatments, course.RETRAINING_THERAPIES, "therapy", ctx.today))
@@ -213,26 +261,28 @@ def synkinesis(ctx: Context) -> list[Alert]:
     sequela = (" A score above 2 was counted as a synkinesis sequela at 12 months in the prednisolone trial "
                "(Berg 2012)."
                if latest is not None and latest > ev.SYNKINESIS_SEQUELA_SCORE else "")
+    state = "emerging" if emerging else "present"
     return [Alert(
         rule="synkinesis", severity=Severity.ADVISORY,
-        title="Synkinesis emerging: physiotherapy or botulinum toxin evaluation",
+        title=f"Synkinesis {state}: physiotherapy or botulinum toxin evaluation",
         explanation=(f"{finding.detail}. Synkinesis is usually noticed about 6 months into recovery; the care "
                      f"sequence is biofeedback retraining, then botulinum toxin, then surgery if refractory. {step}"
                      f"{sequela}"),
-        sources=("S4", "S60", "S61", "S45"), provisional=finding.provisional,
+        sources=("S4", "S60", "S61", "S45"), provisional=finding.provisional, since=since,
     )]
 
 
 def botox(ctx: Context) -> list[Alert]:
-    """INFO when 12 weeks have passed since the last injection [S65, S66]; ADVISORY when two injections were
-    given less than 12 weeks apart (issue #4: never under 12 weeks)."""
+    """INFO from 12 weeks after the last injection until the longest reported effect (9 months) has passed
+    [S65, S66]; ADVISORY for each pair of consecutive injections less than 12 weeks apart (issue #4)."""
     injections = sorted((t for t in ctx.treatments if t.kind == "botulinum_toxin"), key=lambda t: t.start)
     if not injections:
         return []
     alerts: list[Alert] = []
     last = injections[-1]
     due = last.start + ev.BOTOX_MIN_INTERVAL
-    if ctx.today >= due:
+    stale = course.add_months(last.start, ev.BOTOX_LONG_EFFECT_MONTHS)
+    if due <= ctx.today < stale:
         weeks = (ctx.today - last.start).days // 7
         alerts.append(Alert(
             rule="botox_due", severity=Severity.INFO,
@@ -240,20 +290,20 @@ def botox(ctx: Context) -> list[Alert]:
             explanation=(f"Last injection {weeks} weeks ago. The effect lasts about 3 months before reinjection; "
                          f"some patients keep it 4–{ev.BOTOX_LONG_EFFECT_MONTHS} months, so reinject when the effect "
                          "has worn off. FaceNerve never suggests it sooner than 12 weeks after the last injection "
-                         "(a FaceNerve rule, not a published interval)."),
+                         "(a FaceNerve rule, not a published interval), and stops suggesting it "
+                         f"{ev.BOTOX_LONG_EFFECT_MONTHS} months after the last one, the longest effect reported."),
             sources=("S65", "S66"), due=due, provisional=True,
         ))
-    if len(injections) >= 2:
-        previous = injections[-2]
-        gap = last.start - previous.start
+    for previous, later in itertools.pairwise(injections):
+        gap = later.start - previous.start
         if gap < ev.BOTOX_MIN_INTERVAL:
             alerts.append(Alert(
                 rule="botox_interval_short", severity=Severity.ADVISORY,
                 title=f"Botulinum toxin injections only {gap.days} days apart",
-                explanation=(f"Injections on {previous.start.isoformat()} and {last.start.isoformat()} are "
+                explanation=(f"Injections on {previous.start.isoformat()} and {later.start.isoformat()} are "
                              f"{gap.days} days apart; FaceNerve's rule is never less than 12 weeks (84 days), the "
                              "usual duration of effect being about 3 months."),
-                sources=("S65",), provisional=True,
+                sources=("S65",), provisional=True, since=later.start,
             ))
     return alerts
 
@@ -297,25 +347,34 @@ def reanimation_window(ctx: Context) -> list[Alert]:
 
 
 def electrodiagnostics(ctx: Context) -> list[Alert]:
-    """INFO for complete paralysis on days 3–14: electrodiagnostics may be offered (KAS 7 [S28]; [S48, S49])."""
+    """INFO for complete paralysis on days 3–14 — complete at onset or graded House–Brackmann VI since:
+    electrodiagnostics may be offered (KAS 7 [S28]; [S48, S49])."""
     ep = ctx.episode
-    if ep.cause is not Cause.BELLS or ep.complete_at_onset is not True:
+    if ep.cause is not Cause.BELLS or not ev.ENOG_FIRST_DAY <= ctx.day <= ev.ENOG_LAST_DAY:
         return []
-    if not ev.ENOG_FIRST_DAY <= ctx.day <= ev.ENOG_LAST_DAY:
+    total = [a for a in ctx.assessments if a.house_brackmann == ev.HB_TOTAL_PALSY_GRADE]
+    if ep.complete_at_onset is not True and not total:
         return []
+    if ep.complete_at_onset is True:
+        basis, automated = "Complete paralysis at onset", False
+    else:
+        first = total[0]
+        automated = course.HOUSE_BRACKMANN.name in first.automated
+        basis = (f"Complete paralysis since {first.on.isoformat()} (House–Brackmann VI"
+                 + (", automated estimate" if automated else "") + ")")
     due = ep.onset_date + timedelta(days=ev.ENOG_LAST_DAY)
     return [Alert(
         rule="electrodiagnostics", severity=Severity.INFO,
         title=f"Electrodiagnostics (ENoG) is an option until {due.isoformat()}",
-        explanation=("Complete paralysis: electrodiagnostic testing may be offered (AAO-HNS guideline, action 7; not "
-                     "for incomplete paralysis). ENoG is meaningful from about day 3; under 90% degeneration in the "
+        explanation=(f"{basis}: electrodiagnostic testing may be offered (AAO-HNS guideline, action 7; not for "
+                     "incomplete paralysis). ENoG is meaningful from about day 3; under 90% degeneration in the "
                      "first 3 weeks predicts 80–100% excellent recovery, over 90% about 50% good recovery."),
-        sources=("S28", "S48", "S49"), due=due,
+        sources=("S28", "S48", "S49"), due=due, provisional=automated,
     )]
 
 
 RULES: tuple[Rule, ...] = (
-    steroid_window, eye_protection, red_flags, early_review, specialist_referral, synkinesis, botox,
+    steroid_window, eye_protection, red_flags, relapse, early_review, specialist_referral, synkinesis, botox,
     reanimation_window, electrodiagnostics,
 )
 

@@ -15,10 +15,11 @@ Everything here is an estimate for a group of similar patients, not a promise fo
 
 from __future__ import annotations
 
+import itertools
 import math
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -34,6 +35,10 @@ LABEL = ("Estimate only: built from published group figures and a curve fitted t
          "it cannot predict one person's recovery with certainty.")
 FIT_ORDER: tuple[course.Measure, ...] = (course.SUNNYBROOK, course.EFACE, course.ASYMMETRY, course.HOUSE_BRACKMANN)
 """Preferred series to fit: continuous scores first, the ordinal House–Brackmann grade last."""
+INTERVAL_LABEL = "95% interval"
+"""How the plateau interval is named on pages (see docs/care.md for its measured coverage)."""
+STILL_RISING_VISITS = 3
+"""Visits in a row, each better than the last, that show a series still rising (statistics convention)."""
 MIN_R_SQUARED = 0.5
 """A fit explaining under half the variance is reported as too noisy (statistics convention, not clinical)."""
 CURVE_POINTS = 40
@@ -54,6 +59,7 @@ class Prior:
     probability: float | None
     derivation: list[str]
     sources: tuple[str, ...]
+    risk_factors: tuple[str, ...] = ()
 
 
 def prior_probability(episode: EpisodeFacts, treatments: Sequence[TreatmentFacts], today: date) -> Prior:
@@ -79,13 +85,23 @@ def _bells_prior(episode: EpisodeFacts, treatments: Sequence[TreatmentFacts], to
         p = ev.PEITERSEN_ALL
         steps.append(f"Completeness at onset not recorded: {p:.0%} of all untreated palsies recover completely "
                      "(Peitersen) [S41].")
-    steroid = course.steroid_started(treatments, today)
+    steroid = course.steroid_started(treatments, today, episode.onset_date)
     age = episode.age_years(today)
     window_end = episode.onset_date + timedelta(days=ev.STEROID_WINDOW_DAYS)
+    before = course.steroid_before_onset(treatments, episode.onset_date)
+    if before is not None:
+        steps.append(f"{before.name.capitalize()} started on {before.start.isoformat()}, before the onset: not "
+                     "counted as treatment of this palsy.")
     if steroid is not None and steroid.start <= window_end:
         if age is not None and age < ev.STEROID_MIN_AGE_YEARS:
             steps.append(f"Steroid within 72 h, but the trial enrolled patients aged {ev.STEROID_MIN_AGE_YEARS} or "
                          "over: its effect is not applied [S34].")
+        elif episode.complete_at_onset is None:
+            p = ev.SULLIVAN_PREDNISOLONE_9MO
+            steps.append(f"{steroid.name.capitalize()} started within 72 h, completeness not recorded: the trial's "
+                         f"own population (complete and incomplete palsies, aged 16 or over, treated within 72 h) "
+                         f"recovered completely by 9 months in {p:.1%} (Sullivan) [S34].")
+            sources.append("S34")
         else:
             ratio = _odds(ev.SULLIVAN_PREDNISOLONE_9MO) / _odds(ev.SULLIVAN_NO_PREDNISOLONE_9MO)
             p = _probability(_odds(p) * ratio)
@@ -99,9 +115,9 @@ def _bells_prior(episode: EpisodeFacts, treatments: Sequence[TreatmentFacts], to
         steps.append("No steroid within 72 h on record: the untreated figure stands.")
     p = _pregnancy(episode, p, steps, sources)
     p = _ear_and_eye(episode, p, steps, sources)
-    _direction_only(episode, age, steps, sources)
+    factors = _direction_only(episode, age, steps, sources)
     steps.append("Combining figures from different cohorts as odds ratios is a FaceNerve convention (provisional).")
-    return Prior(p, steps, tuple(dict.fromkeys(sources)))
+    return Prior(p, steps, tuple(dict.fromkeys(sources)), factors)
 
 
 def _ramsay_hunt_prior(episode: EpisodeFacts, treatments: Sequence[TreatmentFacts], today: date) -> Prior:
@@ -127,8 +143,8 @@ def _ramsay_hunt_prior(episode: EpisodeFacts, treatments: Sequence[TreatmentFact
                          f"figure {p:.0%} is used as a cautious lower bound (provisional) [S53].")
         sources.append("S53")
     p = _ear_and_eye(episode, p, steps, sources)
-    _direction_only(episode, episode.age_years(today), steps, sources)
-    return Prior(p, steps, tuple(dict.fromkeys(sources)))
+    factors = _direction_only(episode, episode.age_years(today), steps, sources)
+    return Prior(p, steps, tuple(dict.fromkeys(sources)), factors)
 
 
 def _pregnancy(episode: EpisodeFacts, p: float, steps: list[str], sources: list[str]) -> float:
@@ -159,7 +175,8 @@ def _ear_and_eye(episode: EpisodeFacts, p: float, steps: list[str], sources: lis
     return p
 
 
-def _direction_only(episode: EpisodeFacts, age: int | None, steps: list[str], sources: list[str]) -> None:
+def _direction_only(episode: EpisodeFacts, age: int | None, steps: list[str], sources: list[str]) -> tuple[str, ...]:
+    """Poor prognostic factors of unknown size [S43]: listed in the derivation and returned for the headline."""
     factors: list[str] = [c for c in ev.DIRECTION_ONLY_COMORBIDITIES if c in episode.comorbidities]
     if age is not None and age > ev.POOR_PROGNOSIS_AGE_YEARS:
         factors.insert(0, f"age {age} (over {ev.POOR_PROGNOSIS_AGE_YEARS})")
@@ -167,6 +184,7 @@ def _direction_only(episode: EpisodeFacts, age: int | None, steps: list[str], so
         steps.append(f"Poorer outlook also expected with {', '.join(factors)} [S43]; the size of the effect is not "
                      "established in the reference, so it is not applied to the number.")
         sources.append("S43")
+    return tuple(factors)
 
 
 @dataclass(frozen=True)
@@ -192,6 +210,7 @@ class RecoveryFit:
     plateau_day_low: float | None = None
     plateau_day_high: float | None = None
     r_squared: float | None = None
+    corrected: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -200,7 +219,7 @@ class RecoveryFit:
             "plateau": self.plateau, "plateau_low": self.plateau_low, "plateau_high": self.plateau_high,
             "onset_value": self.onset_value, "time_constant_days": self.time_constant_days,
             "plateau_day": self.plateau_day, "plateau_day_low": self.plateau_day_low,
-            "plateau_day_high": self.plateau_day_high, "r_squared": self.r_squared,
+            "plateau_day_high": self.plateau_day_high, "r_squared": self.r_squared, "corrected": self.corrected,
         }
 
     def includes(self, value: float | None) -> bool | None:
@@ -225,10 +244,47 @@ def fit_recovery(days: Sequence[float], values: Sequence[float], measure: course
     """Fit ``y(t) = P + (y0 − P)·exp(−t/τ)`` to a series (``days`` since onset) of one measure.
 
     Needs 4 points on at least 3 different days (three parameters plus one degree of freedom for the interval).
-    A series that never changes by the measure's change threshold, a fit that explains under half the variance,
-    a time constant at its search limit or a plateau pinned to the scale's limit before the data reach it (no
-    plateau in sight), or an interval wider than the observed change gives ``fitted=False`` with the reason.
+    A series that never changes by the measure's change threshold, a decline (plateau worse than the onset value),
+    a fit that explains under half the variance, a time constant at its search limit, a curve pinned to the
+    scale's limit (no plateau in sight), or an interval wider than the observed change gives ``fitted=False``
+    with the reason. A series still rising past its fitted plateau is refitted with the plateau held at least at
+    the latest value (``corrected`` says so).
     """
+    first = _fit(days, values, measure, None)
+    if not first.fitted or first.plateau is None or first.plateau_day is None:
+        return first
+    t = np.asarray(days, dtype=float)
+    y = np.asarray(values, dtype=float)
+    if not _still_rising(t, y, measure, first.plateau, first.plateau_day):
+        return first
+    last = float(y[np.argsort(t, kind="stable")][-1])
+    second = _fit(days, values, measure, last)
+    if not second.fitted or second.plateau is None or second.plateau_day is None:
+        return second
+    if _still_rising(t, y, measure, second.plateau, second.plateau_day):
+        return RecoveryFit(measure.name, False, first.points,
+                           f"{measure.label} is still rising past its fitted plateau ({first.plateau:.3g}, said to be "
+                           f"reached by day {first.plateau_day:.0f}): no plateau in sight yet")
+    return replace(second, corrected=(f"the series was still rising past the first fitted plateau "
+                                      f"({first.plateau:.3g}), so the plateau is held at or beyond the latest value "
+                                      f"{last:.3g}"))
+
+
+def _still_rising(t: np.ndarray, y: np.ndarray, measure: course.Measure, plateau: float, plateau_day: float) -> bool:
+    """The last visits each improved on the one before (by half the change threshold in all), after the plateau day,
+    and the latest value is beyond the plateau."""
+    order = np.argsort(t, kind="stable")
+    tail = y[order][-STILL_RISING_VISITS:].tolist()
+    if len(tail) < STILL_RISING_VISITS or float(t.max()) <= plateau_day:
+        return False
+    rising = all(measure.better_by(b, a) > 0 for a, b in itertools.pairwise(tail))
+    return (rising and measure.better_by(tail[-1], tail[0]) >= measure.change / 2
+            and measure.better_by(tail[-1], plateau) > 0)
+
+
+def _fit(days: Sequence[float], values: Sequence[float], measure: course.Measure,
+         plateau_at_least: float | None) -> RecoveryFit:
+    """One bounded fit (see :func:`fit_recovery`); ``plateau_at_least`` holds the plateau at or beyond a value."""
     t = np.asarray(days, dtype=float)
     y = np.asarray(values, dtype=float)
     n = int(t.size)
@@ -249,15 +305,21 @@ def fit_recovery(days: Sequence[float], values: Sequence[float], measure: course
     low = measure.low
     high = measure.high if math.isfinite(measure.high) else float(y.max() * 3.0 + 10.0)
     best = y.max() if measure.higher_is_better else y.min()
-    guess = [float(np.clip(best, low, high)), float(np.clip(y[np.argmin(t)], low, high)), max(span_days / 3.0, 1.0)]
+    p_low, p_high = low, high
+    if plateau_at_least is not None:
+        p_low, p_high = (plateau_at_least, high) if measure.higher_is_better else (low, plateau_at_least)
+    guess = [float(np.clip(best, p_low, p_high)), float(np.clip(y[np.argmin(t)], low, high)),
+             max(span_days / 3.0, 1.0)]
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             params, covariance = optimize.curve_fit(
-                _approach, t, y, p0=guess, bounds=([low, low, 1.0], [high, high, tau_max]), maxfev=20000)
+                _approach, t, y, p0=guess, bounds=([p_low, low, 1.0], [p_high, high, tau_max]), maxfev=20000)
     except (RuntimeError, ValueError) as err:
         return fail(f"the curve fit did not converge ({str(err).splitlines()[0]})")
     plateau, onset_value, tau_days = (float(v) for v in params)
+    if measure.better_by(onset_value, plateau) >= measure.change:
+        return fail(f"{measure.label} is worsening, not recovering: no recovery curve is fitted to a decline")
     if tau_days >= 0.99 * tau_max:
         return fail(f"{measure.label} is still changing steadily: no plateau in sight yet")
     residuals = y - _approach(t, *params)
@@ -273,15 +335,28 @@ def fit_recovery(days: Sequence[float], values: Sequence[float], measure: course
     days_per_tau = math.log(1.0 / (1.0 - ev.PLATEAU_FRACTION))
     plateau_day = tau_days * days_per_tau
     tau_half = t_value * float(np.sqrt(covariance[2, 2]))
+    onset_pinned = min(abs(onset_value - low), abs(onset_value - high)) <= 1e-6 * max(1.0, abs(onset_value))
+    if onset_pinned and measure.better_by(float(y[np.argmin(t)]), onset_value) >= measure.change:
+        return fail(f"{measure.label} rose too steeply for this curve: it needs an onset value at the scale's limit "
+                    f"({onset_value:.3g}), so its plateau cannot be trusted")
     at_bound = min(abs(plateau - low), abs(plateau - high)) <= 1e-6 * max(1.0, abs(plateau))
     if at_bound and plateau_day > float(t.max()):
         return fail(f"{measure.label} is still changing and its curve runs into the scale's limit: the data do not "
                     "yet show a plateau")
     if half > float(np.ptp(y)):
         return fail(f"the plateau of {measure.label} is too uncertain (±{half:.3g}) to project from these points")
+    if plateau_at_least is None and measure.better_by(float(y[np.argsort(t, kind="stable")][-1]), plateau + (
+            half if measure.higher_is_better else -half)) > 1e-9 and not _still_rising(t, y, measure, plateau,
+                                                                                         plateau_day):
+        return fail(f"{measure.label}'s latest value is already beyond the fitted plateau ({plateau:.3g} ± "
+                    f"{half:.3g}): the curve does not describe this series")
+    plateau_low, plateau_high = max(plateau - half, measure.low), min(plateau + half, measure.high)
+    if plateau_at_least is not None:  # the interval cannot reach back past a value already recorded
+        plateau_low, plateau_high = ((max(plateau_low, plateau_at_least), plateau_high) if measure.higher_is_better
+                                     else (plateau_low, min(plateau_high, plateau_at_least)))
     return RecoveryFit(
         measure=measure.name, fitted=True, points=n, plateau=plateau,
-        plateau_low=max(plateau - half, measure.low), plateau_high=min(plateau + half, measure.high),
+        plateau_low=plateau_low, plateau_high=plateau_high,
         onset_value=onset_value, time_constant_days=tau_days, plateau_day=plateau_day,
         plateau_day_low=max(tau_days - tau_half, 1.0) * days_per_tau,
         plateau_day_high=(tau_days + tau_half) * days_per_tau,
@@ -324,6 +399,8 @@ class Prognosis:
     fits: tuple[RecoveryFit, ...] = ()
     summary: str = ""
     provisional: bool = True
+    risk_factors: tuple[str, ...] = ()
+    headline_basis: str = "group"
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form with a ``schema`` field; dates as ISO strings."""
@@ -351,6 +428,8 @@ class Prognosis:
             "plateau_reached_earliest": _iso(self.plateau_reached_earliest),
             "plateau_reached_latest": _iso(self.plateau_reached_latest),
             "plateau_includes_complete": self.plateau_includes_complete,
+            "risk_factors": list(self.risk_factors),
+            "headline_basis": self.headline_basis,
             "fits": [fit.to_dict() for fit in self.fits],
             "curve": [{"date": on.isoformat(), "value": value} for on, value in self.curve],
         }
@@ -363,12 +442,13 @@ def _update(episode: EpisodeFacts, assessments: Sequence[AssessmentFacts], prior
         return Prior(1.0, [f"Complete recovery recorded: {recovered.detail}."], recovered_sources(recovered))
     if prior.probability is None:
         return Prior(None, [], ())
+    note = [f"Not counted as recovery: {recovered.detail}."] if recovered.provisional else []
     early = course.deteriorated_by(episode, assessments, ev.EARLY_DETERIORATION_LAST_DAY)
     if not early.holds:
-        return Prior(prior.probability, [f"No early worsening recorded ({early.detail}): prior unchanged."], ())
+        return Prior(prior.probability, [*note, f"No early worsening recorded ({early.detail}): prior unchanged."], ())
     ratio = _odds(ev.EARLY_DETERIORATION) / _odds(ev.NO_EARLY_DETERIORATION)
     p = _probability(_odds(prior.probability) * ratio)
-    return Prior(p, [f"Worsened early ({early.detail}): complete recovery {ev.EARLY_DETERIORATION:.0%} vs "
+    return Prior(p, [*note, f"Worsened early ({early.detail}): complete recovery {ev.EARLY_DETERIORATION:.0%} vs "
                      f"{ev.NO_EARLY_DETERIORATION:.0%} without early worsening (Marsk) [S47], odds ratio "
                      f"{ratio:.2f} → {p:.0%}."], ("S47",))
 
@@ -426,6 +506,8 @@ def prognosis(
         end_day = max(fit.plateau_day * 1.2, float(last_day), float(episode.days_since_onset(today)))
         curve = _curve(episode.onset_date, fit, end_day)
     includes_complete = fit.includes(chosen.complete)
+    headline = _headline(updated.probability, chosen, fit, reached, includes_complete, prior.risk_factors,
+                         course.automated_grade_note(known, only_if_complete=True))
     return Prognosis(
         prior_probability_complete=prior.probability,
         prior_derivation=prior.derivation,
@@ -448,7 +530,9 @@ def prognosis(
         plateau_reached_latest=latest,
         plateau_includes_complete=includes_complete,
         fits=tuple(fits.values()),
-        summary=_summary(updated.probability, chosen, fit, reached, includes_complete),
+        summary=headline.text,
+        risk_factors=prior.risk_factors,
+        headline_basis=headline.basis,
     )
 
 
@@ -471,16 +555,45 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def _summary(probability: float | None, measure: course.Measure, fit: RecoveryFit, reached: date | None,
-             includes_complete: bool | None) -> str:
-    """One line for a page: the probability, then the projected plateau or why there is none."""
-    first = ("No published recovery figure applies to this cause." if probability is None
-             else f"Estimated chance of complete recovery {probability:.0%}.")
+@dataclass(frozen=True)
+class Headline:
+    """The one-line summary and what it rests on: ``"group"`` (published figures), ``"curve"`` (this patient's
+    fitted plateau, when it contradicts the group figure) or ``"recorded"`` (complete recovery on record)."""
+
+    text: str
+    basis: str
+
+
+def _headline(probability: float | None, measure: course.Measure, fit: RecoveryFit, reached: date | None,
+              includes_complete: bool | None, risk_factors: Sequence[str], automated_note: str) -> Headline:
+    """One consistent line: the probability, the risk factors that lower it, then the plateau or why there is none.
+
+    When the plateau interval excludes complete recovery, the line rests on the patient's own curve and says why:
+    the group figure describes similar patients at onset, the curve this patient's course since.
+    """
+    factors = (f" Lower with {', '.join(risk_factors)} (size of the effect not established [S43])."
+               if risk_factors else "")
+    estimate = f" Not yet recovery: the {automated_note}." if automated_note else ""
+    if probability is None:
+        first = "No published recovery figure applies to this cause."
+    elif probability >= 1.0:
+        first = "Complete recovery is recorded by a clinician."
+    else:
+        first = f"Group figure: {probability:.0%} of similar patients recover completely."
     if not fit.fitted or fit.plateau is None or reached is None:
-        return f"{first} No recovery curve yet: {fit.reason}."
-    text = (f"{first} Projected {measure.label} plateau {fit.plateau:.3g} ({fit.plateau_low:.3g}–"
-            f"{fit.plateau_high:.3g}, 95% interval), 95% of the way by about {reached.isoformat()}.")
+        return Headline(f"{first}{factors}{estimate} No recovery curve yet: {fit.reason}.",
+                        "recorded" if probability == 1.0 else "group")
+    plateau = (f"Projected {measure.label} plateau {fit.plateau:.3g} ({fit.plateau_low:.3g}–{fit.plateau_high:.3g}, "
+               f"{INTERVAL_LABEL}), 95% of the way by about {reached.isoformat()}.")
+    if includes_complete is False and measure.complete is not None and probability is not None and probability < 1:
+        return Headline(
+            f"This patient's own curve points to a {measure.label} plateau of {fit.plateau:.3g} "
+            f"({fit.plateau_low:.3g}–{fit.plateau_high:.3g}, {INTERVAL_LABEL}), short of complete recovery "
+            f"({measure.complete:g}), 95% of the way by about {reached.isoformat()}. The group figure "
+            f"({probability:.0%} of similar patients recover completely) describes patients at onset; this "
+            f"patient's measured course since is the better guide now.{factors}{estimate}",
+            "curve")
+    where = ""
     if includes_complete is not None and measure.complete is not None:
-        where = "within" if includes_complete else "outside"
-        text += f" Complete recovery ({measure.complete:g}) lies {where} that interval."
-    return text
+        where = f" Complete recovery ({measure.complete:g}) lies within that interval."
+    return Headline(f"{first}{factors}{estimate} {plateau}{where}", "recorded" if probability == 1.0 else "group")

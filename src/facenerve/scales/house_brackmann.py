@@ -5,9 +5,9 @@ Two ways to a grade I–VI:
 * ``house_brackmann``: the clinician picks, per region, the description of the reference table that fits
   (gross, at rest, forehead, eye closure, mouth, secondary defects).
 * ``house_brackmann_quantitative``: superior movement of the mid-brow and lateral movement of the oral commissure,
-  1 point per 0.25 cm, at most 1 cm (4 points) per site, 8 points in all per side [S1]; complete versus incomplete
-  eye closure separates III from IV [S2]; obvious synkinesis/contracture/spasm means at least III, function-limiting
-  at least IV, regardless of motor function [S3].
+  1 point per 0.25 cm, at most 1 cm (4 points) per site, 8 points in all per side [S1]; grades I–III need complete
+  eye closure and incomplete closure means IV or worse [S1, S2]; obvious synkinesis/contracture/spasm means at
+  least III, function-limiting at least IV, regardless of motor function [S3].
 """
 
 from __future__ import annotations
@@ -156,19 +156,32 @@ def _grade_scores(grade: int) -> dict[str, float | int | str]:
 
 
 def _apply_eye_closure_rule(grade: int, eye_closure_complete: bool | None, derivation: list[str]) -> int:
-    """Complete versus incomplete eye closure separates III from IV [S2]."""
-    if grade not in (3, 4):
-        return grade
+    """Eye closure in every grade [S1, S2]: grades I–III need complete closure, IV–VI have incomplete or none.
+
+    Incomplete closure raises a grade I–III to IV. Complete closure lowers IV to III (the published III/IV
+    separation [S2]); with V or VI it lowers nothing — a grade is never made milder on the eye alone — and the
+    derivation asks the clinician to check the entry.
+    """
     if eye_closure_complete is None:
-        derivation.append("eye-closure rule (III vs IV) not applied: eye closure not given [S2]")
+        derivation.append("eye-closure rule not applied: eye closure not given (grades I–III need complete closure, "
+                          "IV–VI have incomplete closure) [S1, S2]")
         return grade
-    ruled = 3 if eye_closure_complete else 4
-    state = "complete" if eye_closure_complete else "incomplete"
-    if ruled != grade:
-        derivation.append(f"eye closure {state} ⇒ grade {roman(ruled)}, not {roman(grade)} (separates III/IV) [S2]")
-    else:
-        derivation.append(f"eye closure {state} agrees with grade {roman(grade)} (separates III/IV) [S2]")
-    return ruled
+    if not eye_closure_complete:
+        if grade <= 3:
+            derivation.append(f"eye closure incomplete ⇒ grade {roman(4)} at least, not {roman(grade)}: grades I–III "
+                              "need complete closure [S1, S2]")
+            return 4
+        derivation.append(f"eye closure incomplete agrees with grade {roman(grade)} (IV–VI: incomplete) [S1, S2]")
+        return grade
+    if grade == 4:
+        derivation.append(f"eye closure complete ⇒ grade {roman(3)}, not {roman(4)} (separates III/IV) [S2]")
+        return 3
+    if grade >= 5:
+        derivation.append(f"eye closure complete, but grade {roman(grade)} describes incomplete closure: the grade is "
+                          "kept; check the eye-closure entry [S1, S2]")
+        return grade
+    derivation.append(f"eye closure complete agrees with grade {roman(grade)} (I–III: complete) [S1, S2]")
+    return grade
 
 
 def _apply_secondary_rule(grade: int, secondary: int | None, derivation: list[str]) -> int:
@@ -222,6 +235,13 @@ def score_house_brackmann(data: Mapping[str, Any]) -> ScaleResult:
 
 
 SIDES = ("left", "right")
+BROW_EXCURSION_MAX_MM = round(10.57 + 6 * 2.51, 1)
+"""Plausibility bound: normal brow elevation 10.57 ± 2.51 mm [S88], mean + 6 SD (derived arithmetic, a FaceNerve
+bound). A larger value is not a human brow's movement: pixels or a wrong unit."""
+COMMISSURE_EXCURSION_MAX_MM = round(9.28 + 6 * 2.83, 1)
+"""Plausibility bound: normal smile commissure excursion 9.28 ± 2.83 mm [S88], mean + 6 SD (derived arithmetic)."""
+CENTIMETRE_SUSPECT_MM = 2.6
+"""Every movement at or under this many mm, both sides, may be centimetres: it is the bounds above read in cm."""
 QUANTITATIVE_ITEMS: tuple[ItemSpec, ...] = (
     *(
         ItemSpec(
@@ -229,8 +249,9 @@ QUANTITATIVE_ITEMS: tuple[ItemSpec, ...] = (
             f"Superior movement of the mid-brow, patient's {side} side (mm)",
             None,
             0.0,
-            None,
-            help="brow raise minus rest, mm; counted up to 10 mm [S1]",
+            BROW_EXCURSION_MAX_MM,
+            help=f"brow raise minus rest, mm; counted up to 10 mm [S1]; over {BROW_EXCURSION_MAX_MM:g} mm is beyond "
+            "a human brow (normal 10.57 ± 2.51 mm [S88]): enter millimetres, not pixels",
         )
         for side in SIDES
     ),
@@ -240,8 +261,9 @@ QUANTITATIVE_ITEMS: tuple[ItemSpec, ...] = (
             f"Lateral movement of the oral commissure, patient's {side} side (mm)",
             None,
             0.0,
-            None,
-            help="smile minus rest, mm; counted up to 10 mm [S1]",
+            COMMISSURE_EXCURSION_MAX_MM,
+            help=f"smile minus rest, mm; counted up to 10 mm [S1]; over {COMMISSURE_EXCURSION_MAX_MM:g} mm is beyond "
+            "a human smile (normal 9.28 ± 2.83 mm [S88]): enter millimetres, not pixels",
         )
         for side in SIDES
     ),
@@ -303,6 +325,11 @@ def score_house_brackmann_quantitative(data: Mapping[str, Any]) -> ScaleResult:
             f"{side}: brow {brow_mm:g} mm → {brow_pts}, commissure {commissure_mm:g} mm → {commissure_pts}; "
             f"{total}/{POINTS_MAX} (1 point per 2.5 mm, at most 4 per site) [S1]"
         )
+    movements = [float(need(values, f"{site}.{side}")) for site in ("brow_excursion_mm", "commissure_excursion_mm")
+                 for side in SIDES]
+    if 0 < max(movements) <= CENTIMETRE_SUSPECT_MM:
+        derivation.insert(0, f"check the units: every movement, the stronger side's too, is at most "
+                             f"{CENTIMETRE_SUSPECT_MM:g} mm; if these are centimetres, multiply by 10 [S88]")
     weaker = min(SIDES, key=lambda s: totals[s])
     points = totals[weaker][0]
     scores["graded_side"] = weaker

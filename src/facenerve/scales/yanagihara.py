@@ -77,9 +77,13 @@ def score_yanagihara(data: Mapping[str, Any]) -> ScaleResult:
         f"band: {band(total)} (36–40 normal, 0–8 total palsy [S17]; < 20 severe/complete [S18, S19])",
     ]
     sequelae = values["synkinesis_or_contracture"]
-    if sequelae is None:
+    if sequelae is None and total < RECOVERY_MIN:
+        scores["recovered"] = "no"
+        derivation.append(f"recovered = no: total {total} < {RECOVERY_MIN}, whatever the synkinesis [S18, S19]")
+    elif sequelae is None:
         scores["recovered"] = "unknown"
-        derivation.append("recovery not judged: synkinesis_or_contracture not given [S18]")
+        derivation.append(f"recovery not judged: total {total} ≥ {RECOVERY_MIN}, but synkinesis/contracture not "
+                          "given [S18]")
     else:
         recovered = total >= RECOVERY_MIN and sequelae == 0
         scores["recovered"] = "yes" if recovered else "no"

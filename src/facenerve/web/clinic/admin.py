@@ -64,5 +64,5 @@ class TreatmentAdmin(admin.ModelAdmin):
 
 @admin.register(AlertDismissal)
 class AlertDismissalAdmin(admin.ModelAdmin):
-    list_display = ("episode", "rule", "due", "dismissed_by", "dismissed_at")
+    list_display = ("episode", "rule", "instance_on", "dismissed_by", "dismissed_at")
     list_select_related = ("episode__patient", "dismissed_by")

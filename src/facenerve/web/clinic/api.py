@@ -6,7 +6,7 @@ Patients outside the caller's reach answer 404.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 from typing import Any
 
 from django.http import Http404, HttpRequest
@@ -16,6 +16,7 @@ from ninja.errors import HttpError
 from ninja.security import django_auth
 
 from facenerve.web.clinic import access, services
+from facenerve.web.clinic.clock import clinic_today
 from facenerve.web.clinic.models import Assessment, Patient
 from facenerve.web.clinic.overview import assessment_doc, episode_order, overview, treatment_doc
 
@@ -38,10 +39,12 @@ class EpisodeOut(Schema):
     cause: str
     complete_at_onset: bool
     recurrence: bool
+    onset_time: time | None = None
 
 
 class EpisodeIn(Schema):
     onset_date: date
+    onset_time: time | None = None
     side: str
     cause: str = "bells"
     severity_at_onset: str
@@ -96,7 +99,7 @@ def _overview(request: HttpRequest, pk: int, episode: int | None, *, with_progno
         chosen = next((e for e in patient.episodes.all() if e.pk == episode), None)
         if chosen is None:
             raise Http404("no such episode")
-    view = overview(patient, chosen, date.today(), with_prognosis=with_prognosis)
+    view = overview(patient, chosen, clinic_today(), with_prognosis=with_prognosis)
     if view is None:
         raise HttpError(404, "this patient has no episode yet")
     return view
@@ -169,7 +172,7 @@ def dismiss_alert(request: HttpRequest, pk: int, rule: str, episode: int | None 
     view = _overview(request, pk, episode)
     _require_clinician(request)
     try:
-        services.dismiss_alert(view.patient, view.episode, rule, request.user, date.today())
+        services.dismiss_alert(view.patient, view.episode, rule, request.user, clinic_today())
     except services.InputError as exc:
         raise HttpError(exc.status, str(exc)) from None
     return 204, None

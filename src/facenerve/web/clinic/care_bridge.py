@@ -17,7 +17,7 @@ from facenerve.errors import FaceNerveError
 from facenerve.web.clinic.models import Assessment, Episode, Patient, Treatment
 
 #: Fields of each row that the mapping below reads (for ``values()`` queries that skip model instances).
-EPISODE_FIELDS = ("id", "patient_id", "onset_date", "side", "cause", "complete_at_onset", "recurrence")
+EPISODE_FIELDS = ("id", "patient_id", "onset_date", "onset_time", "side", "cause", "complete_at_onset", "recurrence")
 ASSESSMENT_FIELDS = ("episode_id", "taken_on", *ASSESSMENT_MEASURE_FIELDS, "summary_sources")
 TREATMENT_FIELDS = ("episode_id", "kind", "name", "start", "stop")
 
@@ -35,6 +35,7 @@ def episode_facts(episode: Any, patient: Any, all_episodes: Iterable[Any]) -> Ep
         previous_sides=tuple(e.side for e in sorted(earlier, key=lambda e: e.onset_date)),  # type: ignore[misc]
         birth_date=patient.birth_date,
         comorbidities=frozenset(str(c) for c in patient.comorbidities or ()),
+        onset_time=getattr(episode, "onset_time", None),
     )
 
 
@@ -74,10 +75,13 @@ class CareView:
     dismissed: tuple[dict[str, Any], ...] = ()
 
     def without(self, dismissals: set[tuple[str, str | None]]) -> CareView:
-        """This view with the dismissed alerts — matched on (rule, due date) and dismissible — set apart."""
+        """This view with the dismissed alerts — matched on (rule, instance date) and dismissible — set apart.
+
+        An alert whose condition cleared and came back has a new instance date, so an old dismissal never hides it.
+        """
         if not dismissals:
             return self
-        hidden = [a for a in self.alerts if a["dismissible"] and (a["rule"], a["due"]) in dismissals]
+        hidden = [a for a in self.alerts if a["dismissible"] and (a["rule"], a["instance"]) in dismissals]
         shown = [a for a in self.alerts if a not in hidden]
         return CareView(shown, self.prognosis, self.problem, tuple(hidden))
 

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from facenerve.web.accounts.models import ROLE_CLINICIAN, ROLE_PATIENT
 from facenerve.web.accounts.users import create_user
+from facenerve.web.clinic.clock import clinic_today
 from facenerve.web.clinic.models import Assessment, CareTeam, CareTeamMember, Episode, Patient, Treatment
 
 DEMO_TEAM = "Demo facial nerve clinic"
@@ -48,7 +49,7 @@ def generated_password() -> str:
 
 def load_demo(today: date | None = None) -> list[DemoLogin]:
     """Create the demo records if missing; (re)set and return generated passwords for the demo users."""
-    today = today or date.today()
+    today = today or clinic_today()
     with transaction.atomic():
         team, _ = CareTeam.objects.get_or_create(name=DEMO_TEAM)
         patient = Patient.objects.filter(identifier=DEMO_PATIENT).first()

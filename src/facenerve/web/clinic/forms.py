@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django import forms
@@ -21,6 +20,7 @@ from facenerve.web.clinic.choices import (
     Sex,
     TreatmentKind,
 )
+from facenerve.web.clinic.clock import clinic_today
 
 PHOTO_FIELD_PREFIX = "photo_"
 IMAGE_TYPES = "image/jpeg,image/png,image/webp,image/bmp,image/tiff"
@@ -34,7 +34,7 @@ def photo_field(expression: Expression) -> str:
 class PhotoSessionForm(forms.Form):
     """One optional photo per standard expression [S78] and the date taken."""
 
-    taken_on = forms.DateField(initial=date.today, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    taken_on = forms.DateField(initial=clinic_today, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -55,7 +55,7 @@ class TreatmentForm(forms.Form):
     kind = forms.ChoiceField(choices=TreatmentKind.choices)
     name = forms.ChoiceField(choices=[(dict(TreatmentKind.choices)[kind], list(names))
                                       for kind, names in TREATMENT_NAMES.items()])
-    start = forms.DateField(initial=date.today, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    start = forms.DateField(initial=clinic_today, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     stop = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     dose = forms.CharField(required=False, max_length=120, help_text="Medication only, e.g. 50 mg daily")
     muscle = forms.ChoiceField(required=False, choices=[("", "—"), *Muscle.choices], help_text="Injection only")
@@ -71,6 +71,8 @@ class EpisodeForm(forms.Form):
     """A palsy episode: onset, the patient's side, cause, severity at onset, recurrence."""
 
     onset_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    onset_time = forms.TimeField(required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                                 help_text="If known: the 72-hour steroid window ends at this hour")
     side = forms.ChoiceField(choices=PalsySide.choices, help_text="The patient's side")
     cause = forms.ChoiceField(choices=Cause.choices)
     severity_at_onset = forms.ChoiceField(choices=ONSET_SEVERITY, label="At onset")

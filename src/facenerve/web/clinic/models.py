@@ -76,6 +76,9 @@ class Episode(models.Model):
     cause = models.CharField(max_length=32, choices=Cause.choices, default=Cause.BELLS)
     complete_at_onset = models.BooleanField(help_text="Complete (not incomplete) paralysis at onset.")
     recurrence = models.BooleanField(default=False)
+    onset_time = models.TimeField(null=True, blank=True,
+                                  help_text="Time of onset in the clinic's time zone, when known (the 72-hour steroid "
+                                            "window ends at that hour).")
 
     class Meta:
         ordering = ("-onset_date", "-id")
@@ -163,7 +166,8 @@ class Treatment(models.Model):
 
 
 class AlertDismissal(models.Model):
-    """A clinician's dismissal of one care alert (its rule and due date) for an episode.
+    """A clinician's dismissal of one instance of a care alert for an episode: its rule and the date that names the
+    instance (when its condition began, else its due date), so an alert that clears and comes back shows again.
 
     Only alerts the care pathway marks dismissible can be dismissed; red flags never are, and the pages show them
     whatever rows exist here.
@@ -171,9 +175,10 @@ class AlertDismissal(models.Model):
 
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="alert_dismissals")
     rule = models.CharField(max_length=64)
-    due = models.DateField(null=True, blank=True)
+    instance_on = models.DateField(null=True, blank=True)
     dismissed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     dismissed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = (models.UniqueConstraint(fields=("episode", "rule", "due"), name="one_dismissal_per_alert"),)
+        constraints = (models.UniqueConstraint(fields=("episode", "rule", "instance_on"),
+                                               name="one_dismissal_per_alert_instance"),)

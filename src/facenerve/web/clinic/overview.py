@@ -72,7 +72,8 @@ def overview(
     assessments = sorted(episode.assessments.all(), key=lambda x: (x.taken_on, x.pk))
     treatments = sorted(episode.treatments.all(), key=lambda x: (x.start, x.pk))
     care = care_for(episode, patient, episodes, assessments, treatments, today, with_prognosis=with_prognosis)
-    dismissals = {(d.rule, d.due.isoformat() if d.due else None) for d in episode.alert_dismissals.all()}
+    dismissals = {(d.rule, d.instance_on.isoformat() if d.instance_on else None)
+                  for d in episode.alert_dismissals.all()}
     return EpisodeOverview(patient, episode, episodes, assessments, treatments, care.without(dismissals))
 
 
@@ -108,10 +109,10 @@ def dashboard_rows(patients: list[Patient], today: date) -> list[DashboardRow]:
     for row in Treatment.objects.filter(episode_id__in=wanted).values(*TREATMENT_FIELDS):
         treatments[row["episode_id"]].append(SimpleNamespace(**row))
     dismissals: dict[int, set[tuple[str, str | None]]] = {pk: set() for pk in wanted}
-    for episode_id, rule, due in AlertDismissal.objects.filter(episode_id__in=wanted).values_list(
-        "episode_id", "rule", "due"
+    for episode_id, rule, instance_on in AlertDismissal.objects.filter(episode_id__in=wanted).values_list(
+        "episode_id", "rule", "instance_on"
     ):
-        dismissals[episode_id].add((rule, due.isoformat() if due else None))
+        dismissals[episode_id].add((rule, instance_on.isoformat() if instance_on else None))
     rows = []
     for patient in patients:
         episode = current.get(patient.pk)

@@ -6,7 +6,7 @@ Each function validates its input and raises :class:`InputError` (one line, answ
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 from typing import Any
 
 from django.conf import settings
@@ -16,6 +16,7 @@ from django.db.models import Prefetch, QuerySet
 from facenerve.errors import FaceNerveError
 from facenerve.protocol import Expression
 from facenerve.web.clinic.choices import TREATMENT_NAMES, BodySide, Cause, Comorbidity, Muscle, PalsySide, Sex
+from facenerve.web.clinic.clock import clinic_today
 from facenerve.web.clinic.models import Assessment, AssessmentPhoto, Episode, Patient, Treatment
 from facenerve.web.clinic.photos import AUTOMATED_COLUMNS, UploadError, analyse_session
 from facenerve.web.storage import default_store
@@ -50,7 +51,7 @@ def add_photo_session(
     """Analyse and store a photo session as a new assessment of ``episode``."""
     if taken_on < episode.onset_date:
         raise InputError("the assessment date is before the onset of the episode")
-    if taken_on > date.today():
+    if taken_on > clinic_today():
         raise InputError("the assessment date is in the future")
     try:
         session = analyse_session(files, default_store(), landmark_passes=settings.FACENERVE_LANDMARK_PASSES)
@@ -174,7 +175,7 @@ def _apply_summary(row: Assessment, scale_name: str, result: dict[str, Any], ite
 
 
 def dismiss_alert(patient: Patient, episode: Episode, rule: str, user: Any, today: date) -> None:
-    """Dismiss the open alert ``rule`` of ``episode`` (its current due date). Red flags cannot be dismissed."""
+    """Dismiss the open alert ``rule`` of ``episode`` (this instance of it only). Red flags cannot be dismissed."""
     from facenerve.web.clinic.models import AlertDismissal
     from facenerve.web.clinic.overview import overview
 
@@ -184,15 +185,16 @@ def dismiss_alert(patient: Patient, episode: Episode, rule: str, user: Any, toda
         raise InputError(f"no open alert {rule!r} for this episode", status=404)
     if not alert["dismissible"]:
         raise InputError("this alert cannot be dismissed (red flags stay until their cause is dealt with)")
-    due = date.fromisoformat(alert["due"]) if alert["due"] else None
-    AlertDismissal.objects.get_or_create(episode=episode, rule=rule, due=due, defaults={"dismissed_by": user})
+    instance = date.fromisoformat(alert["instance"]) if alert["instance"] else None
+    AlertDismissal.objects.get_or_create(episode=episode, rule=rule, instance_on=instance,
+                                         defaults={"dismissed_by": user})
 
 
 def _episode_fields(data: dict[str, Any], birth_date: date) -> dict[str, Any]:
     onset = data.get("onset_date")
     if not isinstance(onset, date):
         raise InputError("onset date is required")
-    if onset > date.today():
+    if onset > clinic_today():
         raise InputError("the onset date is in the future")
     if onset < birth_date:
         raise InputError("the onset date is before the birth date")
@@ -202,8 +204,12 @@ def _episode_fields(data: dict[str, Any], birth_date: date) -> dict[str, Any]:
         raise InputError(f"cause must be one of {', '.join(Cause.values)}")
     if data.get("severity_at_onset") not in ("complete", "incomplete"):
         raise InputError("severity at onset must be complete or incomplete")
+    onset_time = data.get("onset_time")
+    if onset_time is not None and not isinstance(onset_time, time):
+        raise InputError("onset time must be a time of day (HH:MM)")
     return {"onset_date": onset, "side": data["side"], "cause": data["cause"],
-            "complete_at_onset": data["severity_at_onset"] == "complete", "recurrence": bool(data.get("recurrence"))}
+            "complete_at_onset": data["severity_at_onset"] == "complete", "recurrence": bool(data.get("recurrence")),
+            "onset_time": onset_time}
 
 
 def add_episode(patient: Patient, data: dict[str, Any]) -> Episode:
@@ -220,7 +226,7 @@ def create_patient(user: Any, data: dict[str, Any]) -> Patient:
     if not identifier or len(identifier) > 64:
         raise InputError("the identifier must be 1–64 characters")
     birth_date = data.get("birth_date")
-    if not isinstance(birth_date, date) or birth_date > date.today():
+    if not isinstance(birth_date, date) or birth_date > clinic_today():
         raise InputError("the birth date must be a date, not in the future")
     team = CareTeam.objects.filter(pk=data.get("care_team"), members__user=user).first()
     if team is None:

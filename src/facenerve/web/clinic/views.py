@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods
 from facenerve.protocol import Expression
 from facenerve.web.accounts.models import ROLE_ADMIN, ROLE_CLINICIAN, ROLE_PATIENT
 from facenerve.web.clinic import access, services
+from facenerve.web.clinic.clock import clinic_today
 from facenerve.web.clinic.forms import (
     EpisodeForm,
     ObservationForm,
@@ -41,7 +42,7 @@ PAGE_SIZE = 50
 
 
 def _today() -> date:
-    return date.today()
+    return clinic_today()
 
 
 def _clinician_only(request: HttpRequest) -> HttpResponse | None:
