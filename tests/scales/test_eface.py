@@ -95,8 +95,20 @@ def test_missing_item_is_an_error_unless_partial_scoring_is_asked() -> None:
     with pytest.raises(ScaleInputError, match=r"item 'dynamic\.lower_lip_eeee' is missing"):
         score("eface", data)
     partial = score_eface(data | {"dynamic.brow_elevation": 30.0}, allow_missing=True)
-    assert partial.scores["dynamic"] == pytest.approx((30 + 5 * 100) / 6, abs=0.005)
-    assert "total" not in partial.scores
+    dynamic = (30 + 5 * 100) / 6
+    assert partial.scores["dynamic"] == pytest.approx(dynamic, abs=0.005)
+    # Issue 19: the total is given from the items present, flagged partial, the missing item named.
+    assert partial.scores["total"] == pytest.approx((100 + 2 * dynamic + 100) / 4, abs=0.01)
+    assert partial.scores["partial"] is True
     assert partial.scores["missing"] == "dynamic.lower_lip_eeee"
-    assert partial.headline == "missing"
+    assert partial.headline == "total"
     assert any("6 of 7 items" in step for step in partial.derivation)
+    assert any(step.startswith("partial total") and "dynamic.lower_lip_eeee" in step for step in partial.derivation)
+    assert "partial" not in score_eface(items(), allow_missing=True).scores
+
+
+def test_no_total_when_a_whole_subscore_is_missing() -> None:
+    data = {k: v for k, v in items().items() if not k.startswith("synkinesis.")}
+    result = score_eface(data, allow_missing=True)
+    assert "total" not in result.scores and "partial" not in result.scores
+    assert any("total not computed: no items given for synkinesis" in step for step in result.derivation)

@@ -123,7 +123,10 @@ def test_missing_photos_score_what_can_be_scored(healthy_photos: dict[Expression
     assert "voluntary.brow_lift" in sunnybrook["missing"]
     assert sunnybrook["items"]["voluntary.open_mouth_smile"]["value"] == 5
     assert "grade" not in doc["scores"]["house_brackmann"]
-    assert "total" not in doc["scores"]["eface"] and "dynamic" in doc["scores"]["eface"]
+    # Issue 19: eFACE gives a partial total from the measured items (every subscore has one); it used to be withheld.
+    eface = doc["scores"]["eface"]
+    assert "dynamic" in eface and eface["partial"] is True and "total" in eface
+    assert "dynamic.brow_elevation" in eface["missing"]
 
 
 def test_a_broken_photo_is_listed_and_the_rest_still_scored(healthy_photos: dict[Expression, np.ndarray]) -> None:
@@ -200,7 +203,26 @@ def test_an_item_too_small_to_measure_is_left_out_of_the_eface_total(healthy_ses
     assert any("dynamic.lower_lip_eeee" in line for line in eface.to_dict()["derivation"] if "left out" in line)
     without_photo = {e: v for e, v in healthy_session.measures.dynamics.items() if e is not Expression.LOWER_TEETH}
     eface = estimate_eface(replace(healthy_session.measures, dynamics=without_photo))
-    assert eface.items["dynamic.lower_lip_eeee"].photo_missing and "total" not in eface.scores
+    assert eface.items["dynamic.lower_lip_eeee"].photo_missing
+    assert "total" in eface.scores and eface.scores["partial"] is True  # issue 19: a partial total, not none
+
+
+def test_seven_of_nine_photos_give_a_partial_eface_total(healthy_photos: dict[Expression, np.ndarray]) -> None:
+    """Issue 19: healthy volunteers photographed in 7 of the 9 expressions get an eFACE total, flagged partial,
+    with the items of the two missing photos named."""
+    absent = (Expression.LOWER_TEETH, Expression.TIGHT_EYE_CLOSURE)
+    session = analyze_session({e: rgb for e, rgb in healthy_photos.items() if e not in absent})
+    eface = session.scores["eface"]
+    assert "total" in eface.scores and eface.scores["partial"] is True
+    assert float(eface.scores["total"]) >= 85  # healthy, as in the acceptance test of full sessions
+    assert {"dynamic.lower_lip_eeee", "dynamic.full_eye_closure"} <= set(eface.missing)
+    assert eface.items["dynamic.lower_lip_eeee"].photo_missing
+    assert eface.items["dynamic.full_eye_closure"].photo_missing
+    doc = session.to_dict()["scores"]["eface"]
+    assert doc["partial"] is True and "dynamic.full_eye_closure" in doc["missing"]
+    assert any("partial total" in line and "dynamic.lower_lip_eeee" in line for line in doc["derivation"])
+    full = analyze_session(healthy_photos).scores["eface"]
+    assert full.scores.get("partial") is False
 
 
 def test_a_known_affected_side_replaces_the_found_one(healthy_photos: dict[Expression, np.ndarray]) -> None:

@@ -314,3 +314,35 @@ def write_video_timestamps(
         for packet in stream.encode():
             container.mux(packet)
     return path
+
+
+#: A phone held upright: portrait frames, px (width, height).
+PORTRAIT_SIZE_PX = (368, 640)
+
+
+def write_portrait_video(
+    path: Path,
+    pulses: Sequence[Pulse],
+    duration_s: float,
+    *,
+    face_px: int = 200,
+    fps: float = 30.0,
+    size_px: tuple[int, int] = PORTRAIT_SIZE_PX,
+) -> Path:
+    """A portrait phone video (368 × 640 by default): each square frame shrunk to ``face_px`` and placed in the
+    upper middle of a grey-blue frame, as a child's face sits in a phone video held at arm's length."""
+    width, height = size_px
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"mp4v"), fps, (width, height))
+    if not writer.isOpened():
+        raise RuntimeError(f"OpenCV cannot write {path}")
+    x0, y0 = (width - face_px) // 2, height // 4
+    try:
+        for rgb in frames(pulses, duration_s, fps):
+            canvas = np.full((height, width, 3), (110, 120, 135), np.uint8)
+            canvas[y0 : y0 + face_px, x0 : x0 + face_px] = cv2.resize(
+                rgb, (face_px, face_px), interpolation=cv2.INTER_AREA
+            )
+            writer.write(cv2.cvtColor(canvas, cv2.COLOR_RGB2BGR))
+    finally:
+        writer.release()
+    return path

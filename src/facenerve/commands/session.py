@@ -114,7 +114,7 @@ def _print(result: SessionAssessment) -> None:
         out.print(syn)
     for name, score in result.scores.items():
         value = score.scores.get(score.headline, "not computed")
-        flag = " (provisional)" if score.provisional else ""
+        flag = (" (partial)" if score.scores.get("partial") else "") + (" (provisional)" if score.provisional else "")
         out.print(f"{name}: {score.headline} {value}{flag}", markup=False)
         if score.missing:
             out.print(f"  not estimated: {', '.join(score.missing)}", markup=False)

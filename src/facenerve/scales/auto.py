@@ -23,7 +23,6 @@ from typing import Any
 
 from facenerve.engine.landmarks.base import Side
 from facenerve.protocol import Expression
-from facenerve.scales import provisional
 from facenerve.scales.base import ScaleResult
 from facenerve.scales.eface import GROUPS as EFACE_GROUPS
 from facenerve.scales.eface import score_eface
@@ -336,9 +335,10 @@ def estimate_eface(m: SessionMeasures) -> AutoScore:
     Static items (0–200, 100 balanced) are 100 × the rest-photo ratio, turned so that the anchors hold (fissure:
     0 wide, 200 narrow; commissure: 0 low). Dynamic items are 100 × the excursion ratio. Synkinesis items fall
     from 100 by the affected side's excess movement. Nasolabial fold depth and mentalis/platysmal synkinesis are
-    not measurable from landmarks and are left out; the total then uses the subscores of the measured items. The
-    total needs every photo; an item its photo could not measure (the healthy side moved too little for a ratio)
-    is left out and named.
+    not measurable from landmarks and are left out; the total then uses the subscores of the measured items. An
+    item whose photo is missing or failed, or that its photo could not measure (the healthy side moved too little
+    for a ratio), is left out and named, and the total is flagged ``partial`` (issue 19: it used to be withheld).
+    The total is withheld only when a whole subscore has no measured item.
     """
     items: dict[str, ItemEstimate] = {}
 
@@ -394,16 +394,27 @@ def estimate_eface(m: SessionMeasures) -> AutoScore:
     derivation = [PROVISIONAL_NOTE]
     subs = result.scores
     no_photo = [k for k, i in items.items() if i.photo_missing]
-    if no_photo:
-        derivation.append(f"total not computed: no usable photo for {', '.join(no_photo)}")
-    elif "total" not in subs and all(g in subs for g in EFACE_GROUPS):
-        total = provisional.eface_total(float(subs["static"]), float(subs["dynamic"]), float(subs["synkinesis"]))
-        extra["total"] = round(total, 2)
+    unmeasured = [k for k, i in items.items() if i.value is None and k not in EFACE_NOT_MEASURABLE]
+    if "total" in subs:
+        total = float(subs["total"])
+        # Partial: an item that landmarks can measure is missing (its photo is missing or failed, or the
+        # healthy side moved too little for a ratio). The four never-measurable items alone do not make it partial.
+        extra["partial"] = bool(unmeasured)
         derivation.append(
             f"total from the subscores of the measured items = (static + 2·dynamic + synkinesis) / 4 = "
             f"({subs['static']:g} + 2·{subs['dynamic']:g} + {subs['synkinesis']:g}) / 4 = {total:.2f} "
             f"[S10; provisional]; left out (not measurable from landmarks, or too little movement on the healthy "
-            f"side for a ratio): {', '.join(k for k, i in items.items() if i.value is None)}"
+            f"side for a ratio, or no usable photo): {', '.join(k for k, i in items.items() if i.value is None)}"
+        )
+        if no_photo:
+            derivation.append(
+                f"partial total: no usable photo for {', '.join(no_photo)}; the total is the measured items' only"
+            )
+    else:
+        absent = [g for g in EFACE_GROUPS if g not in subs]
+        derivation.append(
+            f"total not computed: no item of {', '.join(absent)} could be measured"
+            + (f" (no usable photo for {', '.join(no_photo)})" if no_photo else "")
         )
     return AutoScore("eface", items, result, derivation, extra_scores=extra)
 

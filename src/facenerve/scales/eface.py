@@ -66,8 +66,9 @@ ITEMS: tuple[ItemSpec, ...] = tuple(
 def score_eface(data: Mapping[str, Any], *, allow_missing: bool = False) -> ScaleResult:
     """Score eFACE from its 15 items; provisional formulas [S10–S14].
 
-    With ``allow_missing`` a subscore is computed from the items present (named in the derivation) and the total
-    only when all three subscores exist; missing items are listed under ``missing``.
+    With ``allow_missing`` a subscore is computed from the items present (named in the derivation), and the total
+    from the subscores whenever all three exist: when items are missing it is flagged ``partial`` (true) and the
+    missing items are listed under ``missing`` (and named in the derivation).
     """
     values = validate(NAME, ITEMS, data, allow_missing=allow_missing)
     return _score(values)
@@ -103,17 +104,24 @@ def _score(values: ItemValues) -> ScaleResult:
         derivation.append(
             f"{group} = mean of {', '.join(parts)}{fold_note} = {subscore:.2f}{partial} [S10, S12; provisional]"
         )
-    if all(group in scores for group in GROUPS) and not missing:
+    if all(group in scores for group in GROUPS):
         total = provisional.eface_total(float(scores["static"]), float(scores["dynamic"]), float(scores["synkinesis"]))
         scores["total"] = round(total, 2)
         derivation.append(
             f"total = (static + 2·dynamic + synkinesis) / 4 = ({scores['static']:g} + 2·{scores['dynamic']:g} + "
             f"{scores['synkinesis']:g}) / 4 = {total:.2f} [S10; equation unverified, provisional]"
         )
+        if missing:
+            scores["partial"] = True
+            derivation.append(
+                f"partial total: from the subscores of the {len(ITEMS) - len(missing)} of {len(ITEMS)} items given; "
+                f"missing {', '.join(missing)}"
+            )
         if total < COMPLETE_PALSY_BELOW:
             derivation.append(f"total < {COMPLETE_PALSY_BELOW:g} ≈ complete flaccid palsy [S13]")
     else:
-        derivation.append("total not computed: " + (f"missing {', '.join(missing)}" if missing else "no subscores"))
+        absent = [group for group in GROUPS if group not in scores]
+        derivation.append(f"total not computed: no items given for {', '.join(absent)}")
     if missing:
         scores["missing"] = ", ".join(missing)
     derivation.append(

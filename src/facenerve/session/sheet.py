@@ -103,7 +103,7 @@ def _panel(session: SessionAssessment, height: int) -> Image.Image:
         extra = ", ".join(
             f"{k} {scores[k]}" for k in ("static", "dynamic", "synkinesis", "resting", "voluntary") if k in scores
         )
-        flag = " (provisional)" if score.provisional else ""
+        flag = (" (partial)" if scores.get("partial") else "") + (" (provisional)" if score.provisional else "")
         draw.text((16, y), f"{name}: {score.headline} {value}{flag}".translate(_ASCII), fill=TEXT_COLOUR, font=normal)
         y += 20
         if extra:
