@@ -41,6 +41,8 @@ def test_flattened_row_matches_the_photo_document(astronaut_result: PhotoAssessm
     assert set(row) == set(COLUMNS) - set(INPUT_COLUMNS)
     assert row["status"] == "ok" and row["error_code"] is None and row["face_found"] is True
     assert row["mm_per_px"] == doc["scale"]["mm_per_px"] and row["scale_source"] == "iris"
+    assert row["scale_relative_uncertainty"] == doc["scale"]["relative_uncertainty"] > 0
+    assert row["quality_confidence_factor"] == doc["quality"]["confidence_factor"] == 1.0
     assert row["yaw_deg"] == doc["face"]["pose_deg"]["yaw"] and row["roll_deg"] == doc["face"]["pose_deg"]["roll"]
     assert row["affected_side"] == doc["asymmetry"]["affected_side"]
     assert row["affected_side_confidence"] == doc["asymmetry"]["confidence"]

@@ -45,11 +45,13 @@ _HEAD_COLUMNS = (
     "face_found",
     "mm_per_px",
     "scale_source",
+    "scale_relative_uncertainty",
     "iris_diameter_left_px",
     "iris_diameter_right_px",
     "yaw_deg",
     "pitch_deg",
     "roll_deg",
+    "quality_confidence_factor",
     "affected_side",
     "affected_side_confidence",
     "severity_index",
@@ -99,8 +101,10 @@ def flatten_assessment(result: PhotoAssessment | Mapping[str, Any]) -> dict[str,
     scale = doc.get("scale") or {}
     row["mm_per_px"] = scale.get("mm_per_px")
     row["scale_source"] = scale.get("source")
+    row["scale_relative_uncertainty"] = scale.get("relative_uncertainty")
     iris = scale.get("iris_diameter_px") or {}
     row["iris_diameter_left_px"], row["iris_diameter_right_px"] = iris.get("left"), iris.get("right")
+    row["quality_confidence_factor"] = (doc.get("quality") or {}).get("confidence_factor")
     asymmetry = doc.get("asymmetry") or {}
     row["affected_side"] = asymmetry.get("affected_side")
     row["affected_side_confidence"] = asymmetry.get("confidence")
@@ -149,7 +153,7 @@ def column_kind(column: str) -> str:
         return "bool"
     if column in ("image_width_px", "image_height_px", "landmark_passes"):
         return "int"
-    if column == "severity_index" or column.endswith(
+    if column in ("severity_index", "scale_relative_uncertainty", "quality_confidence_factor") or column.endswith(
         ("_mm", "_mm2", "_deg", "_px", "_percent_of_reference", "_confidence")
     ):
         return "float"
