@@ -132,8 +132,8 @@ def hemi_composite(
         to_expr = PiecewiseAffine(np.vstack([target[keep], anchors]), np.vstack([expr_pts[keep], anchors]))
         from_rest = apply_affine(invert_affine(align), anchors)
         to_rest = PiecewiseAffine(np.vstack([target[keep], anchors]), np.vstack([rest_pts[keep], from_rest]))
-        tex_expr = remap(expression_rgb, to_expr(grid)).astype(np.float32)
-        tex_rest = remap(rest_rgb, to_rest(grid)).astype(np.float32)
+        tex_expr = remap(expression_rgb, to_expr.grid(shape, box)).astype(np.float32)
+        tex_rest = remap(rest_rgb, to_rest.grid(shape, box)).astype(np.float32)
         w_rest = (fraction * weak[y0:y1, x0:x1])[..., None]
         m = mask[y0:y1, x0:x1, None]
         face = (1.0 - w_rest) * tex_expr + w_rest * tex_rest

@@ -146,22 +146,54 @@ class PiecewiseAffine:
         self.target_px = np.asarray(target_px, dtype=float)
         self.source_px = np.asarray(source_px, dtype=float)
         self._tri = Delaunay(self.target_px)
+        # One affine per triangle, target → source: A · [x, y, 1]ᵀ = source, from the three corners.
+        simplices = self._tri.simplices
+        homogeneous = np.concatenate([self.target_px[simplices], np.ones((len(simplices), 3, 1))], axis=2)
+        det = np.linalg.det(homogeneous)
+        homogeneous[np.abs(det) < 1e-9] += np.diag([1e-6, 0.0, 0.0])  # degenerate slivers: any finite map
+        inverse = np.linalg.inv(homogeneous)  # (t, 3, 3)
+        self._affines = np.transpose(inverse @ self.source_px[simplices], (0, 2, 1))  # (t, 2, 3)
 
     def __call__(self, points_px: np.ndarray) -> np.ndarray:
         """Source positions (..., 2) of target positions ``points_px``."""
         pts = np.asarray(points_px, dtype=float)
         flat = pts.reshape(-1, 2)
-        simplex = self._tri.find_simplex(flat)
+        return self._apply(flat, self._find(flat)).reshape(pts.shape)
+
+    def grid(self, shape: tuple[int, int], box: tuple[int, int, int, int]) -> np.ndarray:
+        """Source positions of the pixel centres of ``box`` (x0, y0, x1, y1): (h, w, 2).
+
+        The triangles are rasterised into a label image (fast); the few pixels no triangle covers (on shared
+        edges) are located by the triangulation's search.
+        """
+        x0, y0, x1, y1 = box
+        labels = np.full((y1 - y0, x1 - x0), -1.0, dtype=np.float32)
+        corners = self.target_px[self._tri.simplices] - np.array([x0 + 0.5, y0 + 0.5])
+        fixed = np.round(corners * 16).astype(np.int32)
+        for index, triangle in enumerate(fixed):
+            cv2.fillConvexPoly(labels, triangle, (float(index),), lineType=cv2.LINE_8, shift=4)
+        simplex = labels.reshape(-1).astype(np.int64)
+        flat = pixel_grid(shape, box).reshape(-1, 2)
+        missing = simplex < 0
+        if missing.any():
+            simplex[missing] = self._find(flat[missing])
+        return self._apply(flat, simplex).reshape(y1 - y0, x1 - x0, 2)
+
+    def _find(self, flat: np.ndarray) -> np.ndarray:
+        simplex = np.asarray(self._tri.find_simplex(flat), dtype=np.int64)
         outside = simplex < 0
         if outside.any():  # the nearest triangle by its centroid
             centroids = self.target_px[self._tri.simplices].mean(axis=1)
             d2 = ((flat[outside, None, :] - centroids[None, :, :]) ** 2).sum(axis=2)
             simplex[outside] = np.argmin(d2, axis=1)
-        trans = self._tri.transform[simplex]
-        b = np.einsum("nij,nj->ni", trans[:, :2, :], flat - trans[:, 2, :])
-        bary = np.column_stack([b, 1.0 - b.sum(axis=1)])
-        corners = self.source_px[self._tri.simplices[simplex]]
-        return np.asarray(np.einsum("ni,nij->nj", bary, corners).reshape(pts.shape))
+        return simplex
+
+    def _apply(self, flat: np.ndarray, simplex: np.ndarray) -> np.ndarray:
+        a = self._affines[simplex]  # (n, 2, 3): source = a @ (x, y, 1)
+        x, y = flat[:, 0], flat[:, 1]
+        sx = a[:, 0, 0] * x + a[:, 0, 1] * y + a[:, 0, 2]
+        sy = a[:, 1, 0] * x + a[:, 1, 1] * y + a[:, 1, 2]
+        return np.column_stack([sx, sy])
 
 
 def remap(rgb: np.ndarray, source_px: np.ndarray) -> np.ndarray:
