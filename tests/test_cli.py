@@ -72,7 +72,12 @@ def test_three_passes_are_recorded_and_read_close_to_one_pass(photo_dir: Path) -
 
 def test_manual_scale_and_mirrored_flags(photo_dir: Path) -> None:
     plain = json.loads(run("analyze", str(photo_dir / "face.jpg"), "--json", "--mm-per-px", "0.5").stdout)
-    assert plain["scale"] == {"mm_per_px": 0.5, "source": "manual", "iris_diameter_px": None}
+    assert plain["scale"] == {
+        "mm_per_px": 0.5,
+        "source": "manual",
+        "relative_uncertainty": None,
+        "iris_diameter_px": None,
+    }
     mirrored = json.loads(run("analyze", str(photo_dir / "face.jpg"), "--json", "--mirrored").stdout)
     iris = json.loads(run("analyze", str(photo_dir / "face.jpg"), "--json").stdout)
     for name in ("commissure_height", "brow_height"):
