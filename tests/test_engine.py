@@ -153,6 +153,21 @@ def test_closed_eyes_fall_back_to_the_face_proportion_scale(
     assert analyze_photo(shut, expression="tight_eye_closure", mm_per_px=0.4).ok
 
 
+def test_closed_eyes_take_a_given_rest_photo_scale(astronaut: np.ndarray, astronaut_result: PhotoAssessment) -> None:
+    fissure = astronaut_result.metrics["palpebral_fissure_height"]
+    assert fissure.left is not None and fissure.right is not None and astronaut_result.scale is not None
+    shut = apply_palsy(astronaut, astronaut_result, PalsyWarp("left", fissure_change_mm=-fissure.left * 0.95))
+    shut = apply_palsy(shut, astronaut_result, PalsyWarp("right", fissure_change_mm=-fissure.right * 0.95))
+    result = analyze_photo(shut, fallback_scale=astronaut_result.scale)
+    assert result.ok and result.scale is not None
+    assert result.scale.source == "session_rest"
+    assert result.scale.mm_per_px == astronaut_result.scale.mm_per_px
+    assert result.scale.relative_uncertainty == astronaut_result.scale.relative_uncertainty
+    assert any("rest photo of the same session" in w for w in result.warnings)
+    # An open-eyed photo keeps its own iris scale; the fallback is only for unusable irises.
+    assert analyze_photo(astronaut, fallback_scale=astronaut_result.scale).scale.source == "iris"  # type: ignore[union-attr]
+
+
 def test_one_closed_eye_takes_the_scale_from_the_other(
     astronaut: np.ndarray, astronaut_result: PhotoAssessment
 ) -> None:

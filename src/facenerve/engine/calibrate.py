@@ -195,5 +195,5 @@ def photo_scale(
             raise
     if fallback is not None:
         note = "no open eye shows its iris: scale taken from the rest photo of the same session"
-        return replace(fallback, warnings=(note,))
+        return replace(session_rest_scale(fallback.mm_per_px, fallback), warnings=(note,))
     return biocular_scale(anatomy, iris_mm=iris_mm, yaw_deg=yaw_deg)
