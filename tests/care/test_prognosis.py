@@ -114,20 +114,26 @@ def test_sunnybrook_recovery_parameters_are_recovered(seed: int, plateau: float,
     assert result.time_constant_days == pytest.approx(tau, rel=0.35)
     assert result.plateau_low is not None and result.plateau_high is not None
     assert result.plateau_low < result.plateau < result.plateau_high
-    assert result.plateau_high - result.plateau_low < 30.0
+    assert result.plateau_high - result.plateau_low < 40.0  # the calibrated (1.5× asymptotic) 95% interval
     expected_day = tau * math.log(20)
     assert result.plateau_reached_on is not None
     assert abs((result.plateau_reached_on - ONSET).days - expected_day) < 0.35 * expected_day + 1
 
 
-def test_interval_covers_the_true_plateau_in_most_seeded_runs() -> None:
-    covered = 0
-    for seed in range(40):
-        series = recovery_series(85.0, 20.0, 40.0, noise=3.0, seed=100 + seed, field="sunnybrook_composite")
+@pytest.mark.parametrize(("plateau", "onset_value", "tau", "noise"), [(85.0, 20.0, 40.0, 3.0), (60.0, 10.0, 20.0, 4.0)])
+def test_the_95_percent_interval_covers_the_true_plateau_in_95_percent_of_runs(
+        plateau: float, onset_value: float, tau: float, noise: float) -> None:
+    """The label says 95%: the interval must cover the true plateau in at least 95% of seeded series (issue #18)."""
+    covered = fitted = 0
+    for seed in range(200):
+        series = recovery_series(plateau, onset_value, tau, noise=noise, seed=100 + seed, field="sunnybrook_composite")
         fit = prognosis(episode(), series, [], day(200))
-        assert fit.fitted and fit.plateau_low is not None and fit.plateau_high is not None
-        covered += fit.plateau_low <= 85.0 <= fit.plateau_high
-    assert covered >= 32  # nominal 95%; at least 80% of 40 runs
+        if fit.fitted and fit.plateau_low is not None and fit.plateau_high is not None:
+            fitted += 1
+            covered += fit.plateau_low <= plateau <= fit.plateau_high
+    assert fitted >= 190
+    assert covered >= 0.95 * fitted
+    assert "95% interval" in fit.summary
 
 
 def test_asymmetry_recovery_falls_to_its_plateau() -> None:

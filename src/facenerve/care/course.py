@@ -253,6 +253,17 @@ class Worsening:
                 f"(day {episode.days_since_onset(self.worse.on)}){origin}")
 
 
+def _series_views(assessments: Sequence[AssessmentFacts]) -> list[tuple[Measure, list[Point]]]:
+    """Each measure's clinician-only series, then its whole series: a worsening found in either counts, so an
+    automated value can add a worsening but never hide one a clinician recorded."""
+    views: list[tuple[Measure, list[Point]]] = []
+    for measure in MEASURES:
+        every = points_of(assessments, measure)
+        views.append((measure, [p for p in every if not p.automated]))
+        views.append((measure, every))
+    return views
+
+
 def worsenings(assessments: Sequence[AssessmentFacts]) -> list[Worsening]:
     """Every worsening of every measure, oldest first.
 
@@ -262,8 +273,7 @@ def worsenings(assessments: Sequence[AssessmentFacts]) -> list[Worsening]:
     not the previous step, catches a decline in small steps.
     """
     found: list[Worsening] = []
-    for measure in MEASURES:
-        pts = points_of(assessments, measure)
+    for measure, pts in _series_views(assessments):
         for j in range(1, len(pts)):
             best = max(pts[:j], key=lambda p: measure.goodness(p.value))
             following = pts[j + 1] if j + 1 < len(pts) else None
@@ -276,8 +286,7 @@ def progressing_after(episode: EpisodeFacts, assessments: Sequence[AssessmentFac
     """Progressing after ``day``: a value recorded after that day worse, by the change threshold, than the best of
     the last value on or before that day and every value since (a decline in small steps adds up; a worsening
     that stopped before that day is not progression). An automated value needs the next one to agree."""
-    for measure in MEASURES:
-        pts = points_of(assessments, measure)
+    for measure, pts in _series_views(assessments):
         before = [p for p in pts if episode.days_since_onset(p.on) <= day]
         after = [p for p in pts if episode.days_since_onset(p.on) > day]
         reference = before[-1:]
@@ -306,8 +315,7 @@ def relapse(episode: EpisodeFacts, assessments: Sequence[AssessmentFacts]) -> tu
 
     For an automated latest value, the previous automated value must be that much worse too (two visits agree).
     """
-    for measure in MEASURES:
-        pts = points_of(assessments, measure)
+    for measure, pts in _series_views(assessments):
         if len(pts) < 2:
             continue
         latest = pts[-1]

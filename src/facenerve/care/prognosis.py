@@ -15,7 +15,6 @@ Everything here is an estimate for a group of similar patients, not a promise fo
 
 from __future__ import annotations
 
-import itertools
 import math
 import warnings
 from collections.abc import Sequence
@@ -35,10 +34,12 @@ LABEL = ("Estimate only: built from published group figures and a curve fitted t
          "it cannot predict one person's recovery with certainty.")
 FIT_ORDER: tuple[course.Measure, ...] = (course.SUNNYBROOK, course.EFACE, course.ASYMMETRY, course.HOUSE_BRACKMANN)
 """Preferred series to fit: continuous scores first, the ordinal House–Brackmann grade last."""
+INTERVAL_WIDENING = 1.1
+"""The fit's asymptotic 95% interval covered the true plateau in 95–96% of seeded simulated series of 9 visits, at
+the edge of its label; widened 1.1 times it covers 97–98% (300 series each of four curves), and the tests assert
+≥ 95%. A statistics calibration, not a clinical number."""
 INTERVAL_LABEL = "95% interval"
-"""How the plateau interval is named on pages (see docs/care.md for its measured coverage)."""
-STILL_RISING_VISITS = 3
-"""Visits in a row, each better than the last, that show a series still rising (statistics convention)."""
+"""How the plateau interval is named on pages; its coverage is measured in the tests (docs/care.md)."""
 MIN_R_SQUARED = 0.5
 """A fit explaining under half the variance is reported as too noisy (statistics convention, not clinical)."""
 CURVE_POINTS = 40
@@ -255,13 +256,13 @@ def fit_recovery(days: Sequence[float], values: Sequence[float], measure: course
         return first
     t = np.asarray(days, dtype=float)
     y = np.asarray(values, dtype=float)
-    if not _still_rising(t, y, measure, first.plateau, first.plateau_day):
+    if not _still_rising(t, y, measure, first.plateau):
         return first
     last = float(y[np.argsort(t, kind="stable")][-1])
     second = _fit(days, values, measure, last)
     if not second.fitted or second.plateau is None or second.plateau_day is None:
         return second
-    if _still_rising(t, y, measure, second.plateau, second.plateau_day):
+    if _still_rising(t, y, measure, second.plateau):
         return RecoveryFit(measure.name, False, first.points,
                            f"{measure.label} is still rising past its fitted plateau ({first.plateau:.3g}, said to be "
                            f"reached by day {first.plateau_day:.0f}): no plateau in sight yet")
@@ -270,16 +271,12 @@ def fit_recovery(days: Sequence[float], values: Sequence[float], measure: course
                                       f"{last:.3g}"))
 
 
-def _still_rising(t: np.ndarray, y: np.ndarray, measure: course.Measure, plateau: float, plateau_day: float) -> bool:
-    """The last visits each improved on the one before (by half the change threshold in all), after the plateau day,
-    and the latest value is beyond the plateau."""
-    order = np.argsort(t, kind="stable")
-    tail = y[order][-STILL_RISING_VISITS:].tolist()
-    if len(tail) < STILL_RISING_VISITS or float(t.max()) <= plateau_day:
-        return False
-    rising = all(measure.better_by(b, a) > 0 for a, b in itertools.pairwise(tail))
-    return (rising and measure.better_by(tail[-1], tail[0]) >= measure.change / 2
-            and measure.better_by(tail[-1], plateau) > 0)
+def _still_rising(t: np.ndarray, y: np.ndarray, measure: course.Measure, plateau: float) -> bool:
+    """The latest value is the best of the series so far and beyond the fitted plateau: the series has not yet
+    shown that it levels off below it."""
+    ordered = y[np.argsort(t, kind="stable")].tolist()
+    last = ordered[-1]
+    return all(measure.better_by(last, v) >= 0 for v in ordered) and measure.better_by(last, plateau) > 1e-9
 
 
 def _fit(days: Sequence[float], values: Sequence[float], measure: course.Measure,
@@ -331,7 +328,7 @@ def _fit(days: Sequence[float], values: Sequence[float], measure: course.Measure
     if not math.isfinite(spread):
         return fail(f"the plateau of {measure.label} cannot be bounded from these points")
     t_value = float(stats.t.ppf(0.5 + ev.FIT_INTERVAL_LEVEL / 2, n - 3))
-    half = t_value * spread
+    half = INTERVAL_WIDENING * t_value * spread
     days_per_tau = math.log(1.0 / (1.0 - ev.PLATEAU_FRACTION))
     plateau_day = tau_days * days_per_tau
     tau_half = t_value * float(np.sqrt(covariance[2, 2]))
@@ -346,14 +343,10 @@ def _fit(days: Sequence[float], values: Sequence[float], measure: course.Measure
     if half > float(np.ptp(y)):
         return fail(f"the plateau of {measure.label} is too uncertain (±{half:.3g}) to project from these points")
     if plateau_at_least is None and measure.better_by(float(y[np.argsort(t, kind="stable")][-1]), plateau + (
-            half if measure.higher_is_better else -half)) > 1e-9 and not _still_rising(t, y, measure, plateau,
-                                                                                         plateau_day):
+            half if measure.higher_is_better else -half)) > 1e-9 and not _still_rising(t, y, measure, plateau):
         return fail(f"{measure.label}'s latest value is already beyond the fitted plateau ({plateau:.3g} ± "
                     f"{half:.3g}): the curve does not describe this series")
     plateau_low, plateau_high = max(plateau - half, measure.low), min(plateau + half, measure.high)
-    if plateau_at_least is not None:  # the interval cannot reach back past a value already recorded
-        plateau_low, plateau_high = ((max(plateau_low, plateau_at_least), plateau_high) if measure.higher_is_better
-                                     else (plateau_low, min(plateau_high, plateau_at_least)))
     return RecoveryFit(
         measure=measure.name, fitted=True, points=n, plateau=plateau,
         plateau_low=plateau_low, plateau_high=plateau_high,
