@@ -410,6 +410,7 @@ class Prognosis:
             "fitted": self.fitted,
             "reason": self.reason,
             "measure": self.measure,
+            "measure_label": course.MEASURES_BY_NAME[self.measure].label if self.measure else None,
             "higher_is_better": self.higher_is_better,
             "points_used": self.points_used,
             "plateau": self.plateau,
