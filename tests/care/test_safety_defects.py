@@ -172,6 +172,14 @@ def test_row16_cosmetic_rules() -> None:
     pairs = [injection(100), injection(150), injection(300), injection(400)]
     short = [a for a in evaluate(episode(), [], pairs, day(401)) if a.rule == "botox_interval_short"]
     assert {a.since for a in short} == {day(150)}  # the first pair, though the last two are far enough apart
+    from facenerve.scales import SCALES
+
+    eface_keys = [spec.key for spec in SCALES["eface"].items]
+    one_static = {k: 100 for k in eface_keys if not k.startswith("static.")} | {"static.brow": 100}
+    from facenerve.scales.eface import score_eface
+
+    eface = score_eface(one_static, allow_missing=True)
+    assert eface.scores["static_items"] == "1 of 4 (partial)"
     # The interval's label and its measured coverage: tests/care/test_prognosis.py
     # (test_the_95_percent_interval_covers_the_true_plateau_in_95_percent_of_runs).
 

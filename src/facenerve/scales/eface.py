@@ -101,6 +101,8 @@ def _score(values: ItemValues) -> ScaleResult:
         scores[group] = round(subscore, 2)
         fold_note = " (0–200 items folded as 100 − |x − 100|)" if group in BIDIRECTIONAL_GROUPS else ""
         partial = f", {len(folded)} of {len(rows)} items" if len(folded) < len(rows) else ""
+        if partial:  # a subscore from some of its items is flagged, never shown as a plain number
+            scores[f"{group}_items"] = f"{len(folded)} of {len(rows)} (partial)"
         derivation.append(
             f"{group} = mean of {', '.join(parts)}{fold_note} = {subscore:.2f}{partial} [S10, S12; provisional]"
         )
