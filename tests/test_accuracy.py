@@ -23,9 +23,20 @@ def test_commissure_drop_is_recovered(commissure_cases: list[Case]) -> None:
     assert 0.9 <= stats["slope"] <= 1.1, stats
 
 
+def _side_errors(cases: list[Case]) -> tuple[list[Case], list[Case]]:
+    """Issue 19's acceptance: the side right for changes of 4 mm or more, never the wrong side above 0.5.
+
+    (Issue 2 asked for the side from 2 mm; at rest 2 mm lies within normal asymmetry: commissure tilt 0.2 ± 1.4°
+    in 1,282 volunteers [S92], lay observers notice only beyond 3 mm [S93]. The photo now says "none" there.)
+    """
+    missed = [c for c in cases if abs(c.induced_mm) >= 4.0 and c.affected_side != c.side]
+    wrong = [c for c in cases if c.affected_side not in ("none", c.side) and c.confidence > 0.5]
+    return missed, wrong
+
+
 def test_commissure_drop_names_the_affected_side(commissure_cases: list[Case]) -> None:
-    wrong = [c for c in commissure_cases if c.induced_mm >= 2.0 and c.affected_side != c.side]
-    assert not wrong, wrong
+    missed, wrong = _side_errors(commissure_cases)
+    assert not missed and not wrong, (missed, wrong)
 
 
 @pytest.fixture(scope="module")
@@ -54,23 +65,18 @@ def test_brow_drop_slope_is_within_ten_percent(brow_cases: list[Case]) -> None:
     assert 0.9 <= stats["slope"] <= 1.1, stats
 
 
-@pytest.mark.parametrize("kind", ["brow", "narrowed_fissure"])
-def test_brow_and_narrowed_fissure_name_the_affected_side(
-    brow_cases: list[Case], fissure_cases: list[Case], kind: str
-) -> None:
-    cases = brow_cases if kind == "brow" else [c for c in fissure_cases if c.induced_mm <= -2.0]
-    wrong = [c for c in cases if abs(c.induced_mm) >= 2.0 and c.affected_side != c.side]
-    assert cases and not wrong, wrong
+def test_brow_drop_names_the_affected_side(brow_cases: list[Case]) -> None:
+    missed, wrong = _side_errors(brow_cases)
+    assert brow_cases and not missed and not wrong, (missed, wrong)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="at rest an isolated fissure difference cannot say which eye is abnormal; the eye further from the "
-    "normal 9.7 mm [S84] is called, and both faces' fissures are below it, so a widened eye looks more normal",
-)
-def test_widened_fissure_names_the_affected_side(fissure_cases: list[Case]) -> None:
-    wrong = [c for c in fissure_cases if c.induced_mm >= 2.0 and c.affected_side != c.side]
-    assert not wrong, wrong
+def test_an_isolated_fissure_difference_at_rest_gives_low_confidence(fissure_cases: list[Case]) -> None:
+    """Issue 19 decides the widened-fissure question: at rest a fissure difference alone cannot say which eye is
+    abnormal (wide when flaccid, narrow when synkinetic [S4, S12]), so it says "asymmetric" with a low confidence
+    in either side (measured: at most 0.70, from the other regions' small readings); the eye-closure photos of a
+    session decide (tests/session)."""
+    assert all(c.confidence <= 0.75 for c in fissure_cases if c.affected_side != "none"), fissure_cases
+    assert all(c.affected_side != "none" for c in fissure_cases if abs(c.induced_mm) >= 3.0), fissure_cases
 
 
 def test_symmetric_composites_report_no_side_or_low_index(bases: dict) -> None:

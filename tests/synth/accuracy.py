@@ -32,6 +32,7 @@ class Case:
     induced_mm: float
     measured_mm: float
     affected_side: str
+    confidence: float = 1.0
 
 
 def symmetric_bases() -> dict[str, np.ndarray]:
@@ -69,7 +70,8 @@ def run_cases(
                     assert result.asymmetry is not None
                     measured = _difference(result, metric, side) - _difference(base, metric, side)
                     induced = warp.expected_change_mm()[metric]
-                    cases.append(Case(face, side, metric, induced, measured, result.asymmetry.affected_side))
+                    asym = result.asymmetry
+                    cases.append(Case(face, side, metric, induced, measured, asym.affected_side, asym.confidence))
     return cases
 
 

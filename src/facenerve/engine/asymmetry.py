@@ -6,9 +6,10 @@ so that + says the patient's left is weak, and divided by its spread in healthy 
 mouth, lip midline) are strongly correlated, so they are averaged into one region value (which keeps it about
 N(0, 1) in healthy faces however many readings a region has); regions are taken as independent.
 
-**Probabilities.** Three hypotheses: no palsy (every region ~ N(0, 1)), left weak, right weak. A weak side shifts
-each region toward itself by an unknown amount, taken as half-normal with a scale of :data:`PALSY_SHIFT_SPREADS`
-normal spreads (so the likelihood of a region is a skew-normal, in closed form). A two-way region (the fissure at
+**Probabilities.** Three hypotheses: no palsy (every region ~ N(0, 1)), left weak, right weak. A weak side leaves
+each region unshifted with probability :data:`UNAFFECTED_REGION`, or shifts it toward itself by an unknown amount,
+taken as half-normal with a scale of :data:`PALSY_SHIFT_SPREADS` normal spreads (a skew-normal likelihood, in
+closed form). A two-way region (the fissure at
 rest: wide when flaccid, narrow when synkinetic [S4, S12]) shifts either way with equal chance and so favours
 neither side. Equal prior odds. The reported side is the most probable hypothesis, its confidence that
 probability; "none" means the face lies within normal asymmetry. These are modelling choices, not clinical
@@ -19,8 +20,9 @@ less the normal range 1.96 (95 % of healthy faces), floored at 0: 0 means within
 spread beyond it, in any expression.
 
 **Ocular synkinesis.** In a smile or pucker the eye is not read as weakness (the healthy eye narrows 21.6 ±
-13.4 % [S85]). When a side is called and its eye is narrower than the healthy eye by more than one landmark spread
-(MDC95 1.3 mm / 1.96 [S91]), the photo reports oral-ocular synkinesis on that side.
+13.4 % [S85]). A weak side's eye narrows less than the healthy eye; when a side is called and its eye is
+nonetheless the narrower one (synkinetic narrowing is 32.7 ± 13.7 % [S85]), the photo reports oral-ocular
+synkinesis on that side.
 
 **Index.** The root mean square of the left–right differences (mm) of brow height, palpebral fissure height,
 commissure height and commissure excursion, kept for continuity: 0 means symmetric.
@@ -65,15 +67,18 @@ INDEX_METRICS = ("brow_height", "palpebral_fissure_height", "commissure_height",
 #: Scale of the half-normal prior on a palsy's shift of one region, in normal spreads (a modelling choice: a
 #: complete palsy moves a smile's mouth region 5–10 spreads, a partial one a few).
 PALSY_SHIFT_SPREADS = 3.0
+#: Chance that a palsy leaves a given region unshifted (signs at rest may be absent: HB II–IV are "symmetric,
+#: normal tone" at rest [S1]); a modelling choice, not a clinical figure.
+UNAFFECTED_REGION = 0.5
 #: Prior probability of each hypothesis: none, left, right (no preference; a modelling choice, not a prevalence).
 PRIOR: dict[AffectedSide, float] = {"none": 1 / 3, "left": 1 / 3, "right": 1 / 3}
 #: Region values are capped here in the likelihood: a landmark failure is not 40 spreads of palsy.
 MAX_REGION_Z = 8.0
 #: The normal range: 95 % of healthy faces lie within ±1.96 spreads.
 NORMAL_RANGE_Z = 1.96
-#: The weak eye must be narrower than the healthy eye by this many spreads to flag ocular synkinesis: one landmark
-#: spread, MDC95 1.3 mm / 1.96 [S91].
-SYNKINESIS_MIN_Z = 1.0
+#: Ocular synkinesis is flagged when the weak eye is narrower than the healthy eye by more than this (spreads): a
+#: weak side's eye narrows *less* than the healthy one in a smile, so any excess narrowing is synkinetic.
+SYNKINESIS_MIN_Z = 0.0
 
 
 @dataclass(frozen=True)
@@ -165,12 +170,21 @@ def _log_shifted(z: float, tau: float = PALSY_SHIFT_SPREADS) -> float:
 
 
 def region_log_likelihood_ratios(region: RegionEvidence) -> tuple[float, float]:
-    """(log LR left weak, log LR right weak) of one region against no palsy."""
+    """(log LR left weak, log LR right weak) of one region against no palsy.
+
+    Under a palsy the region is unshifted with probability :data:`UNAFFECTED_REGION`, otherwise shifted toward the
+    weak side (a two-way region: either way, with equal chance).
+    """
     z = max(-MAX_REGION_Z, min(MAX_REGION_Z, region.z))
     if region.two_way:
-        both = math.log(0.5) + _logsumexp([_log_shifted(z), _log_shifted(-z)])
-        return both, both
-    return _log_shifted(z), _log_shifted(-z)
+        toward_left = toward_right = math.log(0.5) + _logsumexp([_log_shifted(z), _log_shifted(-z)])
+    else:
+        toward_left, toward_right = _log_shifted(z), _log_shifted(-z)
+    unaffected, affected = math.log(UNAFFECTED_REGION), math.log(1.0 - UNAFFECTED_REGION)
+    return (
+        _logsumexp([unaffected, affected + toward_left]),
+        _logsumexp([unaffected, affected + toward_right]),
+    )
 
 
 def _logsumexp(values: list[float]) -> float:
@@ -247,7 +261,7 @@ def ocular_synkinesis(
     if not (math.isfinite(weak_mm) and math.isfinite(healthy_mm)):
         return None
     z = (healthy_mm - weak_mm) / norm_for(expression, "palpebral_fissure_height").spread
-    return OcularSynkinesis(weak, z >= SYNKINESIS_MIN_Z, weak_mm, healthy_mm, z)
+    return OcularSynkinesis(weak, z > SYNKINESIS_MIN_Z, weak_mm, healthy_mm, z)
 
 
 def evidence_left_weak_mm(values: Mapping[str, Mapping[Side, float]], expression: Expression) -> dict[str, float]:

@@ -138,6 +138,19 @@ WEAKNESS_SIGNS: tuple[WeaknessSign, ...] = (
                  "eFACE lower lip movement [S12]; direction is FaceNerve's reading"),
 )
 
+#: A flaccid side's resting signs stay visible in expressions that do not move that region (Sunnybrook resting
+#: symmetry [S4, S6] and eFACE static items [S12] describe them; that they persist is FaceNerve's reading): the
+#: commissure droop in the brow raise and eye closures, the brow ptosis in the mouth expressions.
+_PERSISTING_DROOP = "Sunnybrook mouth 'corner drooped' [S4, S6]; eFACE oral commissure at rest [S12]; persists"
+_PERSISTING_PTOSIS = "eFACE brow at rest [S12]; HB rest [S1]; persists"
+WEAKNESS_SIGNS = (
+    *WEAKNESS_SIGNS,
+    *(WeaknessSign(e, "commissure_tilt", "mouth", "higher", "commissure droop (resting sign)", _PERSISTING_DROOP)
+      for e in (_B, _GE, _TE)),
+    *(WeaknessSign(e, "brow_height", "brow", "lower", "brow ptosis (resting sign)", _PERSISTING_PTOSIS)
+      for e in (_SC, _SO, _PU, _LT)),
+)
+
 #: Expressions in which eye narrowing on the weaker-moving side is oral-ocular synkinesis, not weakness: the
 #: open-mouth smile and the lip pucker feed ocular synkinesis [S12, S78]; normal narrowing in a smile
 #: 21.6 ± 13.4 %, synkinetic 32.7 ± 13.7 % [S85]. The closed smile is read the same way.

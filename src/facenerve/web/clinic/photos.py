@@ -18,21 +18,6 @@ from facenerve.io.images import load_image
 from facenerve.protocol import Expression
 from facenerve.web.storage import ImageStore
 
-#: Expression whose asymmetry index is charted when a session has several photos: the first present in this
-#: order. The open-mouth smile and brow raise show the weak side best (House–Brackmann's brow and mouth measures
-#: [S1]); charting one fixed expression keeps assessments comparable over time.
-CHART_EXPRESSION_ORDER: tuple[Expression, ...] = (
-    Expression.SMILE_OPEN,
-    Expression.BROW_RAISE,
-    Expression.SMILE_CLOSED,
-    Expression.SNARL,
-    Expression.PUCKER,
-    Expression.LOWER_TEETH,
-    Expression.REST,
-    Expression.GENTLE_EYE_CLOSURE,
-    Expression.TIGHT_EYE_CLOSURE,
-)
-
 
 class UploadError(ValueError):
     """The upload cannot be used; the message is one line for the user (answered with a 4xx)."""
@@ -106,16 +91,13 @@ def analyse_session(
         height, width = rgb.shape[:2]
         doc = {**result.to_dict(), "image": filename}
         photos.append(StoredPhoto(expression, store.put(data), annotated, int(width), int(height), doc))
-    charted = next(e for e in CHART_EXPRESSION_ORDER if e in measured)
-    asymmetry = measured[charted].asymmetry
-    side = session.affected_side if session.affected_side in ("left", "right") else ""
-    if not side and asymmetry is not None and asymmetry.affected_side in ("left", "right"):
-        side = asymmetry.affected_side  # never "none": no side found is stored as "", as the session's is
+    # The session-level figures come from the core (facenerve.session.side): every photo pooled, not one picked.
+    pooled = session.side
+    side = session.affected_side if session.affected_side in ("left", "right") else ""  # no side is stored as ""
     engine_result = {k: v for k, v in session.to_dict().items() if k != "photos"}
-    engine_result["charted_expression"] = charted.value
     return AnalysedSession(
         photos=photos,
-        asymmetry_index_mm=None if asymmetry is None else round(float(asymmetry.index), 2),
+        asymmetry_index_mm=None if pooled is None or pooled.index_mm is None else round(pooled.index_mm, 2),
         affected_side=side,
         problems=problems + list(session.warnings),
         engine_result=engine_result,
