@@ -233,3 +233,20 @@ def test_django_admin_is_for_administrators_only(world: World, user: str) -> Non
     response = _client(getattr(world, user)).get("/admin/clinic/patient/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     assert _client(world.admin).get("/admin/clinic/patient/").status_code == 200
+
+
+#: Pages for administrators only (the audit trail and its export).
+ADMIN_ONLY_URLS = ["/admin/audit/auditevent/", "/admin/audit/auditevent/export.csv"]
+
+
+@pytest.mark.parametrize("url", ADMIN_ONLY_URLS)
+@pytest.mark.parametrize("user", ["clinician_b", "user_b1", None])
+def test_admin_only_pages_refuse_everyone_else(world: World, url: str, user: str | None) -> None:
+    client = _client(getattr(world, user)) if user else Client()
+    response = client.get(url)
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("url", ADMIN_ONLY_URLS)
+def test_admin_only_pages_open_for_administrators(world: World, url: str) -> None:
+    assert _client(world.admin).get(url).status_code == 200

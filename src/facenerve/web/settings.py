@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "ninja",
     "facenerve.web.accounts",
     "facenerve.web.clinic",
+    "facenerve.web.audit",
 ]
 
 MIDDLEWARE = [
@@ -36,6 +37,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "facenerve.web.audit.middleware.AuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

@@ -15,6 +15,7 @@ from ninja import Field, NinjaAPI, Schema
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
+from facenerve.web.audit.record import note
 from facenerve.web.clinic import access, services
 from facenerve.web.clinic.clock import clinic_today
 from facenerve.web.clinic.models import Assessment, Patient
@@ -121,6 +122,7 @@ def create_patient(request: HttpRequest, body: PatientIn) -> tuple[int, dict[str
         patient = services.create_patient(request.user, body.dict())
     except services.InputError as exc:
         raise HttpError(exc.status, str(exc)) from None
+    note(request, "patient", patient.pk, "create")
     return 201, _patient_out(patient)
 
 
@@ -129,9 +131,11 @@ def create_episode(request: HttpRequest, pk: int, body: EpisodeIn) -> tuple[int,
     patient = _patient(request, pk)
     _require_clinician(request)
     try:
-        return 201, services.add_episode(patient, body.dict())
+        episode = services.add_episode(patient, body.dict())
     except services.InputError as exc:
         raise HttpError(exc.status, str(exc)) from None
+    note(request, "episode", episode.pk, "create")
+    return 201, episode
 
 
 @api.get("/patients/{pk}", response=PatientOut)
@@ -190,6 +194,7 @@ def create_treatment(request: HttpRequest, pk: int, body: TreatmentIn) -> tuple[
         row = services.add_treatment(episode, body.dict(), request.user)
     except services.InputError as exc:
         raise HttpError(exc.status, str(exc)) from None
+    note(request, "treatment", row.pk, "create")
     return 201, treatment_doc(row)
 
 

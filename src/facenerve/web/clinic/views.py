@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 
 from facenerve.protocol import Expression
 from facenerve.web.accounts.models import ROLE_ADMIN, ROLE_CLINICIAN, ROLE_PATIENT
+from facenerve.web.audit.record import note
 from facenerve.web.clinic import access, services
 from facenerve.web.clinic.clock import clinic_today
 from facenerve.web.clinic.forms import (
@@ -152,6 +153,7 @@ def assessment_new(request: HttpRequest, pk: int) -> HttpResponse:
         assessment = services.add_photo_session(episode, files, request.user, form.cleaned_data["taken_on"])
     except services.InputError as exc:
         return _upload_error(request, patient, episode, form, str(exc), exc.status, wants_json)
+    note(request, "assessment", assessment.pk, "create")
     target = reverse("clinic:assessment", kwargs={"pk": assessment.pk})
     if wants_json:
         return JsonResponse({"redirect": target, "assessment": assessment.pk}, status=201)
@@ -285,11 +287,12 @@ def treatment_new(request: HttpRequest, pk: int) -> HttpResponse:
         form = TreatmentForm(request.POST)
         if form.is_valid():
             try:
-                services.add_treatment(episode, dict(form.cleaned_data), request.user)
+                treatment = services.add_treatment(episode, dict(form.cleaned_data), request.user)
             except services.InputError as exc:
                 form.add_error(None, str(exc))
                 status = exc.status
             else:
+                note(request, "treatment", treatment.pk, "create")
                 return redirect(reverse("clinic:patient", kwargs={"pk": patient.pk}) + "#treatments")
         else:
             status = 400
@@ -332,6 +335,7 @@ def patient_new(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, str(exc))
                 status = exc.status
             else:
+                note(request, "patient", patient.pk, "create")
                 return redirect("clinic:patient", pk=patient.pk)
         else:
             status = 400
@@ -357,6 +361,7 @@ def episode_new(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error(None, str(exc))
                 status = exc.status
             else:
+                note(request, "episode", episode.pk, "create")
                 return redirect(reverse("clinic:patient", kwargs={"pk": patient.pk}) + f"?episode={episode.pk}")
         else:
             status = 400

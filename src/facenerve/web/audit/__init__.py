@@ -1,0 +1,1 @@
+"""Audit trail: who read or changed which patient data, when and from where (append-only)."""
