@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "ninja",
     "facenerve.web.accounts",
     "facenerve.web.clinic",
+    "facenerve.web.education",
     "facenerve.web.audit",
 ]
 

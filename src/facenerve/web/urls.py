@@ -13,6 +13,7 @@ from facenerve.web.clinic.api import api
 from facenerve.web.settings import BASE_DIR
 
 APP_STATIC = BASE_DIR / "clinic" / "static" / "facenerve"
+EDUCATION_STATIC = BASE_DIR / "education" / "static" / "education"
 NINJA_STATIC = Path(ninja_init).parent / "static" / "ninja"
 ADMIN_STATIC = Path(admin_init).parent / "static" / "admin"
 
@@ -26,5 +27,7 @@ urlpatterns = [
     re_path(r"^static/facenerve/(?P<path>[\w.-]+)$", serve, {"document_root": APP_STATIC}),
     re_path(r"^static/ninja/(?P<path>[\w.-]+)$", serve, {"document_root": NINJA_STATIC}),
     re_path(r"^static/admin/(?P<path>.+)$", serve, {"document_root": ADMIN_STATIC}),
+    path("learn/", include("facenerve.web.education.urls")),
+    re_path(r"^static/education/(?P<path>[\w.-]+)$", serve, {"document_root": EDUCATION_STATIC}),
     path("", include("facenerve.web.clinic.urls")),
 ]

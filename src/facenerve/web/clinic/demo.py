@@ -16,6 +16,8 @@ from facenerve.web.accounts.models import ROLE_CLINICIAN, ROLE_PATIENT
 from facenerve.web.accounts.users import create_user
 from facenerve.web.clinic.clock import clinic_today
 from facenerve.web.clinic.models import Assessment, CareTeam, CareTeamMember, Episode, Patient, Treatment
+from facenerve.web.education.articles import load_library
+from facenerve.web.education.models import Editor
 
 DEMO_TEAM = "Demo facial nerve clinic"
 DEMO_PATIENT = "DEMO-001"
@@ -61,6 +63,8 @@ def load_demo(today: date | None = None) -> list[DemoLogin]:
         CareTeamMember.objects.get_or_create(team=team, user=clinician, defaults={"role": "neurologist"})
         create_user(DEMO_PATIENT_USER, ROLE_PATIENT, logins[1].password, patient_identifier=patient.identifier,
                     replace_password=True)
+        load_library()  # the patient library's bundled articles (those not yet in the database)
+        Editor.objects.get_or_create(user=clinician)  # the demo clinician also edits and moderates the library
     return logins
 
 

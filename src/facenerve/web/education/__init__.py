@@ -1,0 +1,1 @@
+"""Patient education: articles written in Markdown, a references page, search, an Atom feed and moderated comments."""
