@@ -138,7 +138,8 @@ def test_simulator_side_healthy_and_calibration_targets_on_a_small_subset(simula
 @pytest.mark.xfail(
     strict=True,
     reason="not met (docs/metrics.md, 'Targets not met'): on this subset 50 % weakness 0.80 (at rest the simulated "
-    "signs at 50 % (2 mm here, 1-3 mm in the benchmark) lie within normal asymmetry [S92, S93] and the engine says 'none'), synkinesis flagged 0.75, "
+    "signs at 50 % (2 mm here, 1-3 mm in the benchmark) lie within normal asymmetry [S92, S93] and the engine "
+    "says 'none'), synkinesis flagged 0.75, "
     "pooled Spearman 0.68 (a complete palsy at rest is milder, in normal spreads, than 50 % in a smile)",
 )
 def test_simulator_half_weakness_synkinesis_and_severity_targets_on_a_small_subset(simulated: list) -> None:
