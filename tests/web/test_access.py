@@ -250,3 +250,94 @@ def test_admin_only_pages_refuse_everyone_else(world: World, url: str, user: str
 @pytest.mark.parametrize("url", ADMIN_ONLY_URLS)
 def test_admin_only_pages_open_for_administrators(world: World, url: str) -> None:
     assert _client(world.admin).get(url).status_code == 200
+
+
+# --- the patient library (/learn/): public reading, logged-in writing, editor-only pages -----------------------
+
+LIBRARY_PUBLIC = ["/learn/", "/learn/topics/recovery/", "/learn/articles/aftereffects/", "/learn/search/?q=eye",
+                  "/learn/references/", "/learn/feed/"]
+LIBRARY_EDITOR_GETS = ["/learn/moderation/", "/learn/edit/", "/learn/edit/new/", "/learn/edit/aftereffects/"]
+LIBRARY_READERS = ["clinician_a", "user_a1", "admin"]
+
+
+def _library(w: World) -> Any:
+    """The bundled articles, an editor (a flagged clinician of team A) and one visible comment by patient B1."""
+    from facenerve.web.education.articles import load_library
+    from facenerve.web.education.models import Article, Comment, Editor
+
+    from .conftest import make_user
+
+    load_library()
+    editor = make_user("editor-a", "clinician")
+    Editor.objects.create(user=editor)
+    comment = Comment.objects.create(article=Article.objects.get(slug="aftereffects"), author=w.user_b1,
+                                     display_name="Reader B", body="mine", status="visible")
+    return editor, comment
+
+
+@pytest.mark.parametrize("url", LIBRARY_PUBLIC)
+@pytest.mark.parametrize("reader", [None, *LIBRARY_READERS])
+def test_library_reading_is_open_to_everyone(world: World, url: str, reader: str | None) -> None:
+    _library(world)
+    c = _client(getattr(world, reader)) if reader else Client()
+    assert c.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("url", LIBRARY_EDITOR_GETS)
+def test_library_editor_pages_refuse_everyone_but_editors(world: World, url: str) -> None:
+    editor, _ = _library(world)
+    anonymous = Client().get(url)
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith(reverse("accounts:login"))
+    for reader in LIBRARY_READERS:
+        assert _client(getattr(world, reader)).get(url).status_code == 403, reader
+    assert _client(editor).get(url).status_code == 200
+
+
+def test_library_moderation_refuses_non_editors(world: World) -> None:
+    editor, comment = _library(world)
+    url = f"/learn/moderation/comments/{comment.pk}/"
+    assert Client().post(url, {"action": "hide"}).status_code == 302
+    for reader in LIBRARY_READERS:
+        assert _client(getattr(world, reader)).post(url, {"action": "hide"}).status_code == 403
+    comment.refresh_from_db()
+    assert comment.status == "visible"
+    assert _client(editor).post(url, {"action": "hide"}).status_code == 302
+
+
+@pytest.mark.parametrize("action", ["edit", "delete"])
+def test_library_comment_changes_are_for_their_author_only(world: World, action: str) -> None:
+    from facenerve.web.education.models import Comment
+
+    editor, comment = _library(world)
+    url = f"/learn/comments/{comment.pk}/{action}/"
+    assert Client().post(url, {"body": "x"}).status_code == 302
+    for outsider in [world.clinician_a, world.user_a1, world.admin, editor]:
+        assert _client(outsider).post(url, {"body": "x"}).status_code == 403
+    comment.refresh_from_db()
+    assert comment.body == "mine" and not comment.deleted
+    Comment.objects.filter(pk=comment.pk).update(status="pending")  # not visible to others: not found
+    assert _client(world.user_a1).post(url, {"body": "x"}).status_code == 404
+    assert _client(world.user_b1).post(url, {"body": "mine, edited"}).status_code == 302
+
+
+def test_library_comment_and_report_need_a_login_and_a_commenting_role(world: World) -> None:
+    _, comment = _library(world)
+    for url in ("/learn/articles/aftereffects/comments/", f"/learn/comments/{comment.pk}/report/",
+                "/learn/display-name/"):
+        response = Client().post(url, {"body": "x", "display_name": "Someone New"})
+        assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
+    assert _client(world.admin).post("/learn/display-name/", {"display_name": "Someone New"}).status_code == 403
+    assert _client(world.admin).post("/learn/articles/aftereffects/comments/", {"body": "x"}).status_code == 403
+
+
+def test_library_notices_are_their_recipients_only(world: World) -> None:
+    from facenerve.web.education.models import Comment, Notice
+
+    editor, comment = _library(world)
+    reply = Comment.objects.create(article=comment.article, parent=comment, author=editor, display_name="Ed",
+                                   body="re", status="visible", by_clinician=True)
+    notice = Notice.objects.create(recipient=world.user_b1, reply=reply)
+    url = f"/learn/notices/{notice.pk}/read/"
+    for outsider in [world.user_a1, world.clinician_b, world.admin, editor]:
+        assert _client(outsider).post(url).status_code == 404
+    assert _client(world.user_b1).post(url).status_code == 302
