@@ -145,3 +145,18 @@ def test_simulator_side_healthy_and_calibration_targets_on_a_small_subset(simula
 def test_simulator_half_weakness_synkinesis_and_severity_targets_on_a_small_subset(simulated: list) -> None:
     s = summarise(simulated)
     assert s.side_half >= 0.90 and s.synkinesis_flagged >= 0.90 and s.spearman >= 0.9, s
+
+
+def test_a_turned_head_or_small_face_lowers_the_confidence_never_raises_it() -> None:
+    """Issue #19 item 5: photos that measure less reliably give weaker evidence (``quality.confidence_factor``)."""
+    values = {"brow_height": {"left": 15.0, "right": 18.5}, "palpebral_fissure_height": {"left": 9.0, "right": 9.2},
+              "commissure_height": {"left": 57.0, "right": 60.5}, "commissure_excursion": {"left": 25.0,
+              "right": 25.3}}
+    frontal = assess_asymmetry(values, Expression.REST, lip_midpoint_deviation_mm=0.0)
+    assert frontal.affected_side == "left"
+    previous = frontal.probabilities["left"]
+    for factor in (0.8, 0.5, 0.2):
+        turned = assess_asymmetry(values, Expression.REST, lip_midpoint_deviation_mm=0.0, quality_factor=factor)
+        assert turned.probabilities["left"] < previous and turned.affected_side in ("left", "none")
+        assert turned.probabilities["right"] < 0.5
+        previous = turned.probabilities["left"]

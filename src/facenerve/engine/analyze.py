@@ -159,7 +159,8 @@ def _measure(
     if abs(pose.yaw_deg) > YAW_WARN_DEG:
         frame = frame.corrected_for_yaw(pose.yaw_deg)  # horizontal distances, as far as a 2-D view allows
     values = measure_all(side_geometry(anatomy, frame, scale.mm_per_px))
-    asymmetry = assess_asymmetry(values, expression, lip_midpoint_deviation_mm(anatomy, frame, scale.mm_per_px))
+    asymmetry = assess_asymmetry(values, expression, lip_midpoint_deviation_mm(anatomy, frame, scale.mm_per_px),
+                                 quality_factor=quality.confidence_factor)
     metrics = {name: MetricValue.of(name, v, asymmetry.healthy_side) for name, v in values.items()}
     return replace(
         base,

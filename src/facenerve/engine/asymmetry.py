@@ -24,6 +24,9 @@ spread beyond it, in any expression.
 nonetheless the narrower one (synkinetic narrowing is 32.7 ± 13.7 % [S85]), the photo reports oral-ocular
 synkinesis on that side.
 
+**Photo quality.** A turned head or a small face (``quality.confidence_factor`` < 1) widens every spread by the
+factor's inverse, so its evidence counts for less: lower confidence, more often "none", never a refusal.
+
 **Index.** The root mean square of the left–right differences (mm) of brow height, palpebral fissure height,
 commissure height and commissure excursion, kept for continuity: 0 means symmetric.
 
@@ -56,6 +59,8 @@ from facenerve.engine.weakness import (
 from facenerve.protocol import Expression
 
 AffectedSide = Literal["left", "right", "none"]
+#: Floor of the photo quality factor (``quality.confidence_factor`` never goes below 0.2 either).
+MIN_QUALITY_FACTOR = 0.2
 HYPOTHESES: tuple[AffectedSide, ...] = ("none", "left", "right")
 
 #: Normal palpebral fissure height, mm (young adults, 9.7 ± 1.2 mm) [S84]; the legacy eye evidence reads it.
@@ -231,15 +236,22 @@ def pool_regions(readings: Iterable[SignReading]) -> tuple[RegionEvidence, ...]:
 
 
 def read_signs(
-    values: Mapping[str, Mapping[Side, float]], expression: Expression, lip_midpoint_deviation_mm: float | None
+    values: Mapping[str, Mapping[Side, float]],
+    expression: Expression,
+    lip_midpoint_deviation_mm: float | None,
+    quality_factor: float = 1.0,
 ) -> tuple[SignReading, ...]:
-    """The expression's weakness signs read on a photo, in normal spreads (unreadable ones are left out)."""
+    """The expression's weakness signs read on a photo, in normal spreads (unreadable ones are left out).
+
+    ``quality_factor`` (0–1, ``quality.confidence_factor``: turned head, small face) widens each spread by its
+    inverse: a photo that measures less reliably gives weaker evidence, so a lower confidence and more "none".
+    """
     readings = []
     for sign in signs_for(expression):
         raw = measure_value(sign.measure, values, lip_midpoint_deviation_mm)
         if raw is None or not math.isfinite(raw):
             continue
-        spread = norm_for(expression, sign.measure).spread
+        spread = norm_for(expression, sign.measure).spread / max(quality_factor, MIN_QUALITY_FACTOR)
         readings.append(
             SignReading(sign.measure, sign.region, sign.direction, sign.unit, raw, spread,
                         left_weak_value(sign, raw) / spread)
@@ -294,9 +306,11 @@ def assess_asymmetry(
     values: Mapping[str, Mapping[Side, float]],
     expression: Expression,
     lip_midpoint_deviation_mm: float | None = None,
+    quality_factor: float = 1.0,
 ) -> Asymmetry:
-    """Affected side, its probability, severity and mm index of one photo in ``expression`` (module docstring)."""
-    readings = read_signs(values, expression, lip_midpoint_deviation_mm)
+    """Affected side, its probability, severity and mm index of one photo in ``expression`` (module docstring);
+    ``quality_factor`` lowers the weight of a photo taken with the head turned or the face small."""
+    readings = read_signs(values, expression, lip_midpoint_deviation_mm, quality_factor)
     regions = pool_regions(readings)
     probabilities = side_probabilities(regions)
     side, confidence = call_side(probabilities)

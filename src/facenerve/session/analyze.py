@@ -206,7 +206,8 @@ def _rescaled(
     assert result.anatomy is not None and result.frame is not None
     values = measure_all(side_geometry(result.anatomy, result.frame, mm_per_px))
     deviation_mm = lip_midpoint_deviation_mm(result.anatomy, result.frame, mm_per_px)
-    asymmetry = assess_asymmetry(values, expression, deviation_mm)
+    factor = result.quality.confidence_factor if result.quality is not None else 1.0
+    asymmetry = assess_asymmetry(values, expression, deviation_mm, quality_factor=factor)
     metrics = {name: MetricValue.of(name, v, asymmetry.healthy_side) for name, v in values.items()}
     note = "scale carried over from the rest photo through the alignment anchors (medial canthi, nasion)"
     return replace(
