@@ -26,6 +26,32 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.test import Client  # noqa: E402
+
+_plain_force_login = Client.force_login
+
+
+def _force_login_past_second_factor(self: Client, user: Any, backend: str | None = None) -> None:
+    """``force_login`` skips the password; for users who must use a second factor it skips that too (marks the
+    session verified with a recovery-code device). The two-factor tests log in for real, through both steps."""
+    _plain_force_login(self, user, backend)
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    from facenerve.web.accounts import twofactor
+    from facenerve.web.accounts.pending import NO_SECOND_STEP
+
+    session = self.session
+    if twofactor.required(user):
+        device, _ = StaticDevice.objects.get_or_create(user=user, name="test-force-login", confirmed=True)
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    else:
+        session[NO_SECOND_STEP] = True  # as the login view marks a session that needed no second factor
+    session.save()
+
+
+Client.force_login = _force_login_past_second_factor  # type: ignore[method-assign]
+
 ARTIFACTS = Path(os.environ.get("FACENERVE_TEST_ARTIFACTS", Path(__file__).resolve().parents[2] / "test-artifacts"))
 
 

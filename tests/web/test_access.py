@@ -252,6 +252,27 @@ def test_admin_only_pages_open_for_administrators(world: World, url: str) -> Non
     assert _client(world.admin).get(url).status_code == 200
 
 
+#: Account pages for a signed-in user (their own account only: nothing here takes another user's id).
+ACCOUNT_PAGES = [("GET", "accounts:security"), ("POST", "accounts:recovery_codes"), ("POST", "accounts:turn_off"),
+                 ("POST", "accounts:logout_everywhere"), ("GET", "accounts:password_change")]
+
+
+@pytest.mark.parametrize(("method", "name"), ACCOUNT_PAGES)
+def test_account_pages_need_login(db: Any, method: str, name: str) -> None:
+    response = getattr(Client(), method.lower())(reverse(name))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.parametrize("name", ["accounts:verify", "accounts:setup"])
+def test_second_step_pages_need_the_password_first(db: Any, name: str) -> None:
+    assert Client().get(reverse(name))["Location"] == reverse("accounts:login")
+
+
+@pytest.mark.parametrize("user", ["clinician_b", "user_b1", "admin"])
+def test_every_role_reaches_its_own_security_page(world: World, user: str) -> None:
+    assert _client(getattr(world, user)).get(reverse("accounts:security")).status_code == 200
+
+
 # --- the patient library (/learn/): public reading, logged-in writing, editor-only pages -----------------------
 
 LIBRARY_PUBLIC = ["/learn/", "/learn/topics/recovery/", "/learn/articles/aftereffects/", "/learn/search/?q=eye",

@@ -85,6 +85,7 @@ def createuser(
     patient: Annotated[str | None, typer.Option(help="Patient identifier (required for --role patient).")] = None,
     team: Annotated[str | None, typer.Option(help="Care team to join (clinicians); created if missing.")] = None,
     team_role: Annotated[str, typer.Option(help="neurologist, ent, physiotherapist, plastic_surgeon.")] = "neurologist",
+    email: Annotated[str, typer.Option(help="Email address (for password reset links).")] = "",
 ) -> None:
     """Create a user with a role. The password is read from stdin (never from the command line)."""
     if not password_stdin:
@@ -103,7 +104,7 @@ def createuser(
     if team_role not in TeamRole.values:
         usage_error(f"--team-role must be one of {', '.join(TeamRole.values)}")
     try:
-        user = create_user(name, role, password, patient_identifier=patient)
+        user = create_user(name, role, password, patient_identifier=patient, email=email)
     except AccountError as exc:
         usage_error(exc.message)
     if team:

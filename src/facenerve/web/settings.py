@@ -24,6 +24,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "facenerve.web.accounts",
     "facenerve.web.clinic",
     "facenerve.web.education",
@@ -37,6 +40,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "facenerve.web.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "facenerve.web.audit.middleware.AuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -109,9 +114,29 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 20
 FACENERVE_LANDMARK_PASSES = config.landmark_passes()
 FACENERVE_IMAGE_DIR = Path(os.environ.get(config.ENV_IMAGE_DIR) or DATA_DIR / "images")
 
-# Login rate limit: this many failures per username or per client address within the window lock it out.
+# Login rate limit (accounts/ratelimit.py): past this many failures per user name at an address (4x per address)
+# within the window, each further failure doubles the wait before the next try, from FACENERVE_LOGIN_DELAY_S.
 FACENERVE_LOGIN_MAX_FAILURES = config.integer("FACENERVE_LOGIN_MAX_FAILURES", 5, minimum=1)
 FACENERVE_LOGIN_WINDOW_S = config.integer("FACENERVE_LOGIN_WINDOW_S", 900, minimum=1)
+FACENERVE_LOGIN_DELAY_S = config.integer("FACENERVE_LOGIN_DELAY_S", 2, minimum=1)
+# How many reverse proxies in front set X-Forwarded-For (0: trust only REMOTE_ADDR).
+FACENERVE_TRUSTED_PROXIES = config.integer("FACENERVE_TRUSTED_PROXIES", 0)
+AUTHENTICATION_BACKENDS = ["facenerve.web.accounts.backends.NormalisedNameBackend"]
+
+# Two-factor login (django-otp): always for administrators; for clinicians with FACENERVE_REQUIRE_2FA=1.
+FACENERVE_REQUIRE_2FA = config.flag("FACENERVE_REQUIRE_2FA")
+OTP_TOTP_ISSUER = "FaceNerve"
+
+# Email (password reset links): printed to the console unless an SMTP host is configured.
+EMAIL_HOST = os.environ.get("FACENERVE_EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = config.integer("FACENERVE_EMAIL_PORT", 587, minimum=1)
+EMAIL_HOST_USER = os.environ.get("FACENERVE_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("FACENERVE_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = not config.flag("FACENERVE_EMAIL_NO_TLS")
+DEFAULT_FROM_EMAIL = os.environ.get("FACENERVE_EMAIL_FROM", "facenerve@localhost")
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("FACENERVE_TIME_ZONE", "UTC")

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from facenerve.errors import FaceNerveError
 from facenerve.web.accounts.models import ROLE_ADMIN, ROLE_PATIENT, ROLES, Profile
+from facenerve.web.accounts.names import normalise_username
 
 
 class AccountError(FaceNerveError):
@@ -20,18 +21,19 @@ class AccountError(FaceNerveError):
 
 
 def create_user(
-    username: str, role: str, password: str, *, patient_identifier: str | None = None, replace_password: bool = False
+    username: str, role: str, password: str, *, patient_identifier: str | None = None, replace_password: bool = False,
+    email: str = "",
 ) -> Any:
     """Create ``username`` with ``role``; a patient user is linked to the Patient ``patient_identifier``.
 
-    Raises AccountError with a one-line reason. With ``replace_password`` an existing user of the same role
-    gets the new password instead (used by the demo loader).
+    The name is stored normalised (NFKC, trimmed, case-folded). Raises AccountError with a one-line reason. With
+    ``replace_password`` an existing user of the same role gets the new password instead (used by the demo loader).
     """
     from facenerve.web.clinic.models import Patient
 
     if role not in ROLES:
         raise AccountError(f"role must be one of {', '.join(ROLES)}")
-    username = username.strip()
+    username = normalise_username(username)
     if not username or len(username) > 150:
         raise AccountError("the user name must be 1–150 characters")
     users = get_user_model()
@@ -55,6 +57,8 @@ def create_user(
     with transaction.atomic():
         user = existing or users(username=username)
         user.is_staff = user.is_superuser = role == ROLE_ADMIN
+        if email:
+            user.email = email.strip()
         user.set_password(password)
         user.save()
         Profile.objects.update_or_create(user=user, defaults={"role": role, "patient": patient})
