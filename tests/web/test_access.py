@@ -362,3 +362,8 @@ def test_library_notices_are_their_recipients_only(world: World) -> None:
     for outsider in [world.user_a1, world.clinician_b, world.admin, editor]:
         assert _client(outsider).post(url).status_code == 404
     assert _client(world.user_b1).post(url).status_code == 302
+
+
+def test_health_is_public_and_holds_no_patient_data(world: World) -> None:
+    reply = Client().get("/health")
+    assert reply.status_code == 200 and set(reply.json()) == {"status", "database", "images"}

@@ -123,11 +123,24 @@ def _check_port(port: int) -> None:
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    production: Annotated[bool, typer.Option("--production", help="Serve with gunicorn and WhiteNoise.")] = False,
+    workers: Annotated[int, typer.Option(help="gunicorn worker processes (--production).")] = 3,
+    timeout: Annotated[int, typer.Option(help="Seconds a request may take before its worker is restarted.")] = 120,
 ) -> None:
-    """Serve the app with Django's threaded server (for a clinic workstation; use a WSGI server in production)."""
+    """Serve the app: Django's threaded server (a clinic workstation), or gunicorn with ``--production``."""
     _check_port(port)
+    if not 1 <= workers <= 64:
+        usage_error(f"--workers must be between 1 and 64, got {workers}")
+    if not 1 <= timeout <= 3600:
+        usage_error(f"--timeout must be between 1 and 3600 seconds, got {timeout}")
     _django()
     _call("migrate", interactive=False, verbosity=0)
+    if production:
+        from facenerve.web.production import exec_gunicorn
+
+        out.print(f"serving with gunicorn ({workers} workers) on http://{host}:{port}")
+        sys.stdout.flush()
+        exec_gunicorn(host, port, workers, timeout)
     _call("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
 
 

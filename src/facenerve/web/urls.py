@@ -10,6 +10,7 @@ from ninja import __file__ as ninja_init
 
 from facenerve.web.accounts.views import login_view
 from facenerve.web.clinic.api import api
+from facenerve.web.health import health
 from facenerve.web.settings import BASE_DIR
 
 APP_STATIC = BASE_DIR / "clinic" / "static" / "facenerve"
@@ -18,6 +19,7 @@ NINJA_STATIC = Path(ninja_init).parent / "static" / "ninja"
 ADMIN_STATIC = Path(admin_init).parent / "static" / "admin"
 
 urlpatterns = [
+    path("health", health, name="health"),
     path("accounts/", include("facenerve.web.accounts.urls")),
     # The admin's own login form would bypass the login rate limit: it is served by the rate-limited view.
     path("admin/login/", login_view, name="admin_login"),

@@ -32,12 +32,15 @@ class AuditMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         match = getattr(request, "resolver_match", None)
-        user = getattr(request, "user", None)
-        if match is None or user is None or not user.is_authenticated:
+        route = route_of(match.namespace, match.url_name or "") if match is not None else None
+        if route is None or match is None:
             return response
-        route = route_of(match.namespace, match.url_name or "")
+        response["Cache-Control"] = "no-store"  # patient data stays out of browser and proxy caches
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return response
         method = str(request.method or "GET")
-        if route is None or (method in ("GET", "HEAD") and not route.get_reads and noted(request) is None):
+        if (method in ("GET", "HEAD") and not route.get_reads and noted(request) is None):
             return response
         object_type, object_id, action = noted(request) or (
             route.object_type, str(match.kwargs.get(route.id_kwarg, "")) if route.id_kwarg else "", _action(method)
