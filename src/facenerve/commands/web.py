@@ -155,3 +155,62 @@ def run(
     _call("migrate", interactive=False, verbosity=0)
     _print_logins(host, port)
     _call("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
+
+
+def _backup_call(action: str, folder: str) -> Any:
+    """Run a backup action with Django configured; its errors are one line (2: usage, 1: failure)."""
+    from pathlib import Path
+
+    _django()
+    from django.conf import settings
+    from django.db import DatabaseError, connection
+
+    from facenerve.web import backup as backups
+
+    try:
+        if action == "backup":
+            return backups.backup(Path(folder), connection, Path(settings.FACENERVE_IMAGE_DIR))
+        return backups.restore(Path(folder), connection, Path(settings.FACENERVE_IMAGE_DIR))
+    except backups.BackupError as exc:
+        if exc.code == "backup_usage":
+            usage_error(exc.message)
+        err.print(f"error: {action}: {exc.message}", markup=False)
+    except (DatabaseError, OSError) as exc:
+        err.print(f"error: {action}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", markup=False)
+    raise typer.Exit(EXIT_FAILED)
+
+
+@web_app.command()
+def backup(dest: Annotated[str, typer.Argument(help="A new (or empty) folder for the backup.")]) -> None:
+    """Back up the database (a consistent snapshot, while the app runs), the images and a sha256 manifest."""
+    manifest = _backup_call("backup", dest)
+    out.print(f"backed up {len(manifest['files']) - 1} images and the {manifest['vendor']} database to {dest}")
+
+
+@web_app.command("verify-backup")
+def verify_backup(src: Annotated[str, typer.Argument(help="A backup folder.")]) -> None:
+    """Check every file of a backup against its manifest; exit 1 naming the first problem."""
+    from pathlib import Path
+
+    from facenerve.web import backup as backups
+
+    try:
+        problems = backups.verify(Path(src))
+    except backups.BackupError as exc:
+        if exc.code == "backup_usage":
+            usage_error(exc.message)
+        err.print(f"error: verify-backup: {exc.message}", markup=False)
+        raise typer.Exit(EXIT_FAILED) from None
+    if problems:
+        err.print(f"error: verify-backup: {len(problems)} problems, first: {problems[0]}", markup=False)
+        raise typer.Exit(EXIT_FAILED)
+    out.print(f"backup {src} verifies")
+
+
+@web_app.command()
+def restore(src: Annotated[str, typer.Argument(help="A backup folder (made by `facenerve web backup`).")]) -> None:
+    """Restore a backup into an empty database and image store (a non-empty one is refused), then migrate."""
+    manifest = _backup_call("restore", src)
+    _call("migrate", interactive=False, verbosity=0)
+    out.print(f"restored {len(manifest['files']) - 1} images and the database from {src}")
+

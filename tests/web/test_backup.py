@@ -1,0 +1,113 @@
+"""Backup, verify and restore (issue 21) through the real command line, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from facenerve.web.storage import ImageStore
+
+from .pgcluster import Cluster, start_cluster, unavailable_reason
+
+pytestmark = pytest.mark.skipif(os.environ.get("FACENERVE_WEB_ON_POSTGRES") == "1",
+                                reason="runs its own databases (SQLite files and a PostgreSQL cluster)")
+
+
+def _web(args: list[str], data: Path, database_url: str = "") -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FACENERVE_") and k != "DATABASE_URL"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.update({"FACENERVE_DATA_DIR": str(data), "FACENERVE_SECRET_KEY": secrets.token_urlsafe(64)})
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return subprocess.run([sys.executable, "-m", "facenerve", "web", *args], env=env, capture_output=True, text=True,
+                          timeout=300, check=False)
+
+
+def _ok(done: subprocess.CompletedProcess[str]) -> str:
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def _one_line_error(done: subprocess.CompletedProcess[str], status: int, words: str) -> None:
+    assert done.returncode == status, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert words in done.stderr
+
+
+def _images(root: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in root.rglob("*") if p.is_file()}
+
+
+def test_backup_verify_restore_on_sqlite(tmp_path: Path) -> None:
+    live = tmp_path / "live"
+    _ok(_web(["demo"], live))
+    for i in range(3):
+        ImageStore(live / "images").put(secrets.token_bytes(1000 + i))
+    dest = tmp_path / "backup"
+    assert "backed up 3 images" in _ok(_web(["backup", str(dest)], live))
+    manifest = json.loads((dest / "manifest.json").read_text())
+    assert manifest["schema"] == "facenerve.backup/1" and manifest["rows"]["clinic_patient"] == 1
+    assert oct((dest / "database.sqlite3").stat().st_mode & 0o777) == "0o600"
+    assert "verifies" in _ok(_web(["verify-backup", str(dest)], tmp_path / "other"))
+
+    fresh = tmp_path / "fresh"
+    _ok(_web(["restore", str(dest)], fresh))
+    restored = sqlite3.connect(fresh / "facenerve.sqlite3")
+    for table, rows in manifest["rows"].items():
+        assert restored.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0] == rows, table
+    assert _images(fresh / "images") == _images(live / "images")
+    assert all(name == digest for name, digest in _images(fresh / "images").items())
+
+    _one_line_error(_web(["restore", str(dest)], fresh), 2, "not empty")
+    _one_line_error(_web(["restore", str(dest)], live), 2, "not empty")
+    _one_line_error(_web(["backup", str(dest)], live), 2, "not an empty folder")
+    _one_line_error(_web(["verify-backup", str(tmp_path)], live), 2, "not a FaceNerve backup")
+
+    victim = next((dest / "images").rglob("*/*/*"))
+    victim.write_bytes(b"corrupted" + victim.read_bytes()[9:])
+    _one_line_error(_web(["verify-backup", str(dest)], live), 1, "sha256 differs")
+    _one_line_error(_web(["restore", str(dest)], tmp_path / "fresh2"), 1, "does not verify")
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[Cluster]:
+    reason = unavailable_reason()
+    if reason:
+        pytest.skip(f"PostgreSQL tests skipped: {reason}")
+    running = start_cluster()
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+def test_backup_and_restore_on_postgresql(cluster: Cluster, tmp_path: Path) -> None:
+    import psycopg
+
+    with psycopg.connect(cluster.url, autocommit=True) as admin:
+        admin.execute("CREATE DATABASE live")
+        admin.execute("CREATE DATABASE fresh")
+    live_url, fresh_url = cluster.url.rsplit("/", 1)[0] + "/live", cluster.url.rsplit("/", 1)[0] + "/fresh"
+    _ok(_web(["demo"], tmp_path / "live", live_url))
+    ImageStore(tmp_path / "live" / "images").put(b"an image's bytes" * 100)
+    dest = tmp_path / "backup"
+    _ok(_web(["backup", str(dest)], tmp_path / "live", live_url))
+    assert (dest / "database.pgdump").is_file()
+    _ok(_web(["restore", str(dest)], tmp_path / "fresh", fresh_url))
+    counts = []
+    for url in (live_url, fresh_url):
+        with psycopg.connect(url) as db:
+            counts.append(db.execute("SELECT (SELECT COUNT(*) FROM clinic_patient), (SELECT COUNT(*) FROM "
+                                     "clinic_assessment), (SELECT COUNT(*) FROM auth_user)").fetchone())
+    assert counts[0] == counts[1] and counts[0][0] == 1
+    assert _images(tmp_path / "fresh" / "images") == _images(tmp_path / "live" / "images")
+    _one_line_error(_web(["restore", str(dest)], tmp_path / "again", fresh_url), 2, "database is not empty")
