@@ -11,10 +11,10 @@ from facenerve import PhotoAssessment, analyze_photo
 from tests.synth.faces import FACE_NAMES, face_photo, mirror_composite
 from tests.synth.palsy import PalsyWarp, apply_palsy
 
-#: Induced amounts, mm (issue #2: commissure 0–8 mm, brow 0–6 mm, fissure widened or narrowed).
+#: Induced amounts, mm (issue #19: droop and brow ptosis of 2–6 mm on natural faces; fissure widened or narrowed).
 AMOUNTS_MM = {
-    "commissure_drop_mm": (1.0, 2.0, 4.0, 6.0, 8.0),
-    "brow_drop_mm": (1.0, 2.0, 4.0, 6.0),
+    "commissure_drop_mm": (2.0, 3.0, 4.0, 6.0),
+    "brow_drop_mm": (2.0, 3.0, 4.0, 6.0),
     "fissure_change_mm": (-3.0, -2.0, 2.0, 3.0),
 }
 METRIC_OF = {
@@ -33,6 +33,16 @@ class Case:
     measured_mm: float
     affected_side: str
     confidence: float = 1.0
+
+
+def natural_bases() -> dict[str, np.ndarray]:
+    """The shipped faces as they are (every real face is somewhat asymmetric, and a palsy must be found on top of
+    that, issue #19), plus one mirror composite as an extra case."""
+    bases = {name: face_photo(name) for name in FACE_NAMES}
+    composite = symmetric_bases()
+    first = next(iter(composite))
+    bases[first] = composite[first]
+    return bases
 
 
 def symmetric_bases() -> dict[str, np.ndarray]:

@@ -10,7 +10,13 @@ import numpy as np
 
 from facenerve.engine.assessment import MetricValue, PhotoAssessment
 from facenerve.engine.asymmetry import assess_asymmetry
-from facenerve.engine.bilateral import GrayRegion, refine_bilateral
+from facenerve.engine.bilateral import (
+    FULL_MATCH_SCORE,
+    MIN_MATCH_SCORE,
+    GrayRegion,
+    pair_reliability,
+    refine_bilateral,
+)
 from facenerve.engine.calibrate import DEFAULT_IRIS_MM, Scale, photo_scale
 from facenerve.engine.frame import FaceFrame, head_pose
 from facenerve.engine.landmarks import LandmarkDetector, create_detector
@@ -153,14 +159,19 @@ def _measure(
             f"face is small in the photo ({scale.mm_per_px:.2f} mm per pixel): millimetre values are coarse"
         )
     gray = GrayRegion.around_face(rgb, anatomy)
-    anatomy, _ = refine_bilateral(gray, anatomy, frame, scale.mm_per_px, eyes_open=all(quality.open_eyes.values()))
+    anatomy, offsets = refine_bilateral(gray, anatomy, frame, scale.mm_per_px,
+                                        eyes_open=all(quality.open_eyes.values()))
+    reliability = pair_reliability(offsets)
+    if reliability.get("brow", 1.0) < MIN_MATCH_SCORE / FULL_MATCH_SCORE:
+        warnings.append("the two brows do not look alike in the photo (glasses rim, hair or shadow): brow measures "
+                        "are less reliable and count for less in the affected side")
     lip_midline = measure_lip_midline(gray, anatomy, frame, scale.mm_per_px)
     anatomy = apply_lip_midline(anatomy, frame, scale.mm_per_px, lip_midline)
     if abs(pose.yaw_deg) > YAW_WARN_DEG:
         frame = frame.corrected_for_yaw(pose.yaw_deg)  # horizontal distances, as far as a 2-D view allows
     values = measure_all(side_geometry(anatomy, frame, scale.mm_per_px))
     asymmetry = assess_asymmetry(values, expression, lip_midpoint_deviation_mm(anatomy, frame, scale.mm_per_px),
-                                 quality_factor=quality.confidence_factor)
+                                 quality_factor=quality.confidence_factor, region_reliability=reliability)
     metrics = {name: MetricValue.of(name, v, asymmetry.healthy_side) for name, v in values.items()}
     return replace(
         base,

@@ -25,7 +25,9 @@ nonetheless the narrower one (synkinetic narrowing is 32.7 ± 13.7 % [S85]), the
 synkinesis on that side.
 
 **Photo quality.** A turned head or a small face (``quality.confidence_factor`` < 1) widens every spread by the
-factor's inverse, so its evidence counts for less: lower confidence, more often "none", never a refusal.
+factor's inverse, so its evidence counts for less: lower confidence, more often "none", never a refusal. A region
+whose two sides the image cannot pair — the brows, when their mirrored patches match poorly (a glasses rim, hair,
+shadow; :func:`facenerve.engine.bilateral.pair_reliability`) — is widened the same way, region by region.
 
 **Index.** The root mean square of the left–right differences (mm) of brow height, palpebral fissure height,
 commissure height and commissure excursion, kept for continuity: 0 means symmetric.
@@ -152,6 +154,8 @@ class Asymmetry:
     readings: tuple[SignReading, ...] = ()
     regions: tuple[RegionEvidence, ...] = ()
     synkinesis: OcularSynkinesis | None = None
+    #: 0–1 per region whose two sides the image could not pair (e.g. a brow behind a glasses rim); absent = 1.
+    region_reliability: dict[str, float] = field(default_factory=dict)
 
     @property
     def healthy_side(self) -> Side | None:
@@ -240,18 +244,22 @@ def read_signs(
     expression: Expression,
     lip_midpoint_deviation_mm: float | None,
     quality_factor: float = 1.0,
+    region_reliability: Mapping[str, float] | None = None,
 ) -> tuple[SignReading, ...]:
     """The expression's weakness signs read on a photo, in normal spreads (unreadable ones are left out).
 
     ``quality_factor`` (0–1, ``quality.confidence_factor``: turned head, small face) widens each spread by its
     inverse: a photo that measures less reliably gives weaker evidence, so a lower confidence and more "none".
+    ``region_reliability`` does the same for one region (``"brow"``: the two brows do not look alike in the image).
     """
+    reliability = region_reliability or {}
     readings = []
     for sign in signs_for(expression):
         raw = measure_value(sign.measure, values, lip_midpoint_deviation_mm)
         if raw is None or not math.isfinite(raw):
             continue
-        spread = norm_for(expression, sign.measure).spread / max(quality_factor, MIN_QUALITY_FACTOR)
+        weight = quality_factor * reliability.get(sign.region, 1.0)
+        spread = norm_for(expression, sign.measure).spread / max(weight, MIN_QUALITY_FACTOR)
         readings.append(
             SignReading(sign.measure, sign.region, sign.direction, sign.unit, raw, spread,
                         left_weak_value(sign, raw) / spread)
@@ -307,10 +315,12 @@ def assess_asymmetry(
     expression: Expression,
     lip_midpoint_deviation_mm: float | None = None,
     quality_factor: float = 1.0,
+    region_reliability: Mapping[str, float] | None = None,
 ) -> Asymmetry:
     """Affected side, its probability, severity and mm index of one photo in ``expression`` (module docstring);
-    ``quality_factor`` lowers the weight of a photo taken with the head turned or the face small."""
-    readings = read_signs(values, expression, lip_midpoint_deviation_mm, quality_factor)
+    ``quality_factor`` lowers the weight of a photo taken with the head turned or the face small,
+    ``region_reliability`` that of a region whose two sides the image could not pair."""
+    readings = read_signs(values, expression, lip_midpoint_deviation_mm, quality_factor, region_reliability)
     regions = pool_regions(readings)
     probabilities = side_probabilities(regions)
     side, confidence = call_side(probabilities)
@@ -324,4 +334,5 @@ def assess_asymmetry(
         readings=readings,
         regions=regions,
         synkinesis=ocular_synkinesis(values, expression, side),
+        region_reliability=dict(region_reliability or {}),
     )

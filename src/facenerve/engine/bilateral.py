@@ -16,6 +16,7 @@ before patches are compared. This is a FaceNerve method; docs/metrics.md describ
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -275,3 +276,21 @@ def refine_bilateral(
         if eyes_open or not feature.needs_open_eyes
     ]
     return apply_offsets(anatomy, frame, mm_per_px, offsets), offsets
+
+
+#: Floor of a pair's reliability: even an unpaired region keeps a quarter of its weight (engineering choice).
+MIN_PAIR_RELIABILITY = 0.25
+#: Regions of the asymmetry model whose reliability comes from a paired feature of this module.
+RELIABILITY_FEATURES = {"brow": "brow_upper"}
+
+
+def pair_reliability(offsets: list[Offset]) -> dict[str, float]:
+    """0.25–1 per asymmetry region: how well its left and mirrored right patches matched (NCC score over
+    ``FULL_MATCH_SCORE``). Two brows that do not look alike in the image (a glasses rim, hair, shadow) cannot be
+    compared reliably, so their evidence should count for less. Engineering choice, not a clinical value."""
+    scores = {o.feature: o.score for o in offsets}
+    out = {}
+    for region, feature in RELIABILITY_FEATURES.items():
+        if feature in scores and math.isfinite(scores[feature]):
+            out[region] = max(MIN_PAIR_RELIABILITY, min(1.0, scores[feature] / FULL_MATCH_SCORE))
+    return out

@@ -207,7 +207,9 @@ def _rescaled(
     values = measure_all(side_geometry(result.anatomy, result.frame, mm_per_px))
     deviation_mm = lip_midpoint_deviation_mm(result.anatomy, result.frame, mm_per_px)
     factor = result.quality.confidence_factor if result.quality is not None else 1.0
-    asymmetry = assess_asymmetry(values, expression, deviation_mm, quality_factor=factor)
+    reliability = result.asymmetry.region_reliability if result.asymmetry is not None else None
+    asymmetry = assess_asymmetry(values, expression, deviation_mm, quality_factor=factor,
+                                 region_reliability=reliability)
     metrics = {name: MetricValue.of(name, v, asymmetry.healthy_side) for name, v in values.items()}
     note = "scale carried over from the rest photo through the alignment anchors (medial canthi, nasion)"
     return replace(
