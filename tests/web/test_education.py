@@ -327,3 +327,18 @@ def test_bad_references_are_4xx(lib: SimpleNamespace) -> None:
     assert patient.get(ARTICLE + "comments/").status_code == 405
     assert patient.post("/learn/notices/1/read/").status_code == 404
     assert patient.post("/learn/display-name/", {"display_name": "x" * 500}).status_code == 400
+
+
+def test_long_discussions_are_paged_with_their_replies(lib: SimpleNamespace) -> None:
+    article = Article.objects.get(slug="protecting-the-eye")
+    first = Comment.objects.create(article=article, author=lib.user, display_name="A", body="top 0", status="visible")
+    Comment.objects.create(article=article, author=lib.other, display_name="B", body="reply to 0", parent=first,
+                           status="visible")
+    for i in range(1, 55):
+        Comment.objects.create(article=article, author=lib.user, display_name="A", body=f"top {i}", status="visible")
+    page1 = client().get(ARTICLE).content.decode()
+    assert "top 0" in page1 and "reply to 0" in page1 and "top 49<" in page1 and "top 50<" not in page1
+    assert "Page 1 of 2" in page1
+    page2 = client().get(ARTICLE + "?page=2").content.decode()
+    assert "top 54" in page2 and "top 0<" not in page2
+    assert client().get(ARTICLE + "?page=zzz").status_code == 200

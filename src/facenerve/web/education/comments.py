@@ -127,7 +127,7 @@ def edit(comment: Comment, user: Any, body: str) -> Comment:
         raise CommentError(403, "A comment can only be edited in the first 15 minutes. You can still delete it.")
     comment.body = _clean_body(body)
     comment.edited_at = timezone.now()
-    comment.save(update_fields=["body", "edited_at"])
+    comment.save(update_fields=["body", "body_html", "edited_at"])
     return comment
 
 
@@ -136,7 +136,7 @@ def delete(comment: Comment, user: Any) -> Comment:
     _own(comment, user)
     comment.deleted = True
     comment.body = ""
-    comment.save(update_fields=["deleted", "body"])
+    comment.save(update_fields=["deleted", "body", "body_html"])
     Notice.objects.filter(reply=comment).delete()
     return comment
 

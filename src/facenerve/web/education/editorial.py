@@ -21,7 +21,6 @@ from facenerve.web.education import access, comments
 from facenerve.web.education.articles import ArticleError, save_article
 from facenerve.web.education.forms import ArticleForm
 from facenerve.web.education.models import Article, Comment, CommentStatus
-from facenerve.web.education.render import render_comment
 from facenerve.web.education.views import error
 
 View = Callable[..., HttpResponse]
@@ -48,8 +47,8 @@ def moderation(request: HttpRequest) -> HttpResponse:
     reported = (Comment.objects.filter(reports__resolved_at__isnull=True).annotate(
         open_reports=Count("reports", filter=Q(reports__resolved_at__isnull=True))).select_related("article")
         .prefetch_related("reports"))
-    rows = [(c, mark_safe(render_comment(c.body))) for c in waiting.order_by("created_at")[:200]]
-    flagged = [(c, mark_safe(render_comment(c.body))) for c in reported.order_by("created_at")[:200]]
+    rows = [(c, mark_safe(c.body_html)) for c in waiting.order_by("created_at")[:200]]  # sanitised when saved
+    flagged = [(c, mark_safe(c.body_html)) for c in reported.order_by("created_at")[:200]]
     return render(request, "education/moderation.html", {"waiting": rows, "reported": flagged})
 
 

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import math
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -140,6 +140,7 @@ class Comment(models.Model):
     display_name = models.CharField(max_length=40)
     by_clinician = models.BooleanField(default=False)
     body = models.TextField(blank=True)
+    body_html = models.TextField(blank=True, editable=False, help_text="The body rendered and sanitised once.")
     status = models.CharField(max_length=16, choices=CommentStatus.choices, default=CommentStatus.PENDING)
     deleted = models.BooleanField(default=False)
     address = models.CharField(max_length=64, blank=True, help_text="Client address, kept for the rate limit.")
@@ -149,6 +150,13 @@ class Comment(models.Model):
     class Meta:
         ordering = ("created_at", "pk")
         indexes: ClassVar = [models.Index(fields=("article", "status", "created_at"), name="education_thread_idx")]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Keep ``body_html``: the body rendered and sanitised once, here, for every reader."""
+        from facenerve.web.education.render import render_comment
+
+        self.body_html = "" if self.deleted else render_comment(self.body)
+        super().save(*args, **kwargs)
 
     def __str__(self) -> str:
         return f"comment {self.pk} on {self.article_id}"

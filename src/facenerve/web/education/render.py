@@ -7,7 +7,7 @@ breaks). Every link leaves with ``rel="nofollow ugc noopener"`` and only http, h
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 import nh3
 from markdown_it import MarkdownIt
@@ -63,8 +63,10 @@ def _clean(html: str, tags: set[str]) -> str:
     )
 
 
+@lru_cache(maxsize=512)
 def render_article(markdown: str) -> str:
-    """An article's Markdown as sanitised HTML with its [S..] citations linked to the references page."""
+    """An article's Markdown as sanitised HTML with its [S..] citations linked to the references page (kept for
+    the last few hundred bodies: an article is rendered once per change, not once per reader)."""
     return _clean(_link_citations(_article_parser().render(markdown)), ARTICLE_TAGS)
 
 
@@ -73,6 +75,3 @@ def render_comment(markdown: str) -> str:
     return _clean(_comment_parser().render(markdown), COMMENT_TAGS)
 
 
-def plain_text(markdown: str) -> str:
-    """The words of ``markdown`` without markup (for search snippets and the feed)."""
-    return " ".join(nh3.clean(_article_parser().render(markdown), tags=set()).split())

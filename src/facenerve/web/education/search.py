@@ -1,7 +1,8 @@
 """Full-text search over published articles: SQLite FTS5, or PostgreSQL full-text search.
 
 The reader's words are reduced to plain word tokens before they reach the database, so no query syntax can fail.
-The FTS5 table and its triggers (SQLite) or the expression index (PostgreSQL) come from migration 0002.
+The FTS5 table and its triggers (SQLite, migration 0002) or the stored ``search_doc`` column and its GIN index
+(PostgreSQL, migration 0003) keep the index in step with every write.
 """
 
 from __future__ import annotations
@@ -21,9 +22,6 @@ _START, _STOP = "\ue000", "\ue001"  # private-use markers around matches, replac
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 FTS_TABLE = "education_article_fts"
-PG_DOCUMENT = ("setweight(to_tsvector('english', coalesce(title, '')), 'A') || "
-               "setweight(to_tsvector('english', coalesce(summary, '')), 'B') || "
-               "setweight(to_tsvector('english', coalesce(body, '')), 'C')")
 
 
 @dataclass(frozen=True)
@@ -54,12 +52,14 @@ def _sqlite(terms: list[str]) -> list[tuple[int, str]]:
 
 def _postgres(terms: list[str]) -> list[tuple[int, str]]:
     query = " & ".join(f"{t}:*" if i == len(terms) - 1 else t for i, t in enumerate(terms))
-    sql = (f"SELECT id, ts_headline('english', body, q, %s) FROM education_article, "
-           f"to_tsquery('english', %s) q WHERE status = %s AND ({PG_DOCUMENT}) @@ q "
-           f"ORDER BY ts_rank({PG_DOCUMENT}, q) DESC, id LIMIT %s")
+    # Rank on the stored, indexed ``search_doc`` column; headline only the rows shown.
+    sql = ("WITH q AS (SELECT to_tsquery('english', %s) AS q), hits AS ("
+           "SELECT a.id, a.body, ts_rank(a.search_doc, q.q) AS rank FROM education_article a, q "
+           "WHERE a.status = %s AND a.search_doc @@ q.q ORDER BY rank DESC, a.id LIMIT %s) "
+           "SELECT hits.id, ts_headline('english', hits.body, q.q, %s) FROM hits, q ORDER BY hits.rank DESC, hits.id")
     options = f"StartSel={_START}, StopSel={_STOP}, MaxWords=30, MinWords=12"
     with connection.cursor() as cursor:
-        cursor.execute(sql, [options, query, ArticleStatus.PUBLISHED, MAX_RESULTS])
+        cursor.execute(sql, [query, ArticleStatus.PUBLISHED, MAX_RESULTS, options])
         return [(int(r[0]), str(r[1])) for r in cursor.fetchall()]
 
 
@@ -70,5 +70,5 @@ def search(query: str) -> list[Hit]:
         return []
     # Plain word tokens only reach the database (no operator survives ``words``).
     rows = _postgres([t.lower() for t in terms]) if connection.vendor == "postgresql" else _sqlite(terms)
-    articles = Article.objects.select_related("category").in_bulk([pk for pk, _ in rows])
+    articles = Article.objects.select_related("category", "category__parent").in_bulk([pk for pk, _ in rows])
     return [Hit(articles[pk], _highlight(snippet)) for pk, snippet in rows if pk in articles]

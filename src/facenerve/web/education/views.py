@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,8 +27,10 @@ from facenerve.web.education import access, comments
 from facenerve.web.education.forms import CommentForm, DisplayNameForm, ReportForm
 from facenerve.web.education.models import Article, ArticleStatus, Category, Comment, Commenter, Notice
 from facenerve.web.education.references import references
-from facenerve.web.education.render import render_article, render_comment
+from facenerve.web.education.render import render_article
 from facenerve.web.education.search import search as search_articles
+
+THREAD_PAGE = 50  # top-level comments per page of a discussion
 
 
 def _published() -> Any:
@@ -70,8 +73,13 @@ class CommentView:
     replies: list[CommentView] = field(default_factory=list)
 
 
-def _thread(article: Article, user: Any) -> list[CommentView]:
-    rows = list(access.visible_comments(user).filter(article=article).order_by("created_at", "pk"))
+def _thread(article: Article, user: Any, page: Any) -> tuple[list[CommentView], Any]:
+    """One page of top-level comments (oldest first) with all their replies."""
+    visible = access.visible_comments(user).filter(article=article)
+    tops = Paginator(visible.filter(parent__isnull=True).order_by("created_at", "pk").values_list("pk", flat=True),
+                     THREAD_PAGE).get_page(page)
+    ids = list(tops.object_list)
+    rows = list(visible.filter(Q(pk__in=ids) | Q(parent_id__in=ids)).order_by("created_at", "pk"))
     editor = access.is_editor(user)
     signed_in = access.can_comment(user)
     now = timezone.now()
@@ -79,7 +87,7 @@ def _thread(article: Article, user: Any) -> list[CommentView]:
     def view(c: Comment) -> CommentView:
         own = c.author_id == getattr(user, "pk", None)
         return CommentView(
-            c, mark_safe("") if c.deleted else mark_safe(render_comment(c.body)),
+            c, mark_safe("" if c.deleted else c.body_html),  # rendered and sanitised when saved
             can_edit=comments.can_edit(c, user, now), can_delete=own and not c.deleted,
             can_report=signed_in and not own and not c.deleted, can_moderate=editor,
         )
@@ -88,7 +96,7 @@ def _thread(article: Article, user: Any) -> list[CommentView]:
     for c in rows:
         if c.parent_id is not None and c.parent_id in top:
             top[c.parent_id].replies.append(view(c))
-    return list(top.values())
+    return list(top.values()), tops
 
 
 def article(request: HttpRequest, slug: str) -> HttpResponse:
@@ -98,9 +106,11 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("no such article")
     user = request.user
     sources = [references()[k] for k in found.sources if k in references()]
+    thread, comment_page = _thread(found, user, request.GET.get("page"))
     context = {
+        "thread": thread, "comment_page": comment_page,
         "article": found, "body": mark_safe(render_article(found.body)),
-        "sources": sources, "thread": _thread(found, user), "can_comment": access.can_comment(user),
+        "sources": sources, "can_comment": access.can_comment(user),
         "commenter": Commenter.objects.filter(user=user).first() if user.is_authenticated else None,
         "form": CommentForm(), "is_editor": access.is_editor(user),
     }
