@@ -24,3 +24,139 @@ def test_patient_data_is_never_cached(world: World, kind: str) -> None:
            "image": reverse("clinic:image", kwargs={"sha256": world.photo_b1.image_sha256})}[kind]
     reply = _client(world.clinician_b).get(url)
     assert reply.status_code == 200 and reply["Cache-Control"] == "no-store"
+
+
+# -- medium: a treatment in 2062 / 9999 or an onset in 2000 gave 500 (StopIteration in the chart's ticks) ----------
+
+def _treatment(world: World, start: str) -> Any:
+    return _client(world.clinician_b).post(f"/api/patients/{world.patient_b1.pk}/treatments",
+                                           {"kind": "medication", "name": "prednisolone", "start": start},
+                                           content_type="application/json")
+
+
+@pytest.mark.parametrize("start", ["2062-01-05", "9999-12-31"])
+def test_far_future_treatment_dates_are_refused(world: World, start: str) -> None:
+    reply = _treatment(world, start)
+    assert reply.status_code == 400 and "days ahead" in reply.json()["detail"]
+
+
+@pytest.mark.parametrize("user", ["clinician_b", "user_b1"])
+def test_a_timeline_of_decades_draws(world: World, user: str) -> None:
+    from datetime import date
+
+    world.episode_b1.onset_date = date(2000, 1, 1)
+    world.episode_b1.save(update_fields=["onset_date"])
+    assert _treatment(world, "2000-02-01").status_code == 201
+    reply = _client(getattr(world, user)).get(reverse("clinic:patient", kwargs={"pk": world.patient_b1.pk}))
+    assert reply.status_code == 200 and b"<svg" in reply.content
+
+
+# -- medium: five failures from elsewhere locked the real user (and the admin) out; name variants were other keys --
+
+PASSWORD = "correct horse battery staple 42"
+
+
+@pytest.mark.parametrize("role", ["clinician", "admin"])
+def test_failures_from_elsewhere_do_not_lock_the_user_out(db: Any, role: str) -> None:
+    from facenerve.web.accounts.users import create_user
+
+    create_user("clinA", role, PASSWORD)
+    attacker = Client(REMOTE_ADDR="203.0.113.9")
+    for _ in range(5):
+        attacker.post(reverse("accounts:login"), {"username": "clinA", "password": "guess"})
+    assert attacker.post(reverse("accounts:login"), {"username": "clinA", "password": "guess"}).status_code == 429
+    reply = Client().post(reverse("accounts:login"), {"username": "clinA", "password": PASSWORD})
+    assert reply.status_code == 302  # in (admins go on to their second factor)
+
+
+# -- low: lone surrogate, huge offset, utf-16 form, concurrent creates gave 500 ---------------------------------------
+
+def _new_patient(world: World, **changes: Any) -> dict[str, Any]:
+    return {"identifier": "B-NEW", "birth_date": "1980-01-01", "care_team": world.team_b.pk,
+            "onset_date": "2026-01-01", "side": "left", "severity_at_onset": "complete", **changes}
+
+
+def test_a_lone_surrogate_is_a_4xx(world: World) -> None:
+    import json
+
+    body = json.dumps(_new_patient(world, identifier="\ud800"))  # ASCII JSON with the escape "\ud800"
+    client = _client(world.clinician_b)
+    assert 400 <= client.post("/api/patients", body, content_type="application/json").status_code < 500
+    notes = json.dumps({"kind": "medication", "name": "prednisolone", "start": world.episode_b1.onset_date.isoformat(),
+                        "notes": "\udc00"})
+    reply = client.post(f"/api/patients/{world.patient_b1.pk}/treatments", notes, content_type="application/json")
+    assert 400 <= reply.status_code < 500
+    assert client.get("/api/patients?q=%ED%A0%80").status_code == 200  # undecodable bytes are replaced
+
+
+def test_a_huge_offset_is_a_4xx(world: World) -> None:
+    assert _client(world.clinician_b).get("/api/patients?offset=99999999999999999999").status_code == 422
+
+
+def test_a_utf16_form_is_a_4xx(world: World) -> None:
+    client = _client(world.clinician_b)
+    client.raise_request_exception = False
+    reply = client.post(reverse("clinic:patient_new"), "identifier=x",  # the test client encodes it as UTF-16
+                        content_type="application/x-www-form-urlencoded; charset=utf-16")
+    assert reply.status_code == 415
+
+
+# -- low: 3,000,000 comorbidities were stored (31 MB): lists and API bodies are bounded ------------------------------
+
+def test_api_bodies_and_lists_are_bounded(world: World) -> None:
+    import json
+
+    client = _client(world.clinician_b)
+    huge = json.dumps(_new_patient(world, comorbidities=["diabetes"] * 3_000_000))
+    assert client.post("/api/patients", huge, content_type="application/json").status_code == 413
+    many = json.dumps(_new_patient(world, comorbidities=["diabetes"] * 17))
+    assert client.post("/api/patients", many, content_type="application/json").status_code == 422
+    twice = client.post("/api/patients", json.dumps(_new_patient(world, comorbidities=["diabetes", "diabetes"])),
+                        content_type="application/json")
+    assert twice.status_code == 201 and twice.json()["comorbidities"] == ["diabetes"]
+
+
+# -- info: invisible characters in identifiers; loose JSON types --------------------------------------------------
+
+@pytest.mark.parametrize("identifier", ["B\u200b-9", "B-\u202e9", "B\x00-9", "B-\u20289"])
+def test_identifiers_refuse_invisible_characters(world: World, identifier: str) -> None:
+    import json
+
+    reply = _client(world.clinician_b).post("/api/patients", json.dumps(_new_patient(world, identifier=identifier)),
+                                            content_type="application/json")
+    assert reply.status_code == 400 and "identifier" in reply.json()["detail"]
+
+
+@pytest.mark.parametrize(("path", "body"), [
+    ("treatments", {"kind": "botulinum_toxin", "name": "onabotulinumtoxinA", "muscle": "frontalis", "side": "left",
+                    "units": True}),
+    ("episodes", {"onset_date": "2026-01-01", "side": "left", "severity_at_onset": "complete", "recurrence": "yes"}),
+])
+def test_json_types_are_strict(world: World, path: str, body: dict[str, Any]) -> None:
+    if path == "treatments":
+        body = {**body, "start": world.episode_b1.onset_date.isoformat()}
+    reply = _client(world.clinician_b).post(f"/api/patients/{world.patient_b1.pk}/{path}", body,
+                                            content_type="application/json")
+    assert reply.status_code == 422
+
+
+# -- low: an existing data folder kept facenerve.sqlite3 0644 and images/ 0755 -----------------------------------
+
+def test_data_folder_permissions_are_enforced_whatever_exists(tmp_path: Any) -> None:
+    import os
+    import subprocess
+    import sys
+
+    data = tmp_path / "data"
+    (data / "images").mkdir(parents=True, mode=0o755)
+    (data / "facenerve.sqlite3").touch(mode=0o644)
+    for path, mode in ((data, 0o755), (data / "images", 0o755), (data / "facenerve.sqlite3", 0o644)):
+        os.chmod(path, mode)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FACENERVE_") and k != "DATABASE_URL"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env["FACENERVE_DATA_DIR"] = str(data)
+    done = subprocess.run([sys.executable, "-m", "facenerve", "web", "migrate"], env=env, capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    modes = {p.name: oct(p.stat().st_mode & 0o777) for p in (data, data / "images", data / "facenerve.sqlite3")}
+    assert modes == {"data": "0o700", "images": "0o700", "facenerve.sqlite3": "0o600"}

@@ -34,8 +34,24 @@ def data_dir() -> Path:
     else:
         base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
         folder = Path(base) / "facenerve"
+    return private_folder(folder)
+
+
+def private_folder(folder: Path) -> Path:
+    """``folder``, created if missing and made 0700 whatever it was (health data: the owner only)."""
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(folder, 0o700)
     return folder
+
+
+def private_file(path: Path) -> Path:
+    """``path`` created empty if missing (so SQLite never creates it 0644) and made 0600 whatever it was."""
+    if str(path) in ("", ":memory:") or str(path).startswith("file:"):
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    os.chmod(path, 0o600)
+    return path
 
 
 def secret_key(folder: Path) -> str:

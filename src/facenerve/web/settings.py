@@ -36,6 +36,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "facenerve.web.faults.FaultMiddleware",
     "facenerve.web.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -72,6 +73,10 @@ DATABASES = {
         conn_max_age=config.integer("FACENERVE_DB_CONN_MAX_AGE", 60),
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Writers queue for the lock (BEGIN IMMEDIATE, up to 20 s) instead of failing with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
+    config.private_file(Path(DATABASES["default"]["NAME"]))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Security: Argon2 first; HttpOnly + SameSite cookies; CSRF everywhere; no framing.
@@ -114,10 +119,13 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 FACENERVE_MAX_UPLOAD_BYTES = config.max_upload_bytes()
 DATA_UPLOAD_MAX_MEMORY_SIZE = FACENERVE_MAX_UPLOAD_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# JSON API bodies are small: anything larger is refused before it is read (413).
+FACENERVE_API_MAX_BODY_BYTES = config.integer("FACENERVE_API_MAX_BODY_KB", 256, minimum=1) * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
 # Landmark passes per region for uploaded photo sessions (1–3; three by default: steadier serial measures).
 FACENERVE_LANDMARK_PASSES = config.landmark_passes()
 FACENERVE_IMAGE_DIR = Path(os.environ.get(config.ENV_IMAGE_DIR) or DATA_DIR / "images")
+config.private_folder(FACENERVE_IMAGE_DIR)
 
 # Login rate limit (accounts/ratelimit.py): past this many failures per user name at an address (4x per address)
 # within the window, each further failure doubles the wait before the next try, from FACENERVE_LOGIN_DELAY_S.

@@ -11,9 +11,10 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import HttpError
 from ninja.security import django_auth
+from pydantic import StrictBool, StrictFloat, StrictInt, StrictStr
 
 from facenerve.web.audit.record import note
 from facenerve.web.clinic import access, services
@@ -43,34 +44,35 @@ class EpisodeOut(Schema):
     onset_time: time | None = None
 
 
+# Strict types: `true` is not 1 unit and `"yes"` is not true (issue 21); lists and texts are bounded.
 class EpisodeIn(Schema):
     onset_date: date
     onset_time: time | None = None
-    side: str
-    cause: str = "bells"
-    severity_at_onset: str
-    recurrence: bool = False
+    side: StrictStr = Field(max_length=32)
+    cause: StrictStr = Field("bells", max_length=32)
+    severity_at_onset: StrictStr = Field(max_length=32)
+    recurrence: StrictBool = False
 
 
 class PatientIn(EpisodeIn):
-    identifier: str
+    identifier: StrictStr = Field(max_length=64)
     birth_date: date
-    sex: str = "unknown"
-    comorbidities: list[str] = Field(default_factory=list)
-    care_team: int
+    sex: StrictStr = Field("unknown", max_length=16)
+    comorbidities: list[StrictStr] = Field(default_factory=list, max_length=16)
+    care_team: StrictInt
 
 
 class TreatmentIn(Schema):
-    kind: str
-    name: str
+    kind: StrictStr = Field(max_length=32)
+    name: StrictStr = Field(max_length=64)
     start: date
     stop: date | None = None
-    dose: str = ""
-    muscle: str = ""
-    side: str = ""
-    units: float | None = None
-    notes: str = ""
-    episode: int | None = None
+    dose: StrictStr = Field("", max_length=120)
+    muscle: StrictStr = Field("", max_length=64)
+    side: StrictStr = Field("", max_length=16)
+    units: StrictFloat | StrictInt | None = None
+    notes: StrictStr = Field("", max_length=2000)
+    episode: StrictInt | None = None
 
 
 class ScaleIn(Schema):
@@ -107,7 +109,8 @@ def _overview(request: HttpRequest, pk: int, episode: int | None, *, with_progno
 
 
 @api.get("/patients", response=list[PatientOut], summary="Patients the caller may see")
-def list_patients(request: HttpRequest, q: str = "", limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+def list_patients(request: HttpRequest, q: str = "", limit: int = 50,
+                  offset: int = Query(0, ge=0, le=1_000_000_000)) -> list[dict[str, Any]]:
     rows = access.visible_patients(request.user).select_related("care_team").order_by("identifier")
     if q:
         rows = rows.filter(identifier__icontains=q[:64])

@@ -134,6 +134,8 @@ def _fmt(value: float) -> str:
 
 
 def _day_ticks(first: int, last: int) -> list[int]:
-    step = next(s for s in (7, 14, 30, 60, 90, 180, 365, 730) if (last - first) / s <= 8)
+    """At most about 8 ticks on a round step of days, whatever the span (weeks to decades)."""
+    span = max(last - first, 1)
+    step = next((s for s in (7, 14, 30, 60, 90, 180, 365, 730) if span / s <= 8), 365 * -(-span // (8 * 365)))
     start = first - first % step
     return [d for d in range(start, last + 1, step) if d >= first]

@@ -6,11 +6,12 @@ Each function validates its input and raises :class:`InputError` (one line, answ
 
 from __future__ import annotations
 
-from datetime import date, time
+import unicodedata
+from datetime import date, time, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, QuerySet
 
 from facenerve.errors import FaceNerveError
@@ -20,6 +21,22 @@ from facenerve.web.clinic.clock import clinic_today
 from facenerve.web.clinic.models import Assessment, AssessmentPhoto, Episode, Patient, Treatment
 from facenerve.web.clinic.photos import AUTOMATED_COLUMNS, UploadError, analyse_session
 from facenerve.web.storage import default_store
+
+#: How far ahead a treatment may be planned (a later date is a typo, and stretched the timeline by decades).
+MAX_DAYS_AHEAD = 366
+#: Unicode categories refused in identifiers: controls (NUL), format characters (zero-width, bidi overrides),
+#: surrogates, private use, line and paragraph separators.
+_HIDDEN = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+
+
+def plain_identifier(raw: object) -> str:
+    """A trimmed identifier of 1–64 visible characters, else :class:`InputError`."""
+    identifier = unicodedata.normalize("NFC", str(raw or "")).strip() if isinstance(raw, str) else ""
+    if not identifier or len(identifier) > 64:
+        raise InputError("the identifier must be 1–64 characters")
+    if any(unicodedata.category(ch) in _HIDDEN for ch in identifier):
+        raise InputError("the identifier holds a control, invisible or direction-changing character")
+    return identifier
 
 
 class InputError(ValueError):
@@ -102,6 +119,9 @@ def add_treatment(episode: Episode, data: dict[str, Any], user: Any) -> Treatmen
         raise InputError("stop date is before the start date")
     if start < episode.onset_date:
         raise InputError("start date is before the onset of the episode")
+    latest = clinic_today() + timedelta(days=MAX_DAYS_AHEAD)
+    if start > latest or (stop is not None and stop > latest):
+        raise InputError(f"treatment dates can be at most {MAX_DAYS_AHEAD} days ahead (a typo for this year?)")
     muscle, side, units = str(data.get("muscle") or ""), str(data.get("side") or ""), data.get("units")
     if kind == "botulinum_toxin":
         if muscle not in Muscle.values:
@@ -222,16 +242,17 @@ def create_patient(user: Any, data: dict[str, Any]) -> Patient:
     """A new patient in one of ``user``'s care teams, with their first episode."""
     from facenerve.web.clinic.models import CareTeam
 
-    identifier = str(data.get("identifier") or "").strip()
-    if not identifier or len(identifier) > 64:
-        raise InputError("the identifier must be 1–64 characters")
+    identifier = plain_identifier(data.get("identifier"))
     birth_date = data.get("birth_date")
     if not isinstance(birth_date, date) or birth_date > clinic_today():
         raise InputError("the birth date must be a date, not in the future")
     team = CareTeam.objects.filter(pk=data.get("care_team"), members__user=user).first()
     if team is None:
         raise InputError("choose one of your care teams", status=404)
-    comorbidities = list(data.get("comorbidities") or [])
+    raw = data.get("comorbidities") or []
+    if not isinstance(raw, list | tuple) or len(raw) > 2 * len(Comorbidity.values):
+        raise InputError(f"comorbidities must be a short list from {', '.join(Comorbidity.values)}")
+    comorbidities = list(dict.fromkeys(str(c) for c in raw))
     unknown = [c for c in comorbidities if c not in Comorbidity.values]
     if unknown:
         raise InputError(f"unknown comorbidity {unknown[0]!r}; choose from {', '.join(Comorbidity.values)}")
@@ -241,8 +262,12 @@ def create_patient(user: Any, data: dict[str, Any]) -> Patient:
     with transaction.atomic():
         if Patient.objects.filter(identifier=identifier).exists():
             raise InputError(f"a patient with identifier {identifier!r} already exists", status=409)
-        patient: Patient = Patient.objects.create(identifier=identifier, birth_date=birth_date,
-                                                  sex=data.get("sex", "unknown"), comorbidities=comorbidities,
-                                                  care_team=team)
+        try:
+            with transaction.atomic():
+                patient: Patient = Patient.objects.create(identifier=identifier, birth_date=birth_date,
+                                                          sex=data.get("sex", "unknown"),
+                                                          comorbidities=comorbidities, care_team=team)
+        except IntegrityError:  # the same identifier, created at the same moment by another request
+            raise InputError(f"a patient with identifier {identifier!r} already exists", status=409) from None
         Episode.objects.create(patient=patient, **episode)
     return patient
