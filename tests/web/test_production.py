@@ -103,3 +103,91 @@ def test_serve_refuses_bad_numbers_in_one_line(tmp_path: Path, option: str, valu
                           env=_env(tmp_path), capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert option in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+class _Session:
+    """A logged-in HTTP client of a running server (cookies and the CSRF token kept), standard library only."""
+
+    def __init__(self, base: str, username: str, password: str) -> None:
+        import http.cookiejar
+
+        self.base, self.jar = base, http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        self.request("GET", "/accounts/login/")
+        status, _ = self.request("POST", "/accounts/login/", form={"username": username, "password": password})
+        assert status == 302 or status == 200, status
+
+    def csrf(self) -> str:
+        return next(c.value for c in self.jar if c.name == "csrftoken") or ""
+
+    def request(self, method: str, path: str, *, form: dict[str, str] | None = None,
+                body: dict[str, Any] | None = None) -> tuple[int, bytes]:
+        import urllib.parse
+
+        data, headers = None, {"Referer": self.base + "/"}
+        if form is not None:
+            data = urllib.parse.urlencode({**form, "csrfmiddlewaretoken": self.csrf()}).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        if body is not None:
+            data = json.dumps(body).encode()
+            headers.update({"Content-Type": "application/json", "X-CSRFToken": self.csrf()})
+
+        class _NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+                return None
+
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect())
+        try:
+            with opener.open(urllib.request.Request(self.base + path, data=data, headers=headers, method=method),
+                             timeout=60) as reply:
+                return reply.status, reply.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read()
+
+
+def _start(tmp_path: Path, *args: str) -> tuple[subprocess.Popen[str], str]:
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "facenerve", "web", "serve", "--production", "--port", str(port),
+                               *args], env=_env(tmp_path), cwd=tmp_path, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            _get(base + "/health")
+            return server, base
+        except (urllib.error.URLError, ConnectionError):
+            assert server.poll() is None and time.monotonic() < deadline, "gunicorn did not start"
+            time.sleep(0.5)
+
+
+def test_concurrent_creates_and_a_vanished_database_on_gunicorn(tmp_path: Path) -> None:
+    """8 simultaneous creates of one identifier on SQLite: one 201, the rest 409 (was 500 'database is locked');
+    then the database file is destroyed under the running server: 503 with one line, never a traceback."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    password = "correct horse battery staple 42"
+    made = subprocess.run([sys.executable, "-m", "facenerve", "web", "createuser", "dr-load", "--role", "clinician",
+                           "--team", "Clinic", "--password-stdin"], input=password + "\n", env=_env(tmp_path),
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert made.returncode == 0, made.stderr
+    server, base = _start(tmp_path, "--workers", "4")
+    try:
+        sessions = [_Session(base, "dr-load", password) for _ in range(8)]
+        team = json.loads(sessions[0].request("GET", "/api/patients")[1] or b"[]")
+        assert team == []
+        patient = {"identifier": "RACE-1", "birth_date": "1980-01-01", "care_team": 1, "onset_date": "2026-01-01",
+                   "side": "left", "severity_at_onset": "complete"}
+        with ThreadPoolExecutor(8) as pool:
+            statuses = sorted(pool.map(lambda s: s.request("POST", "/api/patients", body=patient)[0], sessions))
+        assert statuses == [201] + [409] * 7
+        (tmp_path / "data" / "facenerve.sqlite3").write_bytes(b"this is not a database" * 500)
+        status, body = sessions[0].request("GET", "/api/patients")
+        assert status == 503 and b"Traceback" not in body and b"unavailable" in body
+        status, body = _get(base + "/health")[::2]
+        assert status == 503 and json.loads(body)["database"] == "failed"
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        output = server.communicate(timeout=30)[0]
+    assert "Traceback" not in output
+

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
 
 from django.conf import settings
@@ -58,3 +59,15 @@ class FaultMiddleware:
             response["Retry-After"] = "5"
             return response
         return None
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """``handler500``: an exception outside a view (in a middleware: the session or user lookup) meets the same
+    mapping; anything else is a one-line 500."""
+    exc = sys.exc_info()[1]
+    if isinstance(exc, Exception):
+        known = FaultMiddleware(lambda r: HttpResponse()).process_exception(request, exc)
+        if known is not None:
+            return known
+    return _answer(request, "internal error; it has been logged", 500)
+

@@ -33,3 +33,5 @@ urlpatterns = [
     re_path(r"^static/education/(?P<path>[\w.-]+)$", serve, {"document_root": EDUCATION_STATIC}),
     path("", include("facenerve.web.clinic.urls")),
 ]
+
+handler500 = "facenerve.web.faults.server_error"
