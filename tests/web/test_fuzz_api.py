@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -26,11 +29,18 @@ schema.app = WSGIHandler()
 
 
 @pytest.fixture
-def clinician(world: World) -> tuple[World, dict[str, str]]:
-    """B1's clinician's session cookie and a CSRF token (sent as cookie and header)."""
+def clinician(world: World) -> Iterator[tuple[World, dict[str, str]]]:
+    """B1's clinician's session cookie and a CSRF token (sent as cookie and header). As in Django's test client,
+    requests do not close the database connection (it holds the test's transaction)."""
     client = Client()
     client.force_login(world.clinician_b)
-    return world, {"sessionid": client.cookies["sessionid"].value, "csrftoken": secrets.token_hex(16)}
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield world, {"sessionid": client.cookies["sessionid"].value, "csrftoken": secrets.token_hex(16)}
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()

@@ -142,6 +142,7 @@ def test_json_types_are_strict(world: World, path: str, body: dict[str, Any]) ->
 
 # -- low: an existing data folder kept facenerve.sqlite3 0644 and images/ 0755 -----------------------------------
 
+@pytest.mark.skipif(__import__("os").environ.get("FACENERVE_WEB_ON_POSTGRES") == "1", reason="SQLite data folder")
 def test_data_folder_permissions_are_enforced_whatever_exists(tmp_path: Any) -> None:
     import os
     import subprocess

@@ -19,6 +19,9 @@ import pytest
 from django.test import Client
 
 ROOT = Path(__file__).resolve().parents[2]
+#: The servers and commands here run on their own SQLite data folders: the PostgreSQL pass need not repeat them.
+own_sqlite = pytest.mark.skipif(os.environ.get("FACENERVE_WEB_ON_POSTGRES") == "1",
+                                reason="runs its own SQLite servers; done in the SQLite pass")
 
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
@@ -29,6 +32,7 @@ def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     return env
 
 
+@own_sqlite
 def test_check_deploy_passes_with_https(tmp_path: Path) -> None:
     env = _env(tmp_path, FACENERVE_HTTPS="1", FACENERVE_ALLOWED_HOSTS="clinic.example.org",
                DJANGO_SETTINGS_MODULE="facenerve.web.settings")
@@ -69,6 +73,7 @@ def _get(url: str) -> tuple[int, dict[str, str], bytes]:
         return exc.code, dict(exc.headers), exc.read()
 
 
+@own_sqlite
 def test_serve_production_runs_gunicorn_with_static_files(tmp_path: Path) -> None:
     port = _free_port()
     server = subprocess.Popen([sys.executable, "-m", "facenerve", "web", "serve", "--production", "--port", str(port),
@@ -97,6 +102,7 @@ def test_serve_production_runs_gunicorn_with_static_files(tmp_path: Path) -> Non
     assert "serving with gunicorn (2 workers)" in output and "Traceback" not in output
 
 
+@own_sqlite
 @pytest.mark.parametrize(("option", "value"), [("--workers", "0"), ("--timeout", "0"), ("--port", "70000")])
 def test_serve_refuses_bad_numbers_in_one_line(tmp_path: Path, option: str, value: str) -> None:
     done = subprocess.run([sys.executable, "-m", "facenerve", "web", "serve", "--production", option, value],
@@ -161,6 +167,7 @@ def _start(tmp_path: Path, *args: str) -> tuple[subprocess.Popen[str], str]:
             time.sleep(0.5)
 
 
+@own_sqlite
 def test_concurrent_creates_and_a_vanished_database_on_gunicorn(tmp_path: Path) -> None:
     """8 simultaneous creates of one identifier on SQLite: one 201, the rest 409 (was 500 'database is locked');
     then the database file is destroyed under the running server: 503 with one line, never a traceback."""
