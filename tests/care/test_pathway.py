@@ -341,4 +341,4 @@ def test_a_full_course_changes_alerts_over_time() -> None:
 
 def test_explanations_keep_clinical_capitals() -> None:
     alert = only(evaluate(episode(), [seen(1, house_brackmann=5)], [med("prednisolone", 0)], day(5)), "eye_protection")
-    assert alert.explanation.startswith("House–Brackmann 5") and "grade IV" in alert.explanation
+    assert alert.explanation.startswith("House–Brackmann V") and "grade IV" in alert.explanation

@@ -40,6 +40,17 @@ def _posts(w: World) -> dict[str, tuple[str, dict[str, Any]]]:
         "scale": (reverse("clinic:scale", kwargs={"pk": w.assessment_b1.pk, "scale": "house_brackmann"}), HB_ITEMS),
         "observations": (reverse("clinic:observations", kwargs={"pk": w.assessment_b1.pk}),
                          {"eye_closure_complete": "false", "lagophthalmos_mm": "2"}),
+        **_workstation_posts(w),
+    }
+
+
+#: The clinician's workstation (issue 20): writes on patient B1 or its records.
+WORKSTATION_POSTS = ["alert_undismiss"]
+
+
+def _workstation_posts(w: World) -> dict[str, tuple[str, dict[str, Any]]]:
+    return {
+        "alert_undismiss": (reverse("clinic:alert_undismiss", kwargs={"pk": w.patient_b1.pk}), {"rule": "botox_due"}),
     }
 
 
@@ -66,7 +77,7 @@ def _api_posts(w: World) -> dict[str, tuple[str, dict[str, Any]]]:
 
 PAGE_NAMES = ["patient", "assessment_new", "treatment_new", "episode_new", "assessment", "scale", "image",
               "annotated_image"]
-POST_NAMES = ["assessment_new", "treatment_new", "scale", "observations"]
+POST_NAMES = ["assessment_new", "treatment_new", "scale", "observations", *WORKSTATION_POSTS]
 API_GET_NAMES = ["patient", "episodes", "assessments", "treatments", "alerts", "prognosis", "assessment"]
 API_POST_NAMES = ["treatment", "scale"]
 OUTSIDERS = ["clinician_a", "user_a1", "admin"]

@@ -19,7 +19,8 @@ from .conftest import World
 from .test_access import HB_ITEMS
 
 #: Routes in the audited namespaces that hold no patient data.
-NOT_PATIENT_DATA = {("clinic", "home"), ("api", "list_scales"), ("api", "openapi-json"), ("api", "openapi-view"),
+NOT_PATIENT_DATA = {("clinic", "home"), ("clinic", "favicon"),
+                    ("api", "list_scales"), ("api", "openapi-json"), ("api", "openapi-view"),
                     ("api", "api-root")}
 
 
@@ -51,6 +52,8 @@ def _requests(w: World) -> dict[tuple[str, str], tuple[str, str, dict[str, Any] 
                                       "treatment", "*"),
         ("clinic", "alert_dismiss"): ("POST", reverse("clinic:alert_dismiss", kwargs={"pk": p}), {"rule": "nope"},
                                       "patient", str(p)),
+        ("clinic", "alert_undismiss"): ("POST", reverse("clinic:alert_undismiss", kwargs={"pk": p}), {"rule": "nope"},
+                                        "patient", str(p)),
         ("clinic", "assessment"): ("GET", reverse("clinic:assessment", kwargs={"pk": a}), None, "assessment", str(a)),
         ("clinic", "scale"): ("POST", reverse("clinic:scale", kwargs={"pk": a, "scale": "house_brackmann"}), HB_ITEMS,
                               "assessment", str(a)),

@@ -54,8 +54,12 @@ def test_upload_analyses_stores_and_shows_the_result(world: World, face_jpeg: by
     page = client.get(response["Location"])
     body = page.content.decode()
     assert page.status_code == 200
-    assert body.count('class="annotated"') == 2
-    assert body.count("Measured by mediapipe landmarks, 3 passes per region; scale ") == 2
+    assert body.count('class="annotated"') == 1  # the chosen photo, large; the session as a contact sheet
+    assert body.count('<li data-expression=') == 2
+    assert body.count("Measured by mediapipe landmarks, 3 passes per region; scale ") == 1
+    assert "2 photos are the same picture (Rest, Open-mouth smile)" in body  # one photo uploaded twice
+    smile = client.get(response["Location"] + "?photo=smile_open").content.decode()
+    assert '<h2>Open-mouth smile' in smile and "from the session&#x27;s rest photo" in smile and "by hand" not in smile
     image = client.get(reverse("clinic:image", kwargs={"sha256": photos["rest"].annotated_sha256}))
     assert image["Content-Type"] == "image/png"
     assert Image.open(io.BytesIO(image.content)).size[0] > 800

@@ -32,6 +32,7 @@ from datetime import date
 
 from facenerve.care import evidence as ev
 from facenerve.care.facts import AssessmentFacts, EpisodeFacts, TreatmentFacts
+from facenerve.labels import house_brackmann as house_brackmann_label
 
 
 @dataclass(frozen=True)
@@ -398,7 +399,8 @@ def eye_signs(a: AssessmentFacts) -> EyeSigns:
             (f"lagophthalmos {_fmt(a.lagophthalmos_mm)} mm" + (" (automated)" if auto else ""), auto))
     if a.house_brackmann is not None:
         auto = HOUSE_BRACKMANN.name in a.automated
-        label = f"House–Brackmann {a.house_brackmann}" + (" (automated estimate)" if auto else "")
+        grade = house_brackmann_label(a.house_brackmann)
+        label = f"House–Brackmann {grade}" + (" (automated estimate)" if auto else "")
         if a.house_brackmann >= ev.HB_INCOMPLETE_EYE_CLOSURE_GRADE:
             incomplete.append((f"{label} (eye closure incomplete from grade IV)", auto))
         else:

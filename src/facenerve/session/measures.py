@@ -126,7 +126,8 @@ def compute_measures(
         )
     else:
         side = rest.asymmetry.affected_side if rest.asymmetry else "none"
-        basis = "rest photo asymmetry (no dynamic photo measured)"
+        basis = ("rest photo asymmetry (no movement measured in the dynamic photos)" if raw
+                 else "rest photo asymmetry (no dynamic photo measured)")
     affected: Side | None = None if side == "none" else side
     dynamics: dict[Expression, dict[str, SideValues]] = {}
     specs = {s.name: s for s in DYNAMIC_MEASURES}

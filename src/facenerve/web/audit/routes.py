@@ -25,6 +25,7 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("clinic", "assessment_new"): Route("patient", "pk"),
     ("clinic", "treatment_new"): Route("patient", "pk"),
     ("clinic", "alert_dismiss"): Route("patient", "pk"),
+    ("clinic", "alert_undismiss"): Route("patient", "pk"),
     ("clinic", "assessment"): Route("assessment", "pk"),
     ("clinic", "scale"): Route("assessment", "pk"),
     ("clinic", "observations"): Route("assessment", "pk"),

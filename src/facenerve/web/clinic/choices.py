@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from facenerve import labels as _labels
+
 
 class Sex(models.TextChoices):
     FEMALE = "female", "Female"
@@ -62,35 +64,9 @@ class TreatmentKind(models.TextChoices):
     PROCEDURE = "procedure", "Procedure"
 
 
-#: Treatment names offered per kind (issue #4); "other" names are free text.
-TREATMENT_NAMES: dict[str, tuple[tuple[str, str], ...]] = {
-    "medication": (
-        ("prednisolone", "Prednisolone"),
-        ("valaciclovir", "Valaciclovir"),
-        ("acyclovir", "Acyclovir"),
-        ("vitamin_b1", "Vitamin B1"),
-        ("vitamin_b6", "Vitamin B6"),
-        ("methylcobalamin", "Methylcobalamin"),
-        ("carbamazepine", "Carbamazepine"),
-    ),
-    "therapy": (
-        ("physiotherapy", "Physiotherapy"),
-        ("facial_exercises", "Facial exercises"),
-        ("acupuncture", "Acupuncture"),
-        ("electrical_stimulation", "Electrical stimulation"),
-        ("massage", "Massage"),
-    ),
-    "botulinum_toxin": (("botulinum_toxin", "Botulinum toxin"),),
-    "procedure": (
-        ("decompression", "Facial nerve decompression"),
-        ("selective_neurectomy", "Selective neurectomy"),
-        ("neurolysis", "Selective neurolysis"),
-        ("cross_face_nerve_graft", "Cross-face nerve graft"),
-        ("nerve_transfer", "Nerve transfer"),
-        ("free_muscle_transfer", "Free muscle transfer"),
-        ("eyelid_weight", "Eyelid weight"),
-    ),
-}
+#: Treatment names offered per kind: defined once, with their labels, in facenerve.labels; "other" names are free
+#: text.
+TREATMENT_NAMES = _labels.TREATMENT_NAMES
 ALL_TREATMENT_NAMES = tuple(name for names in TREATMENT_NAMES.values() for name in names)
 TREATMENT_NAME_LABELS = dict(ALL_TREATMENT_NAMES)
 

@@ -7,6 +7,7 @@ from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
+from facenerve import labels
 from facenerve.web.clinic.care_bridge import (
     ASSESSMENT_FIELDS,
     EPISODE_FIELDS,
@@ -15,7 +16,7 @@ from facenerve.web.clinic.care_bridge import (
     care_for,
 )
 from facenerve.web.clinic.chart import Event, Series, timeline_svg
-from facenerve.web.clinic.choices import TREATMENT_NAME_LABELS, Cause, PalsySide
+from facenerve.web.clinic.choices import Cause, PalsySide
 from facenerve.web.clinic.models import AlertDismissal, Assessment, Episode, Patient, Treatment
 
 HB_TICKS = {1.0: "I", 2.0: "II", 3.0: "III", 4.0: "IV", 5.0: "V", 6.0: "VI"}
@@ -34,6 +35,18 @@ class EpisodeOverview:
     assessments: list[Assessment]
     treatments: list[Treatment]
     care: CareView
+
+    @property
+    def dismissed(self) -> list[dict[str, Any]]:
+        """Each dismissed alert with who dismissed it and when (``by``, ``at``)."""
+        rows = {(d.rule, d.instance_on.isoformat() if d.instance_on else None): d
+                for d in self.episode.alert_dismissals.all()}
+        shown = []
+        for alert in self.care.dismissed:
+            row = rows.get((alert["rule"], alert["instance"]))
+            who = getattr(row.dismissed_by, "username", "") if row is not None else ""
+            shown.append({**alert, "by": who or "a former user", "at": row.dismissed_at if row is not None else None})
+        return shown
 
     def chart_svg(self, today: date) -> str:
         """The timeline: asymmetry index, House–Brackmann and Sunnybrook over days since onset."""
@@ -56,7 +69,7 @@ class EpisodeOverview:
             Series("sunnybrook_composite", "Sunnybrook composite (0–100)", sb, 0.0, 100.0,
                    projection=projection("sunnybrook_composite")),
         ]
-        events = [Event(t.start, TREATMENT_NAME_LABELS.get(t.name, t.name), t.kind) for t in self.treatments]
+        events = [Event(t.start, labels.treatment(t.name), t.kind) for t in self.treatments]
         return timeline_svg(self.episode.onset_date, today, series, events)
 
 

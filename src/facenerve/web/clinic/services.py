@@ -18,11 +18,12 @@ from facenerve.errors import FaceNerveError
 from facenerve.protocol import Expression
 from facenerve.web.clinic.choices import TREATMENT_NAMES, BodySide, Cause, Comorbidity, Muscle, PalsySide, Sex
 from facenerve.web.clinic.clock import clinic_today
-from facenerve.web.clinic.models import Assessment, AssessmentPhoto, Episode, Patient, Treatment
+from facenerve.web.clinic.models import AlertDismissal, Assessment, AssessmentPhoto, Episode, Patient, Treatment
 from facenerve.web.clinic.photos import AUTOMATED_COLUMNS, UploadError, analyse_session
 from facenerve.web.storage import default_store
 
-#: How far ahead a treatment may be planned (a later date is a typo, and stretched the timeline by decades).
+#: How far ahead a medication course may be planned to stop (a later date is a typo, and stretched the timeline by
+#: decades); a start date is never in the future.
 MAX_DAYS_AHEAD = 366
 #: Unicode categories refused in identifiers: controls (NUL), format characters (zero-width, bidi overrides),
 #: surrogates, private use, line and paragraph separators.
@@ -56,7 +57,7 @@ def with_course(patients: QuerySet[Patient]) -> QuerySet[Patient]:
             queryset=Episode.objects.prefetch_related(
                 Prefetch("assessments", queryset=Assessment.objects.defer("engine_result", "questionnaires")),
                 "treatments",
-                "alert_dismissals",
+                Prefetch("alert_dismissals", queryset=AlertDismissal.objects.select_related("dismissed_by")),
             ),
         )
     )
@@ -122,6 +123,9 @@ def add_treatment(episode: Episode, data: dict[str, Any], user: Any) -> Treatmen
     latest = clinic_today() + timedelta(days=MAX_DAYS_AHEAD)
     if start > latest or (stop is not None and stop > latest):
         raise InputError(f"treatment dates can be at most {MAX_DAYS_AHEAD} days ahead (a typo for this year?)")
+    if start > clinic_today():
+        raise InputError("the start date is in the future: record a treatment once it has started (a course's "
+                         "stop date may be ahead)")
     muscle, side, units = str(data.get("muscle") or ""), str(data.get("side") or ""), data.get("units")
     if kind == "botulinum_toxin":
         if muscle not in Muscle.values:
@@ -196,7 +200,6 @@ def _apply_summary(row: Assessment, scale_name: str, result: dict[str, Any], ite
 
 def dismiss_alert(patient: Patient, episode: Episode, rule: str, user: Any, today: date) -> None:
     """Dismiss the open alert ``rule`` of ``episode`` (this instance of it only). Red flags cannot be dismissed."""
-    from facenerve.web.clinic.models import AlertDismissal
     from facenerve.web.clinic.overview import overview
 
     view = overview(patient, episode, today, with_prognosis=False)
@@ -208,6 +211,13 @@ def dismiss_alert(patient: Patient, episode: Episode, rule: str, user: Any, toda
     instance = date.fromisoformat(alert["instance"]) if alert["instance"] else None
     AlertDismissal.objects.get_or_create(episode=episode, rule=rule, instance_on=instance,
                                          defaults={"dismissed_by": user})
+
+
+def undo_dismissal(episode: Episode, rule: str) -> None:
+    """Show a dismissed alert again: remove the dismissals of ``rule`` for ``episode``."""
+    deleted, _ = AlertDismissal.objects.filter(episode=episode, rule=rule).delete()
+    if not deleted:
+        raise InputError(f"no dismissed alert {rule!r} for this episode", status=404)
 
 
 def _episode_fields(data: dict[str, Any], birth_date: date) -> dict[str, Any]:

@@ -14,8 +14,10 @@ urlpatterns = [
     path("patients/<int:pk>/assessments/new/", views.assessment_new, name="assessment_new"),
     path("patients/<int:pk>/treatments/new/", views.treatment_new, name="treatment_new"),
     path("patients/<int:pk>/alerts/dismiss/", views.alert_dismiss, name="alert_dismiss"),
+    path("patients/<int:pk>/alerts/undismiss/", views.alert_undismiss, name="alert_undismiss"),
     path("assessments/<int:pk>/", views.assessment_detail, name="assessment"),
     path("assessments/<int:pk>/scales/<slug:scale>/", views.scale_entry, name="scale"),
     path("assessments/<int:pk>/observations/", views.observations, name="observations"),
     path("images/<str:sha256>", views.stored_image, name="image"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

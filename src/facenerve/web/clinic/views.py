@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -23,7 +23,8 @@ from django.views.decorators.http import require_http_methods
 from facenerve.protocol import Expression
 from facenerve.web.accounts.models import ROLE_ADMIN, ROLE_CLINICIAN, ROLE_PATIENT
 from facenerve.web.audit.record import note
-from facenerve.web.clinic import access, services
+from facenerve.web.clinic import access, assessment_view, services
+from facenerve.web.clinic.choices import Comorbidity
 from facenerve.web.clinic.clock import clinic_today
 from facenerve.web.clinic.forms import (
     EpisodeForm,
@@ -46,10 +47,20 @@ def _today() -> date:
     return clinic_today()
 
 
+def forbidden(request: HttpRequest, message: str) -> HttpResponse:
+    """The styled 403 page with a one-line reason."""
+    return render(request, "403.html", {"message": message}, status=403)
+
+
 def _clinician_only(request: HttpRequest) -> HttpResponse | None:
     if not access.can_edit(request.user):
-        return HttpResponseForbidden("Only clinicians of the patient's care team can do this.")
+        return forbidden(request, "Only clinicians of the patient's care team can do this.")
     return None
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """``/favicon.ico`` for browsers that ask for it: the app's own icon."""
+    return redirect("/static/facenerve/favicon.svg", permanent=True)
 
 
 @login_required
@@ -95,6 +106,7 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
     view = overview(patient, episode, today)
     context: dict[str, Any] = {
         "patient": patient,
+        "comorbidities": [dict(Comorbidity.choices).get(c, c) for c in patient.comorbidities or ()],
         "view": view,
         "today": today,
         "can_edit": access.can_edit(request.user),
@@ -185,44 +197,32 @@ def _visible_assessment(request: HttpRequest, pk: int) -> Assessment:
 
 @login_required
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The result of one assessment: annotated photos, measurements, scale scores."""
+    """The result of one assessment: the chosen photo large, the session's contact sheet, measures, scores."""
     assessment = _visible_assessment(request, pk)
     from facenerve.scales import SCALES
 
-    photos = []
-    for photo in assessment.photos.all():
-        doc = photo.result or {}
-        photos.append({"photo": photo, "doc": doc, "metrics": sorted((doc.get("metrics") or {}).items())})
-    clinician_scales = [s for s in SCALES.values() if s.kind == "clinician"]
-    patient_scales = [s for s in SCALES.values() if s.kind == "patient"]
+    cards = assessment_view.photo_cards(assessment)
+    engine = assessment.engine_result or {}
     context = {
         "assessment": assessment,
         "patient": assessment.episode.patient,
-        "photos": photos,
-        "scales": clinician_scales,
-        "questionnaires": patient_scales,
+        "cards": cards,
+        "current": assessment_view.chosen(cards, request.GET.get("photo")),
+        "identical": assessment_view.identical_photos(cards),
+        "side_basis": (engine.get("affected_side") or {}).get("basis", ""),
+        "scales": [s for s in SCALES.values() if s.kind == "clinician"],
+        "questionnaires": [s for s in SCALES.values() if s.kind == "patient"],
         "can_edit": access.can_edit(request.user),
         "can_fill_questionnaires": access.can_enter_scale(request.user, "patient"),
         "observation_form": ObservationForm(initial={
             "eye_closure_complete": assessment.eye_closure_complete,
             "lagophthalmos_mm": assessment.lagophthalmos_mm,
         }),
-        "auto_scores": _auto_scores(assessment.engine_result or {}),
+        "auto_scores": assessment_view.auto_scores(engine),
+        "clinician_scores": assessment_view.scale_entries(assessment.scale_scores or {}),
+        "questionnaire_scores": assessment_view.scale_entries(assessment.questionnaires or {}),
     }
     return render(request, "clinic/assessment.html", context)
-
-
-def _auto_scores(engine_result: dict[str, Any]) -> list[dict[str, Any]]:
-    """The session's automated estimates for display: name, headline value, missing items, full document."""
-    from facenerve.scales.auto import HEADLINES as AUTO_HEADLINES
-
-    rows = []
-    for name, doc in (engine_result.get("scores") or {}).items():
-        if not isinstance(doc, dict):
-            continue
-        rows.append({"name": name, "value": doc.get(AUTO_HEADLINES.get(name, "")), "missing": doc.get("missing") or [],
-                     "doc": doc})
-    return rows
 
 
 @login_required
@@ -236,7 +236,7 @@ def scale_entry(request: HttpRequest, pk: int, scale: str) -> HttpResponse:
     if spec is None:
         raise Http404("unknown scale")
     if not access.can_enter_scale(request.user, spec.kind):
-        return HttpResponseForbidden("Only clinicians of the patient's care team can enter this scale.")
+        return forbidden(request, "Only clinicians of the patient's care team can enter this scale.")
     form_class = scale_form_class(spec)
     status = 200
     if request.method == "POST":
@@ -313,6 +313,20 @@ def alert_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     episode = next(e for e in full.episodes.all() if e.pk == episode.pk)
     try:
         services.dismiss_alert(full, episode, str(request.POST.get("rule", ""))[:64], request.user, _today())
+    except services.InputError as exc:
+        return HttpResponse(str(exc), status=exc.status, content_type="text/plain; charset=utf-8")
+    return redirect(reverse("clinic:patient", kwargs={"pk": patient.pk}) + f"?episode={episode.pk}#alerts")
+
+
+@login_required
+@require_http_methods(["POST"])
+def alert_undismiss(request: HttpRequest, pk: int) -> HttpResponse:
+    """Undo a dismissal: the alert shows again (clinicians of the care team)."""
+    patient, episode = _episode_of(request, pk)
+    if (denied := _clinician_only(request)) is not None:
+        return denied
+    try:
+        services.undo_dismissal(episode, str(request.POST.get("rule", ""))[:64])
     except services.InputError as exc:
         return HttpResponse(str(exc), status=exc.status, content_type="text/plain; charset=utf-8")
     return redirect(reverse("clinic:patient", kwargs={"pk": patient.pk}) + f"?episode={episode.pk}#alerts")

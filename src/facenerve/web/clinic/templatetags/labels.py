@@ -1,0 +1,70 @@
+"""Template filters that show keys as people read them (:mod:`facenerve.labels`), dates in one format, and source
+keys as links to the references page.
+
+``{% load labels %}`` then ``{{ name|measure }}``, ``{{ grade|hb }}``, ``{{ a.taken_on|day }}``,
+``{{ a.sources|sources }}``.
+"""
+
+# mypy: allow-untyped-decorators
+# (Django ships no type hints; its filter decorator keeps the signature it wraps.)
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from facenerve import labels
+
+register = template.Library()
+REFERENCES_URL = "/learn/references/"
+_KEY = re.compile(r"S\d{1,3}")
+
+register.filter("measure", labels.measure)
+register.filter("unit", labels.unit)
+register.filter("expression_label", labels.expression)
+register.filter("treatment_label", labels.treatment)
+register.filter("scale_title", labels.scale)
+register.filter("score_label", labels.score)
+register.filter("scale_source", labels.scale_source)
+register.filter("hb", labels.house_brackmann)
+register.filter("day", labels.day)
+
+
+@register.filter
+def item_label(key: str, scale: str) -> str:
+    """``{{ key|item_label:scale_name }}``: a scale item's label."""
+    return labels.item(scale, key)
+
+
+@register.filter
+def figure(raw: Any, key: str) -> str:
+    """``{{ value|figure:"house_brackmann" }}``: a summary figure with its unit, grades in roman numerals."""
+    return labels.value(key, raw)
+
+
+@register.filter
+def sources(keys: str | Iterable[str] | None) -> SafeString:
+    """Source keys (``"S41, S34"`` or a list) as links to their entry on the references page."""
+    text = keys if isinstance(keys, str) else ", ".join(str(k) for k in keys or ())
+    found = _KEY.findall(text)
+    if not found:
+        return format_html("{}", text)
+    return format_html_join(", ", '<a class="ref" href="{}#{}">{}</a>', ((REFERENCES_URL, k, k) for k in found))
+
+
+@register.filter
+def overdue(due: str | date | None, today: date) -> bool:
+    """True when an alert's due date (ISO text or a date) is before ``today``."""
+    if not due:
+        return False
+    try:
+        when = due if isinstance(due, date) else date.fromisoformat(str(due)[:10])
+    except ValueError:
+        return False
+    return when < today
