@@ -214,3 +214,43 @@ def restore(src: Annotated[str, typer.Argument(help="A backup folder (made by `f
     _call("migrate", interactive=False, verbosity=0)
     out.print(f"restored {len(manifest['files']) - 1} images and the database from {src}")
 
+
+@web_app.command("patient-export")
+def patient_export(
+    identifier: Annotated[str, typer.Argument(help="The patient's identifier.")],
+    dest: Annotated[str, typer.Argument(help="A new (or empty) folder for patient.json and images/.")],
+) -> None:
+    """Export everything held about one patient (data subject access): JSON and images."""
+    from pathlib import Path
+
+    _django()
+    _call("migrate", interactive=False, verbosity=0)
+    from facenerve.web.storage import default_store
+    from facenerve.web.subject import SubjectError, export_patient
+
+    try:
+        document = export_patient(identifier, Path(dest), default_store())
+    except SubjectError as exc:
+        usage_error(exc.message)
+    out.print(f"exported patient {identifier} ({len(document['episodes'])} episodes) to {dest}")
+
+
+@web_app.command("patient-erase")
+def patient_erase(
+    identifier: Annotated[str, typer.Argument(help="The patient's identifier.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Confirm: this cannot be undone.")] = False,
+) -> None:
+    """Erase a patient: their rows, account and images go; the audit trail keeps the fact of the erasure."""
+    if not yes:
+        usage_error("erasing cannot be undone: add --yes to confirm")
+    _django()
+    _call("migrate", interactive=False, verbosity=0)
+    from facenerve.web.storage import default_store
+    from facenerve.web.subject import SubjectError, erase_patient
+
+    try:
+        removed = erase_patient(identifier, default_store())
+    except SubjectError as exc:
+        usage_error(exc.message)
+    out.print(f"erased patient {identifier} and {removed} images")
+
