@@ -8,8 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from facenerve.engine.assessment import MetricValue, PhotoAssessment
-from facenerve.engine.asymmetry import assess_asymmetry
+from facenerve.engine.assessment import PhotoAssessment
 from facenerve.engine.bilateral import (
     FULL_MATCH_SCORE,
     MIN_MATCH_SCORE,
@@ -21,7 +20,6 @@ from facenerve.engine.calibrate import DEFAULT_IRIS_MM, Scale, photo_scale
 from facenerve.engine.frame import FaceFrame, head_pose
 from facenerve.engine.landmarks import LandmarkDetector, create_detector
 from facenerve.engine.lip_midline import apply_lip_midline, measure_lip_midline
-from facenerve.engine.metrics import lip_midpoint_deviation_mm, measure_all, side_geometry
 from facenerve.engine.quality import (
     COARSE_MM_PER_PX,
     YAW_WARN_DEG,
@@ -30,6 +28,7 @@ from facenerve.engine.quality import (
     check_face_size,
     check_pose,
 )
+from facenerve.engine.remeasure import measure_landmarks
 from facenerve.engine.tuning import tune_process
 from facenerve.errors import FaceNerveError, FaceNotFoundError
 from facenerve.io.images import ImageSource, load_image
@@ -161,7 +160,8 @@ def _measure(
     gray = GrayRegion.around_face(rgb, anatomy)
     anatomy, offsets = refine_bilateral(gray, anatomy, frame, scale.mm_per_px,
                                         eyes_open=all(quality.open_eyes.values()))
-    reliability = pair_reliability(offsets)
+    # In a brow raise a weak brow that stays still looks unlike the raised one: that is the palsy, not glasses.
+    reliability = pair_reliability(offsets) if expression is not Expression.BROW_RAISE else {}
     if reliability.get("brow", 1.0) < MIN_MATCH_SCORE / FULL_MATCH_SCORE:
         warnings.append("the two brows do not look alike in the photo (glasses rim, hair or shadow): brow measures "
                         "are less reliable and count for less in the affected side")
@@ -169,10 +169,8 @@ def _measure(
     anatomy = apply_lip_midline(anatomy, frame, scale.mm_per_px, lip_midline)
     if abs(pose.yaw_deg) > YAW_WARN_DEG:
         frame = frame.corrected_for_yaw(pose.yaw_deg)  # horizontal distances, as far as a 2-D view allows
-    values = measure_all(side_geometry(anatomy, frame, scale.mm_per_px))
-    asymmetry = assess_asymmetry(values, expression, lip_midpoint_deviation_mm(anatomy, frame, scale.mm_per_px),
+    measured = measure_landmarks(anatomy, frame, scale.mm_per_px, expression,
                                  quality_factor=quality.confidence_factor, region_reliability=reliability)
-    metrics = {name: MetricValue.of(name, v, asymmetry.healthy_side) for name, v in values.items()}
     return replace(
         base,
         face_found=True,
@@ -180,9 +178,9 @@ def _measure(
         frame=frame,
         pose=pose,
         scale=scale,
-        metrics=metrics,
-        lip_midpoint_deviation_mm=lip_midpoint_deviation_mm(anatomy, frame, scale.mm_per_px),
-        asymmetry=asymmetry,
+        metrics=measured.metrics,
+        lip_midpoint_deviation_mm=measured.lip_midpoint_deviation_mm,
+        asymmetry=measured.asymmetry,
         quality=quality,
         warnings=tuple(warnings),
         image_size_px=size_px,
