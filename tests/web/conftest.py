@@ -152,7 +152,7 @@ def world(db: Any, analysed_faces: list[Any]) -> World:
         photos[key] = AssessmentPhoto.objects.create(
             assessment=assessments[key], expression=stored.expression.value, image_sha256=stored.image_sha256,
             annotated_sha256=stored.annotated_sha256, width_px=stored.width_px, height_px=stored.height_px,
-            result=stored.result,
+            result=stored.result, landmarks=stored.landmarks,
         )
     return World(
         team_a=team_a, team_b=team_b, clinician_a=clinician_a, clinician_b=clinician_b,

@@ -27,6 +27,7 @@ def _page_urls(w: World) -> dict[str, str]:
         "scale": reverse("clinic:scale", kwargs={"pk": w.assessment_b1.pk, "scale": "sunnybrook"}),
         "image": reverse("clinic:image", kwargs={"sha256": w.photo_b1.image_sha256}),
         "annotated_image": reverse("clinic:image", kwargs={"sha256": w.photo_b1.annotated_sha256}),
+        **_workstation_pages(w),
     }
 
 
@@ -45,13 +46,20 @@ def _posts(w: World) -> dict[str, tuple[str, dict[str, Any]]]:
 
 
 #: The clinician's workstation (issue 20): writes on patient B1 or its records.
-WORKSTATION_POSTS = ["alert_undismiss"]
+WORKSTATION_POSTS = ["alert_undismiss", "landmarks", "landmarks_reset"]
+WORKSTATION_PAGES = ["landmarks"]
 
 
 def _workstation_posts(w: World) -> dict[str, tuple[str, dict[str, Any]]]:
     return {
         "alert_undismiss": (reverse("clinic:alert_undismiss", kwargs={"pk": w.patient_b1.pk}), {"rule": "botox_due"}),
+        "landmarks": (reverse("clinic:landmarks", kwargs={"pk": w.photo_b1.pk}), {"handles": "{}"}),
+        "landmarks_reset": (reverse("clinic:landmarks_reset", kwargs={"pk": w.photo_b1.pk}), {}),
     }
+
+
+def _workstation_pages(w: World) -> dict[str, str]:
+    return {"landmarks": reverse("clinic:landmarks", kwargs={"pk": w.photo_b1.pk})}
 
 
 def _api_gets(w: World) -> dict[str, str]:
@@ -76,7 +84,7 @@ def _api_posts(w: World) -> dict[str, tuple[str, dict[str, Any]]]:
 
 
 PAGE_NAMES = ["patient", "assessment_new", "treatment_new", "episode_new", "assessment", "scale", "image",
-              "annotated_image"]
+              "annotated_image", *WORKSTATION_PAGES]
 POST_NAMES = ["assessment_new", "treatment_new", "scale", "observations", *WORKSTATION_POSTS]
 API_GET_NAMES = ["patient", "episodes", "assessments", "treatments", "alerts", "prognosis", "assessment"]
 API_POST_NAMES = ["treatment", "scale"]

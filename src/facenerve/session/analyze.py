@@ -10,12 +10,11 @@ from pathlib import Path
 import numpy as np
 
 from facenerve.engine.analyze import analyze_photo, get_detector, parse_expression
-from facenerve.engine.assessment import MetricValue, PhotoAssessment
-from facenerve.engine.asymmetry import assess_asymmetry
+from facenerve.engine.assessment import PhotoAssessment
 from facenerve.engine.calibrate import DEFAULT_IRIS_MM, Scale, check_iris_mm, manual_scale, session_rest_scale
 from facenerve.engine.landmarks import LandmarkDetector
 from facenerve.engine.landmarks.base import Side
-from facenerve.engine.metrics import lip_midpoint_deviation_mm, measure_all, side_geometry
+from facenerve.engine.remeasure import measure_landmarks
 from facenerve.errors import FaceNerveError, ImageError
 from facenerve.io.images import ImageSource, load_image
 from facenerve.protocol import Expression
@@ -160,8 +159,38 @@ def analyze_session(
             if borrow:
                 result = _rescaled(result, fit.mm_per_px, expression, rest.scale)
         results[expression] = result
-    rest_geo = rest_geometry(rest) if rest is not None else None
     side: Side | None = "left" if affected_side == "left" else "right" if affected_side == "right" else None
+    return _graded(source, results, rest, aligned, side, warnings, plan.unrecognised, plan.duplicates, inputs)
+
+
+def grade_photos(
+    photos: Mapping[Expression, PhotoAssessment], *, affected_side: Side | None = None
+) -> SessionAssessment:
+    """Grade a session from photos already measured (e.g. one with landmarks corrected by hand): align them to
+    the rest photo, pool the side, measure excursions and synkinesis, estimate the scales. No detection, no image.
+    """
+    results = dict(photos)
+    rest = results.get(Expression.REST)
+    if rest is not None and not rest.ok:
+        rest = None
+    aligned: dict[Expression, AlignedPhoto] = {}
+    warnings: list[str] = []
+    for expression, result in results.items():
+        if expression is not Expression.REST and result.ok and rest is not None:
+            aligned[expression] = fit = align(result, rest)
+            if fit.anchor_residual_mm > MAX_ANCHOR_RESIDUAL_MM:
+                warnings.append(f"{expression.value}: the alignment anchors (medial canthi, nasion, pupils) disagree "
+                                f"with the rest photo's by {fit.anchor_residual_mm:.1f} mm; its excursions are "
+                                "uncertain")
+    return _graded("<landmarks>", results, rest, aligned, affected_side, warnings, (), (), {})
+
+
+def _graded(
+    source: str, results: dict[Expression, PhotoAssessment], rest: PhotoAssessment | None,
+    aligned: dict[Expression, AlignedPhoto], side: Side | None, warnings: list[str],
+    unrecognised: tuple[str, ...], duplicates: tuple[str, ...], inputs: dict[Expression, ImageSource],
+) -> SessionAssessment:
+    rest_geo = rest_geometry(rest) if rest is not None else None
     measures = compute_measures(rest, rest_geo, aligned, side)
     found = session_side(results, measures.dynamics)
     if side is None:  # the pooled call names the side the excursion ratios and grades compare against
@@ -178,8 +207,8 @@ def analyze_session(
     return SessionAssessment(
         source=source,
         photos=results,
-        unrecognised=plan.unrecognised,
-        duplicates=plan.duplicates,
+        unrecognised=unrecognised,
+        duplicates=duplicates,
         alignment=aligned,
         measures=measures,
         scores=scores,
@@ -204,19 +233,17 @@ def _rescaled(
 ) -> PhotoAssessment:
     """A photo re-measured at the scale carried over from the rest photo (``scale.source`` ``session_rest``)."""
     assert result.anatomy is not None and result.frame is not None
-    values = measure_all(side_geometry(result.anatomy, result.frame, mm_per_px))
-    deviation_mm = lip_midpoint_deviation_mm(result.anatomy, result.frame, mm_per_px)
-    factor = result.quality.confidence_factor if result.quality is not None else 1.0
-    reliability = result.asymmetry.region_reliability if result.asymmetry is not None else None
-    asymmetry = assess_asymmetry(values, expression, deviation_mm, quality_factor=factor,
-                                 region_reliability=reliability)
-    metrics = {name: MetricValue.of(name, v, asymmetry.healthy_side) for name, v in values.items()}
+    measured = measure_landmarks(
+        result.anatomy, result.frame, mm_per_px, expression,
+        quality_factor=result.quality.confidence_factor if result.quality is not None else 1.0,
+        region_reliability=result.asymmetry.region_reliability if result.asymmetry is not None else None,
+    )
     note = "scale carried over from the rest photo through the alignment anchors (medial canthi, nasion)"
     return replace(
         result,
         scale=session_rest_scale(mm_per_px, rest_scale),
-        metrics=metrics,
-        asymmetry=asymmetry,
-        lip_midpoint_deviation_mm=deviation_mm,
+        metrics=measured.metrics,
+        asymmetry=measured.asymmetry,
+        lip_midpoint_deviation_mm=measured.lip_midpoint_deviation_mm,
         warnings=(*result.warnings, note),
     )

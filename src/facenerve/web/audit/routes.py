@@ -30,6 +30,8 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("clinic", "scale"): Route("assessment", "pk"),
     ("clinic", "observations"): Route("assessment", "pk"),
     ("clinic", "image"): Route("image", "sha256"),
+    ("clinic", "landmarks"): Route("photo", "pk"),
+    ("clinic", "landmarks_reset"): Route("photo", "pk"),
     ("api", "list_patients"): Route("patient"),
     ("api", "create_patient"): Route("patient"),
     ("api", "get_patient"): Route("patient", "pk"),

@@ -133,6 +133,11 @@ class AssessmentPhoto(models.Model):
     width_px = models.PositiveIntegerField()
     height_px = models.PositiveIntegerField()
     result = models.JSONField(help_text="facenerve.photo/1 document.")
+    landmarks = models.JSONField(
+        null=True, blank=True,
+        help_text="The measuring landmarks (facenerve.landmarks/1) and what re-measuring them needs; a hand "
+                  "correction keeps the automatic ones under 'automatic'.",
+    )
 
     class Meta:
         ordering = ("id",)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from facenerve.engine.assessment import PhotoAssessment
+from facenerve.engine.remeasure import landmarks_document
 from facenerve.errors import ImageError
 from facenerve.io.images import load_image
 from facenerve.protocol import Expression
@@ -33,6 +34,8 @@ class StoredPhoto:
     width_px: int
     height_px: int
     result: dict[str, Any]
+    #: The measuring landmarks (:func:`facenerve.engine.remeasure.landmarks_document`), None when not measured.
+    landmarks: dict[str, Any] | None = None
 
     @property
     def ok(self) -> bool:
@@ -87,10 +90,11 @@ def analyse_session(
     photos: list[StoredPhoto] = []
     for expression, (filename, data, rgb) in decoded.items():
         result = session.photos[expression]
-        annotated = store.put(_annotated_png(rgb, result)) if result.ok else ""
+        annotated = store.put(annotated_png(rgb, result)) if result.ok else ""
         height, width = rgb.shape[:2]
         doc = {**result.to_dict(), "image": filename}
-        photos.append(StoredPhoto(expression, store.put(data), annotated, int(width), int(height), doc))
+        landmarks = landmarks_document(result) if result.ok else None
+        photos.append(StoredPhoto(expression, store.put(data), annotated, int(width), int(height), doc, landmarks))
     # The session-level figures come from the core (facenerve.session.side): every photo pooled, not one picked.
     pooled = session.side
     side = session.affected_side if session.affected_side in ("left", "right") else ""  # no side is stored as ""
@@ -114,7 +118,7 @@ def _automated(scores: dict[str, Any]) -> dict[str, float | int]:
     return values
 
 
-def _annotated_png(rgb: Any, result: PhotoAssessment) -> bytes:
+def annotated_png(rgb: Any, result: PhotoAssessment) -> bytes:
     from facenerve.engine.draw import render_annotation
 
     buffer = io.BytesIO()

@@ -96,6 +96,7 @@ def add_photo_session(
                 width_px=p.width_px,
                 height_px=p.height_px,
                 result=p.result,
+                landmarks=p.landmarks,
             )
             for p in session.photos
         )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from facenerve.web.clinic import views
+from facenerve.web.clinic import views, views_correction
 
 app_name = "clinic"
 urlpatterns = [
@@ -20,4 +20,6 @@ urlpatterns = [
     path("assessments/<int:pk>/observations/", views.observations, name="observations"),
     path("images/<str:sha256>", views.stored_image, name="image"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("photos/<int:pk>/landmarks/", views_correction.landmarks, name="landmarks"),
+    path("photos/<int:pk>/landmarks/reset/", views_correction.landmarks_reset, name="landmarks_reset"),
 ]

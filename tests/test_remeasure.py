@@ -1,0 +1,60 @@
+"""Measuring from given landmarks (facenerve.engine.remeasure): the photo pipeline's own numbers, no detection."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from facenerve import analyze_photo
+from facenerve.engine.remeasure import (
+    anatomy_from_dict,
+    anatomy_to_dict,
+    landmarks_document,
+    measure_landmarks,
+    photo_from_documents,
+    remeasure,
+)
+from facenerve.errors import FaceNerveError
+from facenerve.protocol import Expression
+from tests.synth.faces import face_photo
+
+
+@pytest.fixture(scope="module")
+def measured() -> object:
+    return analyze_photo(face_photo("astronaut"), expression=Expression.SMILE_OPEN).raise_for_error()
+
+
+def test_the_same_landmarks_give_the_same_numbers(measured: object) -> None:
+    photo = measured  # type: ignore[assignment]
+    again = remeasure(photo, photo.anatomy)  # type: ignore[attr-defined]
+    assert again.metrics == photo.metrics and again.asymmetry == photo.asymmetry  # type: ignore[attr-defined]
+    rebuilt = photo_from_documents(photo.to_dict(), landmarks_document(photo))  # type: ignore[attr-defined]
+    for name, value in photo.metrics.items():  # type: ignore[attr-defined]
+        assert rebuilt.metrics[name].left == pytest.approx(value.left, abs=0.02, rel=1e-3)
+
+
+def test_a_moved_mouth_corner_moves_its_measure_by_the_scale(measured: object) -> None:
+    photo = measured  # type: ignore[assignment]
+    anatomy = photo.anatomy  # type: ignore[attr-defined]
+    mm_per_px = photo.scale.mm_per_px  # type: ignore[attr-defined]
+    lifted = replace(anatomy, left=replace(anatomy.left, commissure=anatomy.left.commissure + np.array([0.0, -10.0])))
+    before = measure_landmarks(anatomy, photo.frame, mm_per_px, Expression.SMILE_OPEN)  # type: ignore[attr-defined]
+    after = measure_landmarks(lifted, photo.frame, mm_per_px, Expression.SMILE_OPEN)  # type: ignore[attr-defined]
+    change = after.metrics["commissure_height"].left - before.metrics["commissure_height"].left  # type: ignore[operator]
+    assert change == pytest.approx(-10.0 * mm_per_px, rel=0.05)  # the pupil line is near level
+    assert after.metrics["commissure_height"].right == before.metrics["commissure_height"].right
+    with pytest.raises(FaceNerveError):
+        measure_landmarks(anatomy, photo.frame, -1.0, Expression.REST)  # type: ignore[attr-defined]
+
+
+def test_landmarks_round_trip_and_refuse_garbage(measured: object) -> None:
+    anatomy = measured.anatomy  # type: ignore[attr-defined]
+    again = anatomy_from_dict(anatomy_to_dict(anatomy))
+    assert np.allclose(again.right.brow_upper, anatomy.right.brow_upper, atol=0.006)
+    doc = anatomy_to_dict(anatomy)
+    for bad in ({}, {**doc, "chin": ["x", 1]}, {**doc, "nasion": [np.nan, 1]}):
+        with pytest.raises(FaceNerveError) as caught:
+            anatomy_from_dict(bad)
+        assert caught.value.code == "bad_landmarks"

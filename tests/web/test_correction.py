@@ -1,0 +1,115 @@
+"""Landmark correction (issue 20): one engine function measures from given landmarks; a clinician's moved handles
+are measured again with no detection, the session graded again, the automatic result kept, and reset restores it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from facenerve.engine.remeasure import anatomy_from_dict, anatomy_to_dict, photo_from_documents
+from facenerve.web.clinic.correction import apply_moves, handles
+from facenerve.web.clinic.models import AssessmentPhoto
+
+from .conftest import World
+
+
+def _client(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _handle(photo: AssessmentPhoto, handle_id: str) -> tuple[float, float]:
+    anatomy = anatomy_from_dict(photo.landmarks)
+    found = next(h for h in handles(anatomy) if h.id == handle_id)
+    return found.x, found.y
+
+
+def test_stored_landmarks_measure_what_the_detector_measured(world: World) -> None:
+    photo = world.photo_b1
+    rebuilt = photo_from_documents(photo.result, photo.landmarks)
+    for name, metric in photo.result["metrics"].items():
+        for side in ("left", "right"):
+            if metric[side] is not None:
+                assert getattr(rebuilt.metrics[name], side) == pytest.approx(metric[side], abs=0.02, rel=1e-3), name
+    assert rebuilt.asymmetry is not None
+    assert rebuilt.asymmetry.index == pytest.approx(photo.result["asymmetry"]["index"], abs=0.02)
+    again = anatomy_from_dict(anatomy_to_dict(rebuilt.anatomy))  # type: ignore[arg-type]
+    assert np.allclose(again.left.upper_lid, rebuilt.anatomy.left.upper_lid, atol=0.01)  # type: ignore[union-attr]
+
+
+def test_moving_the_mouth_corner_bends_the_lips_with_it(world: World) -> None:
+    anatomy = anatomy_from_dict(world.photo_b1.landmarks)
+    x, y = _handle(world.photo_b1, "left.commissure")
+    moved = apply_moves(anatomy, {"left.commissure": [x + 5, y - 12]})
+    assert np.allclose(moved.left.commissure.reshape(2), [x + 5, y - 12])
+    assert np.allclose(moved.right.commissure, anatomy.right.commissure)
+    lips = moved.left.upper_lip_outer - anatomy.left.upper_lip_outer
+    assert abs(lips[-1, 1] + 12) < 1e-6 and abs(lips[0, 1]) < 1e-6  # the corner end follows, the midline stays
+
+
+def test_correction_measures_again_records_who_and_resets(world: World) -> None:
+    client = _client(world.clinician_b)
+    photo = world.photo_b1
+    before = photo.result
+    page = client.get(reverse("clinic:landmarks", kwargs={"pk": photo.pk}))
+    assert page.status_code == 200 and b'id="lm-data"' in page.content and b"landmarks.js" in page.content
+    x, y = _handle(photo, "left.commissure")
+    moves = {"left.commissure": [x + 4, y - 15], "left.lower_lid": list(_handle(photo, "left.lower_lid"))}
+    reply = client.post(reverse("clinic:landmarks", kwargs={"pk": photo.pk}), {"handles": json.dumps(moves)})
+    assert reply.status_code == 302
+    photo.refresh_from_db()
+    doc = photo.result
+    assert doc["corrected"]["by"] == "clin-b" and "left.commissure" in doc["corrected"]["handles"]
+    assert doc["automatic"]["metrics"] == before["metrics"]  # the automatic result is kept
+    assert doc["metrics"]["commissure_height"]["left"] < before["metrics"]["commissure_height"]["left"] - 1
+    right = before["metrics"]["commissure_height"]["right"]
+    assert doc["metrics"]["commissure_height"]["right"] == pytest.approx(right, abs=0.02)
+    assert doc["asymmetry"]["index"] != before["asymmetry"]["index"]
+    assert photo.annotated_sha256 != before.get("annotated_sha256") and photo.landmarks["automatic"]
+    world.assessment_b1.refresh_from_db()
+    assert world.assessment_b1.engine_result["regraded_from_landmarks"] is True
+    assert world.assessment_b1.asymmetry_index_mm == pytest.approx(doc["asymmetry"]["index"], abs=0.05)
+    shown = client.get(reverse("clinic:assessment", kwargs={"pk": world.assessment_b1.pk})).content.decode()
+    assert "corrected by hand" in shown and "Landmarks corrected by clin-b" in shown
+    assert client.post(reverse("clinic:landmarks_reset", kwargs={"pk": photo.pk})).status_code == 302
+    photo.refresh_from_db()
+    assert photo.result["metrics"] == before["metrics"] and "corrected" not in photo.result
+    assert client.post(reverse("clinic:landmarks_reset", kwargs={"pk": photo.pk})).status_code == 400
+
+
+@pytest.mark.parametrize(("handles_text", "scale", "message"), [
+    ("not json", "", "not readable"),
+    ('{"nose.tip": [1, 2]}', "", "unknown landmark"),
+    ('{"left.pupil": [1e9, 5]}', "", "moved too far"),
+    ('{"left.pupil": ["a", 5]}', "", "two numbers"),
+    ('{"left.pupil": [1]}', "", "[x, y]"),
+    ("[1, 2]", "", "map each landmark"),
+    ("{}", "abc", "number of mm per pixel"),
+    ("{}", "-1", "between 0.001 and 5"),
+])
+def test_bad_corrections_answer_400_and_change_nothing(world: World, handles_text: str, scale: str,
+                                                       message: str) -> None:
+    before = world.photo_b1.result
+    reply = _client(world.clinician_b).post(reverse("clinic:landmarks", kwargs={"pk": world.photo_b1.pk}),
+                                            {"handles": handles_text, "mm_per_px": scale})
+    assert reply.status_code == 400 and message in reply.content.decode()
+    world.photo_b1.refresh_from_db()
+    assert world.photo_b1.result == before
+
+
+def test_a_given_scale_replaces_the_photos_scale(world: World) -> None:
+    photo = world.photo_b1
+    old = photo.result["scale"]["mm_per_px"]
+    reply = _client(world.clinician_b).post(reverse("clinic:landmarks", kwargs={"pk": photo.pk}),
+                                            {"handles": "{}", "mm_per_px": str(old * 2)})
+    assert reply.status_code == 302
+    photo.refresh_from_db()
+    assert photo.result["scale"]["source"] == "manual" and photo.result["scale"]["mm_per_px"] == pytest.approx(old * 2)
+    width = photo.result["metrics"]["palpebral_fissure_width"]["left"]
+    assert width == pytest.approx(2 * photo.result["automatic"]["metrics"]["palpebral_fissure_width"]["left"], rel=0.01)
