@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from facenerve.web.backup import BackupError, backup, restore, verify
+from facenerve.web.backup.errors import BackupUsageError
 from facenerve.web.storage import ImageStore
 
 from .pgcluster import Cluster, start_cluster, unavailable_reason
@@ -67,15 +69,17 @@ def test_backup_verify_restore_on_sqlite(tmp_path: Path) -> None:
     assert _images(fresh / "images") == _images(live / "images")
     assert all(name == digest for name, digest in _images(fresh / "images").items())
 
-    _one_line_error(_web(["restore", str(dest)], fresh), 2, "not empty")
     _one_line_error(_web(["restore", str(dest)], live), 2, "not empty")
-    _one_line_error(_web(["backup", str(dest)], live), 2, "not an empty folder")
-    _one_line_error(_web(["verify-backup", str(tmp_path)], live), 2, "not a FaceNerve backup")
+    with pytest.raises(BackupUsageError, match="not an empty folder"):
+        backup(dest, None, live / "images")
+    with pytest.raises(BackupUsageError, match="not a FaceNerve backup"):
+        verify(tmp_path)
 
     victim = next((dest / "images").rglob("*/*/*"))
     victim.write_bytes(b"corrupted" + victim.read_bytes()[9:])
     _one_line_error(_web(["verify-backup", str(dest)], live), 1, "sha256 differs")
-    _one_line_error(_web(["restore", str(dest)], tmp_path / "fresh2"), 1, "does not verify")
+    with pytest.raises(BackupError, match="does not verify"):
+        restore(dest, None, tmp_path / "fresh2" / "images")
 
 
 @pytest.fixture(scope="module")
