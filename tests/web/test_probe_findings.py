@@ -161,3 +161,62 @@ def test_data_folder_permissions_are_enforced_whatever_exists(tmp_path: Any) -> 
     assert done.returncode == 0, done.stderr
     modes = {p.name: oct(p.stat().st_mode & 0o777) for p in (data, data / "images", data / "facenerve.sqlite3")}
     assert modes == {"data": "0o700", "images": "0o700", "facenerve.sqlite3": "0o600"}
+
+
+# -- low: originals kept GPS and a camera serial, and the client's file name (a name, a birth date) was returned -----
+
+def _with_metadata(jpeg: bytes, orientation: int = 1) -> bytes:
+    import io
+
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(jpeg))
+    exif = Image.Exif()
+    exif[0x0110], exif[0x0112] = "SecretCam", orientation
+    exif.get_ifd(0x8825).update({1: "N", 2: (51.0, 30.0, 12.5)})
+    exif.get_ifd(0x8769)[0xA431] = "SERIAL-4711"
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=92, exif=exif.tobytes())
+    return out.getvalue()
+
+
+def test_stored_originals_lose_metadata_and_client_file_names(world: World, face_jpeg: bytes) -> None:
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from facenerve.web.storage import default_store
+
+    upload = _with_metadata(face_jpeg)
+    assert b"SERIAL-4711" in upload
+    client = _client(world.clinician_b)
+    reply = client.post(reverse("clinic:assessment_new", kwargs={"pk": world.patient_b1.pk}),
+                        {"taken_on": world.episode_b1.onset_date.isoformat(),
+                         "photo_rest": SimpleUploadedFile("Jane_Smith_1980-01-01_rest.jpg", upload, "image/jpeg")})
+    assert reply.status_code == 302, reply.content[:300]
+    assessment_id = int(reply["Location"].rstrip("/").split("/")[-1])
+    document = client.get(f"/api/assessments/{assessment_id}").content
+    assert b"Jane" not in document and b"1980-01-01_rest" not in document
+    photo = client.get(f"/api/assessments/{assessment_id}").json()["photos"][0]
+    stored = default_store().read(photo["image_sha256"])
+    assert b"SERIAL-4711" not in stored and b"SecretCam" not in stored
+    assert dict(Image.open(io.BytesIO(stored)).getexif()) == {}
+
+
+def test_a_turned_photo_is_stored_upright_without_metadata() -> None:
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from facenerve.io.images import load_image
+    from facenerve.web.clinic.scrub import stored_original
+
+    buffer = io.BytesIO()
+    Image.fromarray(np.tile(np.arange(120, dtype=np.uint8), (80, 1))[..., None].repeat(3, 2)).save(buffer, "JPEG")
+    turned = _with_metadata(buffer.getvalue(), orientation=6)  # "rotate 90° clockwise to view"
+    upright = load_image(turned).rgb
+    stored = stored_original(turned, upright)
+    image = Image.open(io.BytesIO(stored))
+    assert image.size == (upright.shape[1], upright.shape[0]) == (80, 120) and dict(image.getexif()) == {}

@@ -17,6 +17,7 @@ from facenerve.engine.remeasure import landmarks_document
 from facenerve.errors import ImageError
 from facenerve.io.images import load_image
 from facenerve.protocol import Expression
+from facenerve.web.clinic.scrub import stored_original
 from facenerve.web.storage import ImageStore
 
 
@@ -88,13 +89,15 @@ def analyse_session(
     if not measured:  # refused before anything is stored: no patient photo is kept without its assessment
         raise UploadError("no photo could be measured: " + "; ".join(problems))
     photos: list[StoredPhoto] = []
-    for expression, (filename, data, rgb) in decoded.items():
+    for expression, (_, data, rgb) in decoded.items():
         result = session.photos[expression]
         annotated = store.put(annotated_png(rgb, result)) if result.ok else ""
         height, width = rgb.shape[:2]
-        doc = {**result.to_dict(), "image": filename}
+        # The client's file name (often a name and a birth date) is not kept, nor the file's metadata (GPS, serial).
+        doc = {**result.to_dict(), "image": f"{expression.value} photo"}
         landmarks = landmarks_document(result) if result.ok else None
-        photos.append(StoredPhoto(expression, store.put(data), annotated, int(width), int(height), doc, landmarks))
+        original = store.put(stored_original(data, rgb))
+        photos.append(StoredPhoto(expression, original, annotated, int(width), int(height), doc, landmarks))
     # The session-level figures come from the core (facenerve.session.side): every photo pooled, not one picked.
     pooled = session.side
     side = session.affected_side if session.affected_side in ("left", "right") else ""  # no side is stored as ""
