@@ -220,3 +220,53 @@ def test_a_turned_photo_is_stored_upright_without_metadata() -> None:
     stored = stored_original(turned, upright)
     image = Image.open(io.BytesIO(stored))
     assert image.size == (upright.shape[1], upright.shape[0]) == (80, 120) and dict(image.getexif()) == {}
+
+
+# -- low: nine 59.5-megapixel black PNGs in one upload took 24 s and 1.1 GB: a pixel budget per request, read from
+#    the headers before decoding, and a cap on concurrent analyses ------------------------------------------------
+
+def _black_png(width: int, height: int) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("1", (width, height)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _upload(world: World, photos: dict[str, bytes]) -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data: dict[str, Any] = {"taken_on": world.episode_b1.onset_date.isoformat()}
+    data.update({f"photo_{e}": SimpleUploadedFile(f"{e}.png", blob, "image/png") for e, blob in photos.items()})
+    return _client(world.clinician_b).post(reverse("clinic:assessment_new", kwargs={"pk": world.patient_b1.pk}),
+                                           data, HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+
+
+def test_an_upload_over_the_pixel_budget_is_refused_before_decoding(world: World) -> None:
+    import time
+
+    from facenerve.protocol import Expression
+
+    huge = _black_png(8000, 7440)  # 59.5 MP declared, a few kB on the wire
+    started = time.perf_counter()
+    reply = _upload(world, {e.value: huge for e in list(Expression)[:9]})
+    assert reply.status_code == 413 and "megapixels" in reply.json()["error"]
+    assert time.perf_counter() - started < 5
+
+
+def test_analyses_beyond_the_cap_wait_then_answer_503(world: World, settings: Any, face_jpeg: bytes) -> None:
+    from facenerve.web.clinic import limits
+
+    settings.FACENERVE_ANALYSIS_WAIT_S = 0
+    held = []
+    slots = limits._semaphore()
+    while slots.acquire(blocking=False):  # every slot busy with other sessions
+        held.append(True)
+    try:
+        reply = _upload(world, {"rest": face_jpeg})
+        assert reply.status_code == 503 and "try again" in reply.json()["error"]
+    finally:
+        for _ in held:
+            slots.release()

@@ -119,6 +119,11 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 FACENERVE_MAX_UPLOAD_BYTES = config.max_upload_bytes()
 DATA_UPLOAD_MAX_MEMORY_SIZE = FACENERVE_MAX_UPLOAD_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Work one upload may cause: pixels declared by its files' headers (checked before decoding), and photo sessions
+# analysed at once per server process (a request waits up to FACENERVE_ANALYSIS_WAIT_S for a slot, else 503).
+FACENERVE_MAX_REQUEST_MEGAPIXELS = config.integer("FACENERVE_MAX_REQUEST_MEGAPIXELS", 150, minimum=1)
+FACENERVE_MAX_CONCURRENT_ANALYSES = config.integer("FACENERVE_MAX_CONCURRENT_ANALYSES", 2, minimum=1)
+FACENERVE_ANALYSIS_WAIT_S = config.integer("FACENERVE_ANALYSIS_WAIT_S", 60)
 # JSON API bodies are small: anything larger is refused before it is read (413).
 FACENERVE_API_MAX_BODY_BYTES = config.integer("FACENERVE_API_MAX_BODY_KB", 256, minimum=1) * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 20

@@ -16,6 +16,7 @@ from django.db.models import Prefetch, QuerySet
 
 from facenerve.errors import FaceNerveError
 from facenerve.protocol import Expression
+from facenerve.web.clinic import limits
 from facenerve.web.clinic.choices import TREATMENT_NAMES, BodySide, Cause, Comorbidity, Muscle, PalsySide, Sex
 from facenerve.web.clinic.clock import clinic_today
 from facenerve.web.clinic.models import AlertDismissal, Assessment, AssessmentPhoto, Episode, Patient, Treatment
@@ -71,10 +72,16 @@ def add_photo_session(
         raise InputError("the assessment date is before the onset of the episode")
     if taken_on > clinic_today():
         raise InputError("the assessment date is in the future")
-    try:
-        session = analyse_session(files, default_store(), landmark_passes=settings.FACENERVE_LANDMARK_PASSES)
-    except UploadError as exc:
-        raise InputError(str(exc), status=422 if str(exc).startswith("no photo could") else 400) from None
+    if limits.over_budget(data for _, data in files.values()):
+        raise InputError(f"the photos hold more than {settings.FACENERVE_MAX_REQUEST_MEGAPIXELS} megapixels in all; "
+                         "send smaller photos", status=413)
+    with limits.analysis_slot() as slot:
+        if not slot:
+            raise InputError("the server is analysing other photo sessions; try again in a minute", status=503)
+        try:
+            session = analyse_session(files, default_store(), landmark_passes=settings.FACENERVE_LANDMARK_PASSES)
+        except UploadError as exc:
+            raise InputError(str(exc), status=422 if str(exc).startswith("no photo could") else 400) from None
     with transaction.atomic():
         assessment: Assessment = Assessment.objects.create(
             episode=episode,
