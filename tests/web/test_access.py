@@ -47,7 +47,7 @@ def _posts(w: World) -> dict[str, tuple[str, dict[str, Any]]]:
 
 #: The clinician's workstation (issue 20): writes on patient B1 or its records.
 WORKSTATION_POSTS = ["alert_undismiss", "landmarks", "landmarks_reset"]
-WORKSTATION_PAGES = ["landmarks"]
+WORKSTATION_PAGES = ["landmarks", "compare", "report"]
 
 
 def _workstation_posts(w: World) -> dict[str, tuple[str, dict[str, Any]]]:
@@ -59,7 +59,9 @@ def _workstation_posts(w: World) -> dict[str, tuple[str, dict[str, Any]]]:
 
 
 def _workstation_pages(w: World) -> dict[str, str]:
-    return {"landmarks": reverse("clinic:landmarks", kwargs={"pk": w.photo_b1.pk})}
+    return {"landmarks": reverse("clinic:landmarks", kwargs={"pk": w.photo_b1.pk}),
+            "compare": reverse("clinic:compare", kwargs={"pk": w.patient_b1.pk}),
+            "report": reverse("clinic:report", kwargs={"pk": w.patient_b1.pk})}
 
 
 def _api_gets(w: World) -> dict[str, str]:
@@ -72,6 +74,7 @@ def _api_gets(w: World) -> dict[str, str]:
         "alerts": f"/api/patients/{p}/alerts",
         "prognosis": f"/api/patients/{p}/prognosis",
         "assessment": f"/api/assessments/{a}",
+        "fhir": f"/api/patients/{p}/fhir",
     }
 
 
@@ -86,7 +89,7 @@ def _api_posts(w: World) -> dict[str, tuple[str, dict[str, Any]]]:
 PAGE_NAMES = ["patient", "assessment_new", "treatment_new", "episode_new", "assessment", "scale", "image",
               "annotated_image", *WORKSTATION_PAGES]
 POST_NAMES = ["assessment_new", "treatment_new", "scale", "observations", *WORKSTATION_POSTS]
-API_GET_NAMES = ["patient", "episodes", "assessments", "treatments", "alerts", "prognosis", "assessment"]
+API_GET_NAMES = ["patient", "episodes", "assessments", "treatments", "alerts", "prognosis", "assessment", "fhir"]
 API_POST_NAMES = ["treatment", "scale"]
 OUTSIDERS = ["clinician_a", "user_a1", "admin"]
 
@@ -110,7 +113,7 @@ def test_page_allows_the_care_team(world: World, page: str) -> None:
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("page", ["patient", "assessment", "image", "annotated_image"])
+@pytest.mark.parametrize("page", ["patient", "assessment", "image", "annotated_image", "compare", "report"])
 def test_patient_reads_only_their_own_record(world: World, page: str) -> None:
     assert _client(world.user_b1).get(_page_urls(world)[page]).status_code == 200
 

@@ -57,6 +57,7 @@ def test_correct_a_landmark_then_reset(live_server: Any, browser: Any, analysed_
                        ("treatment-form", f"/patients/{patient.pk}/treatments/new/"),
                        ("assessment-form", f"/patients/{patient.pk}/assessments/new/"),
                        ("scale-form", f"/assessments/{assessment.pk}/scales/sunnybrook/"),
+                       ("compare", f"/patients/{patient.pk}/compare/"), ("report", f"/patients/{patient.pk}/report/"),
                        ("not-found", "/patients/999999/")):
         page.goto(live_server.url + path)
         problems[name] = _axe(page)
@@ -93,7 +94,8 @@ def test_correct_a_landmark_then_reset(live_server: Any, browser: Any, analysed_
     phone.goto(f"{live_server.url}/accounts/login/")
     _login(phone, "clin-browser")
     for path in ("/patients/", f"/patients/{patient.pk}/", f"/assessments/{assessment.pk}/",
-                 f"/photos/{photo.pk}/landmarks/"):
+                 f"/photos/{photo.pk}/landmarks/", f"/patients/{patient.pk}/compare/",
+                 f"/patients/{patient.pk}/report/"):
         phone.goto(live_server.url + path)
         assert _no_sideways_scroll(phone), path
     _shot(phone, "workstation-patient-phone")

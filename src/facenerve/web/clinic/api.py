@@ -146,6 +146,14 @@ def get_patient(request: HttpRequest, pk: int) -> dict[str, Any]:
     return _patient_out(get_object_or_404(access.visible_patients(request.user).select_related("care_team"), pk=pk))
 
 
+@api.get("/patients/{pk}/fhir", response=dict[str, Any], summary="The patient's course as a FHIR R4 Bundle")
+def get_fhir(request: HttpRequest, pk: int) -> dict[str, Any]:
+    from facenerve.interop.fhir import bundle
+    from facenerve.web.clinic.exports import course
+
+    return bundle(course(get_object_or_404(access.visible_patients(request.user), pk=pk)))
+
+
 @api.get("/patients/{pk}/episodes", response=list[EpisodeOut])
 def list_episodes(request: HttpRequest, pk: int) -> list[Any]:
     return sorted(_patient(request, pk).episodes.all(), key=lambda e: e.onset_date, reverse=True)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from facenerve.web.clinic import views, views_correction
+from facenerve.web.clinic import views, views_correction, views_visits
 
 app_name = "clinic"
 urlpatterns = [
@@ -20,6 +20,8 @@ urlpatterns = [
     path("assessments/<int:pk>/observations/", views.observations, name="observations"),
     path("images/<str:sha256>", views.stored_image, name="image"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("patients/<int:pk>/compare/", views_visits.compare_visits, name="compare"),
+    path("patients/<int:pk>/report/", views_visits.report, name="report"),
     path("photos/<int:pk>/landmarks/", views_correction.landmarks, name="landmarks"),
     path("photos/<int:pk>/landmarks/reset/", views_correction.landmarks_reset, name="landmarks_reset"),
 ]

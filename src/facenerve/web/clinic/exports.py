@@ -1,0 +1,27 @@
+"""A patient's course as plain data, for exports (:mod:`facenerve.interop.fhir`) and reports: rows in, dicts out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from facenerve.web.clinic.choices import Cause, Muscle, TreatmentKind
+from facenerve.web.clinic.models import Patient
+from facenerve.web.clinic.overview import assessment_doc, treatment_doc
+
+
+def course(patient: Patient) -> dict[str, Any]:
+    """Patient, episodes, assessments (with each photo's metrics) and treatments of ``patient``, as plain data."""
+    episodes, assessments, treatments = [], [], []
+    for episode in patient.episodes.order_by("onset_date", "id"):
+        episodes.append({"id": episode.pk, "onset_date": episode.onset_date, "side": episode.side,
+                         "cause": episode.cause, "cause_label": dict(Cause.choices).get(episode.cause, episode.cause),
+                         "complete_at_onset": episode.complete_at_onset})
+        for a in episode.assessments.prefetch_related("photos").order_by("taken_on", "id"):
+            photos = {p.expression: (p.result or {}).get("metrics") or {} for p in a.photos.all()}
+            assessments.append({**assessment_doc(a), "episode": episode.pk, "photos": photos})
+        for t in episode.treatments.order_by("start", "id"):
+            treatments.append({**treatment_doc(t), "episode": episode.pk,
+                               "kind_label": dict(TreatmentKind.choices).get(t.kind, t.kind),
+                               "muscle_label": dict(Muscle.choices).get(t.muscle, t.muscle)})
+    return {"patient": {"identifier": patient.identifier, "birth_date": patient.birth_date, "sex": patient.sex},
+            "episodes": episodes, "assessments": assessments, "treatments": treatments}

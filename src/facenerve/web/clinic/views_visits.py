@@ -1,0 +1,91 @@
+"""Visit comparison and the printable report of a patient's course (care team; the patient reads their own)."""
+
+# mypy: allow-untyped-decorators
+# (Django ships no type hints here; its view decorators keep the signatures they wrap.)
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from facenerve.web.clinic import access, assessment_view, compare, services
+from facenerve.web.clinic.choices import Comorbidity
+from facenerve.web.clinic.clock import clinic_today
+from facenerve.web.clinic.models import Assessment
+from facenerve.web.clinic.overview import overview
+
+
+def _patient(request: HttpRequest, pk: int) -> Any:
+    return get_object_or_404(services.with_course(access.visible_patients(request.user)), pk=pk)
+
+
+def _int(raw: str | None) -> int | None:
+    try:
+        return int(raw) if raw else None
+    except ValueError:
+        raise Http404("no such visit") from None
+
+
+@login_required
+def compare_visits(request: HttpRequest, pk: int) -> HttpResponse:
+    """Two assessments of an episode side by side (``?a=&b=``, or ``?treatment=`` for the visits around it)."""
+    patient = _patient(request, pk)
+    visits = {a.pk: a for e in patient.episodes.all() for a in e.assessments.all()}
+    treatments = {t.pk: t for e in patient.episodes.all() for t in e.treatments.all()}
+    first, second = _int(request.GET.get("a")), _int(request.GET.get("b"))
+    note = ""
+    chosen_treatment = None
+    if "treatment" in request.GET:
+        chosen_treatment = treatments.get(_int(request.GET.get("treatment")) or -1)
+        if chosen_treatment is None:
+            raise Http404("no such treatment")
+        episode_visits = [a for a in visits.values() if a.episode_id == chosen_treatment.episode_id]
+        before, after = compare.nearest_around(chosen_treatment, episode_visits)
+        first, second = (before.pk if before else None), (after.pk if after else None)
+        if before is None or after is None:
+            note = "There is no visit on both sides of this treatment yet."
+    ordered = sorted(visits.values(), key=lambda a: (a.taken_on, a.pk))
+    if first is None and second is None and len(ordered) >= 2:
+        first, second = ordered[-2].pk, ordered[-1].pk
+    for wanted in (first, second):
+        if wanted is not None and wanted not in visits:
+            raise Http404("no such visit")
+    a = _with_photos(first) if first is not None else None
+    b = _with_photos(second) if second is not None else None
+    context = {
+        "patient": patient, "visits": ordered, "a": a, "b": b, "note": note, "treatment": chosen_treatment,
+        "summary": compare.summary_changes(a, b) if a and b else [],
+        "pairs": compare.pairs(a, b) if a and b else [],
+    }
+    return render(request, "clinic/compare.html", context)
+
+
+def _with_photos(pk: int) -> Assessment:
+    found: Assessment = Assessment.objects.prefetch_related("photos").get(pk=pk)
+    return found
+
+
+@login_required
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    """The course on printable pages: patient, episode, latest photos and measures, grades with their derivation,
+    the timeline, alerts, prognosis and treatments (print it, or save it as PDF from the browser)."""
+    patient = _patient(request, pk)
+    today = clinic_today()
+    view = overview(patient, None, today)
+    latest = None
+    cards: list[Any] = []
+    if view and view.assessments:
+        latest = _with_photos(view.assessments[-1].pk)
+        cards = [c for c in assessment_view.photo_cards(latest) if c.photo.annotated_sha256]
+    context = {
+        "patient": patient, "view": view, "today": today, "latest": latest, "cards": cards,
+        "chart": view.chart_svg(today) if view else "",
+        "comorbidities": [dict(Comorbidity.choices).get(c, c) for c in patient.comorbidities or ()],
+        "auto_scores": assessment_view.auto_scores(latest.engine_result or {}) if latest else [],
+        "clinician_scores": assessment_view.scale_entries(latest.scale_scores or {}) if latest else [],
+        "plain": request.GET.get("version") == "patient",
+    }
+    return render(request, "clinic/report.html", context)
