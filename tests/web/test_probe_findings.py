@@ -270,3 +270,18 @@ def test_analyses_beyond_the_cap_wait_then_answer_503(world: World, settings: An
     finally:
         for _ in held:
             slots.release()
+
+
+# -- low: registering another team's identifier answered 409, revealing that the patient exists -------------------
+
+def test_identifiers_are_per_care_team_so_registering_reveals_nothing(world: World) -> None:
+    import json
+
+    body = {"identifier": "A-001", "birth_date": "1980-01-01", "care_team": world.team_b.pk,
+            "onset_date": "2026-01-01", "side": "left", "severity_at_onset": "complete"}
+    client = _client(world.clinician_b)  # A-001 is team A's patient
+    created = client.post("/api/patients", json.dumps(body), content_type="application/json")
+    assert created.status_code == 201 and created.json()["care_team"] == "Team B"
+    again = client.post("/api/patients", json.dumps(body), content_type="application/json")
+    assert again.status_code == 409  # one's own team's identifiers stay unique
+    assert client.get(f"/api/patients/{world.patient_a1.pk}").status_code == 404

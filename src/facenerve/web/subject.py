@@ -32,10 +32,12 @@ class SubjectError(FaceNerveError):
 def _patient(identifier: str) -> Any:
     from facenerve.web.clinic.models import Patient
 
-    patient = Patient.objects.filter(identifier=identifier).select_related("care_team").first()
-    if patient is None:
+    matches = list(Patient.objects.filter(identifier=identifier).select_related("care_team")[:2])
+    if not matches:
         raise SubjectError(f"no patient with identifier {identifier!r}")
-    return patient
+    if len(matches) > 1:
+        raise SubjectError(f"identifier {identifier!r} is used in several care teams (identifiers are per team)")
+    return matches[0]
 
 
 def _row(obj: Any, *drop: str) -> dict[str, Any]:

@@ -44,9 +44,13 @@ def create_user(
     if role == ROLE_PATIENT:
         if not patient_identifier:
             raise AccountError("a patient user needs --patient IDENTIFIER (the Patient record they may see)")
-        patient = Patient.objects.filter(identifier=patient_identifier).first()
-        if patient is None:
+        matches = list(Patient.objects.filter(identifier=patient_identifier)[:2])
+        if not matches:
             raise AccountError(f"no patient with identifier {patient_identifier!r}")
+        if len(matches) > 1:
+            raise AccountError(f"identifier {patient_identifier!r} is used in several care teams; link the account "
+                               "in the admin")
+        patient = matches[0]
         linked = Profile.objects.filter(patient=patient).exclude(user__username=username).first()
         if linked is not None:
             raise AccountError(f"patient {patient_identifier!r} already has a user account ({linked.user.username})")

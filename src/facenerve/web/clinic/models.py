@@ -53,7 +53,8 @@ class CareTeamMember(models.Model):
 class Patient(models.Model):
     """A person with facial palsy, cared for by one care team."""
 
-    identifier = models.CharField(max_length=64, unique=True, help_text="Clinic identifier (not a name).")
+    # Unique within the care team, not across the clinic: registering one cannot reveal another team's patients.
+    identifier = models.CharField(max_length=64, help_text="Clinic identifier (not a name), unique in its team.")
     birth_date = models.DateField()
     sex = models.CharField(max_length=16, choices=Sex.choices, default=Sex.UNKNOWN)
     comorbidities = models.JSONField(default=list, blank=True, help_text="Codes from Comorbidity.")
@@ -62,6 +63,10 @@ class Patient(models.Model):
 
     class Meta:
         ordering = ("identifier",)
+        constraints = [  # noqa: RUF012 (Django reads it)
+            models.UniqueConstraint(fields=("care_team", "identifier"), name="clinic_patient_identifier_per_team"),
+        ]
+        indexes = [models.Index(fields=("identifier",), name="clinic_patient_identifier")]  # noqa: RUF012
 
     def __str__(self) -> str:
         return str(self.identifier)

@@ -278,7 +278,7 @@ def create_patient(user: Any, data: dict[str, Any]) -> Patient:
         raise InputError(f"sex must be one of {', '.join(Sex.values)}")
     episode = _episode_fields(data, birth_date)
     with transaction.atomic():
-        if Patient.objects.filter(identifier=identifier).exists():
+        if Patient.objects.filter(care_team=team, identifier=identifier).exists():
             raise InputError(f"a patient with identifier {identifier!r} already exists", status=409)
         try:
             with transaction.atomic():
