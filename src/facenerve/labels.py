@@ -103,6 +103,11 @@ TREATMENT_NAMES: dict[str, tuple[tuple[str, str], ...]] = {
     ),
 }
 TREATMENTS: dict[str, str] = {key: text for names in TREATMENT_NAMES.values() for key, text in names}
+#: A treatment name typed by a clinician (not on the lists) is stored with this prefix, so it never equals a listed
+#: name: the care pathway (``facenerve.care.course``) recognises steroids and antivirals only by its own lists.
+FREE_TEXT_PREFIX = "other:"
+#: The longest free-text name (the stored name, with its prefix, fits 64 characters).
+FREE_TEXT_MAX = 64 - len(FREE_TEXT_PREFIX)
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI")
 
@@ -128,8 +133,15 @@ def expression(key: str) -> str:
 
 
 def treatment(key: str) -> str:
-    """A listed treatment's name, or the free text a clinician typed."""
+    """A listed treatment's name, or the free text a clinician typed, marked as such."""
+    if str(key).startswith(FREE_TEXT_PREFIX):
+        return f"{free_text_name(key)} (free text)"
     return TREATMENTS.get(key) or key
+
+
+def free_text_name(key: str) -> str:
+    """The typed name of a free-text treatment (``""`` for a listed one)."""
+    return str(key)[len(FREE_TEXT_PREFIX):] if str(key).startswith(FREE_TEXT_PREFIX) else ""
 
 
 def scale(key: str) -> str:

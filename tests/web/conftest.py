@@ -10,6 +10,7 @@ import io
 import os
 import secrets
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -129,7 +130,20 @@ def make_patient(identifier: str, team: Any, onset_days_ago: int = 30) -> tuple[
 
 
 @pytest.fixture
-def world(db: Any, analysed_faces: list[Any]) -> World:
+def world(db: Any, analysed_faces: list[Any]) -> Iterator[World]:
+    """The clinic world; the shared stored images a test deletes (a record's delete removes them) come back after."""
+    from facenerve.web.storage import default_store
+
+    store = default_store()
+    images = {d: store.read(d) for face in analysed_faces for p in face.photos
+              for d in (p.image_sha256, p.annotated_sha256) if d}
+    yield _world(analysed_faces)
+    for digest, data in images.items():
+        if not store.path_of(digest).exists():
+            store.put(data)
+
+
+def _world(analysed_faces: list[Any]) -> World:
     from facenerve.web.clinic.models import Assessment, AssessmentPhoto, CareTeam, CareTeamMember
 
     team_a = CareTeam.objects.create(name="Team A")

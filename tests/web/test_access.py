@@ -45,9 +45,41 @@ def _posts(w: World) -> dict[str, tuple[str, dict[str, Any]]]:
     }
 
 
+#: Editing and deleting records (issue 20): each edit and delete page, on patient B1's records.
+RECORD_PAGES = ["patient_edit", "patient_delete", "episode_edit", "episode_delete", "assessment_edit",
+                "assessment_delete", "treatment_edit", "treatment_delete"]
 #: The clinician's workstation (issue 20): writes on patient B1 or its records.
-WORKSTATION_POSTS = ["alert_undismiss", "landmarks", "landmarks_reset"]
-WORKSTATION_PAGES = ["landmarks", "compare", "report"]
+WORKSTATION_POSTS = ["alert_undismiss", "landmarks", "landmarks_reset", *RECORD_PAGES]
+WORKSTATION_PAGES = ["landmarks", "compare", "report", *RECORD_PAGES]
+
+
+def b1_treatment(w: World) -> Treatment:
+    """A treatment of patient B1 (created on first use)."""
+    found: Treatment
+    found, _ = Treatment.objects.get_or_create(episode=w.episode_b1, kind="medication", name="prednisolone",
+                                               start=w.episode_b1.onset_date)
+    return found
+
+
+def _record_targets(w: World) -> dict[str, int]:
+    return {"patient": w.patient_b1.pk, "episode": w.episode_b1.pk, "assessment": w.assessment_b1.pk,
+            "treatment": b1_treatment(w).pk}
+
+
+def _record_posts(w: World) -> dict[str, tuple[str, dict[str, Any]]]:
+    """Valid edits and confirmed deletes of B1's records."""
+    onset = w.episode_b1.onset_date.isoformat()
+    bodies = {
+        "patient": {"identifier": "B-001-renamed", "birth_date": "1970-05-01", "sex": "male", "care_team": w.team_b.pk},
+        "episode": {"onset_date": onset, "side": "right", "cause": "bells", "severity_at_onset": "incomplete"},
+        "assessment": {"taken_on": onset, "notes": "edited"},
+        "treatment": {"kind": "medication", "name": "other", "other_name": "Edited drug", "start": onset},
+    }
+    posts = {}
+    for kind, pk in _record_targets(w).items():
+        posts[f"{kind}_edit"] = (reverse(f"clinic:{kind}_edit", kwargs={"pk": pk}), bodies[kind])
+        posts[f"{kind}_delete"] = (reverse(f"clinic:{kind}_delete", kwargs={"pk": pk}), {"confirm": "yes"})
+    return posts
 
 
 def _workstation_posts(w: World) -> dict[str, tuple[str, dict[str, Any]]]:
@@ -55,13 +87,15 @@ def _workstation_posts(w: World) -> dict[str, tuple[str, dict[str, Any]]]:
         "alert_undismiss": (reverse("clinic:alert_undismiss", kwargs={"pk": w.patient_b1.pk}), {"rule": "botox_due"}),
         "landmarks": (reverse("clinic:landmarks", kwargs={"pk": w.photo_b1.pk}), {"handles": "{}"}),
         "landmarks_reset": (reverse("clinic:landmarks_reset", kwargs={"pk": w.photo_b1.pk}), {}),
+        **_record_posts(w),
     }
 
 
 def _workstation_pages(w: World) -> dict[str, str]:
     return {"landmarks": reverse("clinic:landmarks", kwargs={"pk": w.photo_b1.pk}),
             "compare": reverse("clinic:compare", kwargs={"pk": w.patient_b1.pk}),
-            "report": reverse("clinic:report", kwargs={"pk": w.patient_b1.pk})}
+            "report": reverse("clinic:report", kwargs={"pk": w.patient_b1.pk}),
+            **{name: url for name, (url, _) in _record_posts(w).items()}}
 
 
 def _api_gets(w: World) -> dict[str, str]:
@@ -76,6 +110,26 @@ def _api_gets(w: World) -> dict[str, str]:
         "assessment": f"/api/assessments/{a}",
         "fhir": f"/api/patients/{p}/fhir",
     }
+
+
+def _api_record_writes(w: World) -> dict[str, tuple[str, str, dict[str, Any] | None]]:
+    """(method, url, body) of every API edit and delete of B1's records."""
+    onset = w.episode_b1.onset_date.isoformat()
+    bodies = {
+        "patient": {"identifier": "B-001-renamed", "birth_date": "1970-05-01", "care_team": w.team_b.pk},
+        "episode": {"onset_date": onset, "side": "right", "severity_at_onset": "incomplete"},
+        "assessment": {"taken_on": onset},
+        "treatment": {"kind": "medication", "name": "valaciclovir", "start": onset},
+    }
+    writes: dict[str, tuple[str, str, dict[str, Any] | None]] = {}
+    for kind, pk in _record_targets(w).items():
+        writes[f"update_{kind}"] = ("put", f"/api/{kind}s/{pk}", bodies[kind])
+        writes[f"delete_{kind}"] = ("delete", f"/api/{kind}s/{pk}", None)
+    return writes
+
+
+API_RECORD_WRITES = [f"{verb}_{kind}" for kind in ("patient", "episode", "assessment", "treatment")
+                     for verb in ("update", "delete")]
 
 
 def _api_posts(w: World) -> dict[str, tuple[str, dict[str, Any]]]:
@@ -202,6 +256,48 @@ def test_api_writes_refused_for_outsiders(world: World, outsider: str, endpoint:
 def test_api_patient_cannot_write(world: World, endpoint: str) -> None:
     url, data = _api_posts(world)[endpoint]
     assert _client(world.user_b1).post(url, data, content_type="application/json").status_code == 403
+
+
+def _api_write(client: Client, method: str, url: str, body: dict[str, Any] | None) -> Any:
+    return getattr(client, method)(url, body, content_type="application/json") if body else getattr(client, method)(url)
+
+
+def _b1_state(w: World) -> tuple[Any, ...]:
+    from facenerve.web.clinic.models import Episode, Patient
+
+    return (tuple(Patient.objects.filter(pk=w.patient_b1.pk).values_list("identifier", "sex")),
+            tuple(Episode.objects.filter(pk=w.episode_b1.pk).values_list("side", "complete_at_onset")),
+            tuple(Assessment.objects.filter(pk=w.assessment_b1.pk).values_list("taken_on", "notes")),
+            tuple(Treatment.objects.filter(episode=w.episode_b1).values_list("name", "start")))
+
+
+@pytest.mark.parametrize("outsider", OUTSIDERS)
+@pytest.mark.parametrize("endpoint", API_RECORD_WRITES)
+def test_api_record_edits_refused_for_outsiders(world: World, outsider: str, endpoint: str) -> None:
+    method, url, body = _api_record_writes(world)[endpoint]
+    before = _b1_state(world)
+    assert _api_write(_client(getattr(world, outsider)), method, url, body).status_code == 404
+    assert _b1_state(world) == before
+
+
+@pytest.mark.parametrize("endpoint", API_RECORD_WRITES)
+def test_api_record_edits_patient_refused_care_team_allowed(world: World, endpoint: str) -> None:
+    method, url, body = _api_record_writes(world)[endpoint]
+    before = _b1_state(world)
+    assert _api_write(_client(world.user_b1), method, url, body).status_code == 403
+    assert _b1_state(world) == before
+    assert Client().generic(method.upper(), url).status_code == 401
+    response = _api_write(_client(world.clinician_b), method, url, body)
+    assert response.status_code == (204 if method == "delete" else 200), response.content
+    assert _b1_state(world) != before
+
+
+@pytest.mark.parametrize("page", RECORD_PAGES)
+def test_record_pages_change_for_the_care_team(world: World, page: str) -> None:
+    url, data = _record_posts(world)[page]
+    before = _b1_state(world)
+    assert _client(world.clinician_b).post(url, data).status_code == 302
+    assert _b1_state(world) != before
 
 
 def test_api_patient_list_is_scoped(world: World) -> None:

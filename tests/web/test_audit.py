@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from typing import Any
 
 import pytest
@@ -81,7 +82,23 @@ def _requests(w: World) -> dict[tuple[str, str], tuple[str, str, dict[str, Any] 
         ("api", "get_assessment"): ("GET", f"/api/assessments/{a}", None, "assessment", str(a)),
         ("api", "score_scale"): ("POST", f"/api/assessments/{a}/scales/house_brackmann", {"items": HB_ITEMS},
                                  "assessment", str(a)),
+        **_record_requests(w),
     }
+
+
+def _record_requests(w: World) -> dict[tuple[str, str], tuple[str, str, dict[str, Any] | None, str, str]]:
+    """Editing and deleting records: each page read (the form, or the delete confirmation), each API write."""
+    from .test_access import _api_record_writes, _record_posts, _record_targets
+
+    targets = _record_targets(w)
+    found: dict[tuple[str, str], tuple[str, str, dict[str, Any] | None, str, str]] = {}
+    for name, (url, _) in _record_posts(w).items():
+        kind = name.split("_")[0]
+        found[("clinic", name)] = ("GET", url, None, kind, str(targets[kind]))
+    for name, (method, url, body) in _api_record_writes(w).items():
+        kind = name.split("_")[1]
+        found[("api", name)] = (method.upper(), url, body, kind, str(targets[kind]))
+    return found
 
 
 def _names(patterns: list[Any], namespace: str = "") -> set[tuple[str, str]]:
@@ -107,7 +124,8 @@ def test_each_patient_data_route_adds_exactly_one_event(world: World, route: tup
     if method == "GET":
         response = client.get(url)
     elif route[0] == "api":
-        response = client.post(url, body, content_type="application/json")
+        response = client.generic(method, url, json.dumps(body) if body is not None else "",
+                                  content_type="application/json")
     else:
         response = client.post(url, body)
     assert response.status_code < 500, response.content[:300]
@@ -117,7 +135,8 @@ def test_each_patient_data_route_adds_exactly_one_event(world: World, route: tup
     assert (event.user_id, event.username, event.address) == (world.clinician_b.pk, "clin-b", "127.0.0.1")
     assert event.object_type == object_type
     assert event.object_id == object_id or (object_id == "*" and event.object_id.isdigit())
-    assert event.action == ("read" if method == "GET" else "create" if object_id == "*" else "update")
+    assert event.action == ("read" if method == "GET" else "create" if object_id == "*" else
+                            "erase" if method == "DELETE" else "update")
     assert (event.method, event.path.split("?")[0], event.status) == (method, url.split("?")[0],
                                                                      response.status_code)
 

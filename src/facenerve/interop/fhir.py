@@ -145,8 +145,10 @@ def _observation(code: str, display: str, subject: dict[str, str], when: str) ->
 
 def _treatment(t: Mapping[str, Any], subject: dict[str, str], condition: str | None) -> tuple[str, dict[str, Any]]:
     name = str(t["name"])
-    code = {"coding": [{"system": TREATMENT_SYSTEM, "code": name, "display": labels.treatment(name)}],
-            "text": labels.treatment(name)}
+    typed = labels.free_text_name(name)  # a name the clinician typed has no code, only its text
+    code = ({"text": typed} if typed else
+            {"coding": [{"system": TREATMENT_SYSTEM, "code": name, "display": labels.treatment(name)}],
+             "text": labels.treatment(name)})
     period = {"start": _day(t["start"]), **({"end": _day(t["stop"])} if t.get("stop") else {})}
     reason = [{"reference": condition}] if condition else []
     if t["kind"] == "medication":

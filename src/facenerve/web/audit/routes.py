@@ -48,6 +48,23 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("api", "create_treatment"): Route("patient", "pk"),
     ("api", "get_assessment"): Route("assessment", "pk"),
     ("api", "score_scale"): Route("assessment", "pk"),
+    # Editing and deleting records (issue 20): GET shows the record (the form, or what a delete would take).
+    ("clinic", "patient_edit"): Route("patient", "pk"),
+    ("clinic", "patient_delete"): Route("patient", "pk"),
+    ("clinic", "episode_edit"): Route("episode", "pk"),
+    ("clinic", "episode_delete"): Route("episode", "pk"),
+    ("clinic", "assessment_edit"): Route("assessment", "pk"),
+    ("clinic", "assessment_delete"): Route("assessment", "pk"),
+    ("clinic", "treatment_edit"): Route("treatment", "pk"),
+    ("clinic", "treatment_delete"): Route("treatment", "pk"),
+    ("api", "update_patient"): Route("patient", "pk"),
+    ("api", "delete_patient"): Route("patient", "pk"),
+    ("api", "update_episode"): Route("episode", "pk"),
+    ("api", "delete_episode"): Route("episode", "pk"),
+    ("api", "update_assessment"): Route("assessment", "pk"),
+    ("api", "delete_assessment"): Route("assessment", "pk"),
+    ("api", "update_treatment"): Route("treatment", "pk"),
+    ("api", "delete_treatment"): Route("treatment", "pk"),
 }
 
 #: Django admin models that hold patient data (app label, model name): every admin page of them is audited.

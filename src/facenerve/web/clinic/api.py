@@ -65,6 +65,7 @@ class PatientIn(EpisodeIn):
 class TreatmentIn(Schema):
     kind: StrictStr = Field(max_length=32)
     name: StrictStr = Field(max_length=64)
+    other_name: StrictStr = Field("", max_length=64, description='the name when `name` is "other" (free text)')
     start: date
     stop: date | None = None
     dose: StrictStr = Field("", max_length=120)
@@ -257,3 +258,6 @@ def list_scales(request: HttpRequest) -> list[dict[str, Any]]:
                    for i in s.items]}
         for s in SCALES.values()
     ]
+
+
+from facenerve.web.clinic import api_records  # noqa: E402, F401  (edit and delete endpoints on this API)

@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 
+from facenerve.labels import FREE_TEXT_MAX
 from facenerve.protocol import Expression
 from facenerve.web.clinic.choices import (
     TREATMENT_NAMES,
@@ -53,8 +54,12 @@ class TreatmentForm(forms.Form):
     """A treatment record; the service checks kind-specific fields (name per kind, injection details)."""
 
     kind = forms.ChoiceField(choices=TreatmentKind.choices)
-    name = forms.ChoiceField(choices=[(dict(TreatmentKind.choices)[kind], list(names))
-                                      for kind, names in TREATMENT_NAMES.items()])
+    name = forms.ChoiceField(choices=[*((dict(TreatmentKind.choices)[kind], list(names))
+                                        for kind, names in TREATMENT_NAMES.items()),
+                                      ("other", "Other (not listed): type its name")])
+    other_name = forms.CharField(required=False, max_length=FREE_TEXT_MAX, label="Other name",
+                                 help_text="Free text, shown as such; the care pathway does not read it as a "
+                                           "listed drug")
     start = forms.DateField(initial=clinic_today, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     stop = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     dose = forms.CharField(required=False, max_length=120, help_text="Medication only, e.g. 50 mg daily")
@@ -93,6 +98,27 @@ class PatientForm(EpisodeForm):
     def __init__(self, *args: Any, teams: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["care_team"].choices = teams
+
+
+class PatientEditForm(forms.Form):
+    """A patient's own details; the care team can be any of the clinician's teams."""
+
+    identifier = PatientForm.base_fields["identifier"]
+    birth_date = PatientForm.base_fields["birth_date"]
+    sex = PatientForm.base_fields["sex"]
+    comorbidities = PatientForm.base_fields["comorbidities"]
+    care_team = forms.TypedChoiceField(coerce=int, choices=(), help_text="Move to another of your care teams")
+
+    def __init__(self, *args: Any, teams: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["care_team"].choices = teams
+
+
+class AssessmentEditForm(forms.Form):
+    """The date of an assessment and the clinician's notes (photos, scales and observations have their own pages)."""
+
+    taken_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    notes = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class EyeClosureSelect(forms.NullBooleanSelect):

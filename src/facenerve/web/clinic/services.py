@@ -29,6 +29,8 @@ MAX_DAYS_AHEAD = 366
 #: Unicode categories refused in identifiers: controls (NUL), format characters (zero-width, bidi overrides),
 #: surrogates, private use, line and paragraph separators.
 _HIDDEN = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+#: The ``name`` that asks for a free-text treatment name (``other_name``).
+OTHER_NAME = "other"
 
 
 def plain_identifier(raw: object) -> str:
@@ -112,13 +114,20 @@ def add_photo_session(
 
 def add_treatment(episode: Episode, data: dict[str, Any], user: Any) -> Treatment:
     """Validate and store one treatment record of ``episode``."""
+    treatment: Treatment = Treatment.objects.create(episode=episode, created_by=user,
+                                                    **treatment_fields(episode, data))
+    return treatment
+
+
+def treatment_fields(episode: Episode, data: dict[str, Any]) -> dict[str, Any]:
+    """The validated columns of a treatment of ``episode`` (for a new record or an edit), else :class:`InputError`.
+
+    ``name`` is a listed name of the kind, or ``other`` with ``other_name``: a free-text name, stored with the
+    :data:`~facenerve.labels.FREE_TEXT_PREFIX` so the care pathway never reads it as one of its listed drugs."""
     kind = str(data.get("kind") or "")
     if kind not in TREATMENT_NAMES:
         raise InputError(f"kind must be one of {', '.join(TREATMENT_NAMES)}")
-    name = str(data.get("name") or "")
-    names = [n for n, _ in TREATMENT_NAMES[kind]]
-    if name not in names:
-        raise InputError(f"{kind} name must be one of {', '.join(names)}")
+    name = _treatment_name(kind, data)
     start, stop = data.get("start"), data.get("stop")
     if not isinstance(start, date):
         raise InputError("start date is required")
@@ -144,20 +153,28 @@ def add_treatment(episode: Episode, data: dict[str, Any], user: Any) -> Treatmen
             raise InputError("units must be a number above 0 (and at most 1000)")
     else:
         muscle, side, units = "", "", None
-    treatment: Treatment = Treatment.objects.create(
-        episode=episode,
-        kind=kind,
-        name=name,
-        start=start,
-        stop=stop,
-        dose=str(data.get("dose") or "")[:120] if kind == "medication" else "",
-        muscle=muscle,
-        side=side,
-        units=float(units) if units is not None else None,
-        notes=str(data.get("notes") or "")[:2000],
-        created_by=user,
-    )
-    return treatment
+    return {"kind": kind, "name": name, "start": start, "stop": stop,
+            "dose": str(data.get("dose") or "")[:120] if kind == "medication" else "",
+            "muscle": muscle, "side": side, "units": float(units) if units is not None else None,
+            "notes": str(data.get("notes") or "")[:2000]}
+
+
+def _treatment_name(kind: str, data: dict[str, Any]) -> str:
+    from facenerve.labels import FREE_TEXT_MAX, FREE_TEXT_PREFIX
+
+    name = str(data.get("name") or "")
+    names = [n for n, _ in TREATMENT_NAMES[kind]]
+    if name in names:
+        return name
+    if name != OTHER_NAME:
+        raise InputError(f"{kind} name must be one of {', '.join(names)}, or {OTHER_NAME} with other_name")
+    raw = data.get("other_name")
+    text = " ".join(unicodedata.normalize("NFC", raw).split()) if isinstance(raw, str) else ""
+    if not text or len(text) > FREE_TEXT_MAX:
+        raise InputError(f"other_name (the treatment's name) must be 1–{FREE_TEXT_MAX} characters")
+    if any(unicodedata.category(ch) in _HIDDEN for ch in text):
+        raise InputError("other_name holds a control, invisible or direction-changing character")
+    return FREE_TEXT_PREFIX + text
 
 
 def record_scale(assessment: Assessment, scale_name: str, data: dict[str, Any]) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from facenerve.web.clinic import views, views_correction, views_visits
+from facenerve.web.clinic import views, views_correction, views_records, views_visits
 
 app_name = "clinic"
 urlpatterns = [
@@ -24,4 +24,12 @@ urlpatterns = [
     path("patients/<int:pk>/report/", views_visits.report, name="report"),
     path("photos/<int:pk>/landmarks/", views_correction.landmarks, name="landmarks"),
     path("photos/<int:pk>/landmarks/reset/", views_correction.landmarks_reset, name="landmarks_reset"),
+    path("patients/<int:pk>/edit/", views_records.patient_edit, name="patient_edit"),
+    path("patients/<int:pk>/delete/", views_records.patient_delete, name="patient_delete"),
+    path("episodes/<int:pk>/edit/", views_records.episode_edit, name="episode_edit"),
+    path("episodes/<int:pk>/delete/", views_records.episode_delete, name="episode_delete"),
+    path("assessments/<int:pk>/edit/", views_records.assessment_edit, name="assessment_edit"),
+    path("assessments/<int:pk>/delete/", views_records.assessment_delete, name="assessment_delete"),
+    path("treatments/<int:pk>/edit/", views_records.treatment_edit, name="treatment_edit"),
+    path("treatments/<int:pk>/delete/", views_records.treatment_delete, name="treatment_delete"),
 ]

@@ -24,7 +24,9 @@
       var f = field(n); if (f) { f.hidden = kind.value !== "botulinum_toxin"; }
     });
     var dose = field("dose"); if (dose) { dose.hidden = kind.value !== "medication"; }
+    var other = field("other_name"); if (other) { other.hidden = name.value !== "other"; }
   }
   kind.addEventListener("change", update);
+  name.addEventListener("change", update);
   update();
 })();
