@@ -15,7 +15,15 @@ from django.db import transaction
 from facenerve.web.accounts.models import ROLE_CLINICIAN, ROLE_PATIENT
 from facenerve.web.accounts.users import create_user
 from facenerve.web.clinic.clock import clinic_today
-from facenerve.web.clinic.models import Assessment, CareTeam, CareTeamMember, Episode, Patient, Treatment
+from facenerve.web.clinic.models import (
+    Assessment,
+    AssessmentPhoto,
+    CareTeam,
+    CareTeamMember,
+    Episode,
+    Patient,
+    Treatment,
+)
 from facenerve.web.education.articles import load_library
 from facenerve.web.education.models import Editor
 
@@ -57,6 +65,8 @@ def load_demo(today: date | None = None) -> list[DemoLogin]:
         patient = Patient.objects.filter(identifier=DEMO_PATIENT).first()
         if patient is None:
             patient = _create_course(team, today)
+        if not AssessmentPhoto.objects.filter(assessment__episode__patient=patient).exists():
+            _add_photos(patient)  # also for a demo loaded before it had photos
         logins = [DemoLogin(DEMO_CLINICIAN, generated_password(), ROLE_CLINICIAN),
                   DemoLogin(DEMO_PATIENT_USER, generated_password(), ROLE_PATIENT)]
         clinician = create_user(DEMO_CLINICIAN, ROLE_CLINICIAN, logins[0].password, replace_password=True)
@@ -93,3 +103,16 @@ def _create_course(team: CareTeam, today: date) -> Patient:
                   muscle="orbicularis_oculi", side="left", units=7.5),
     ])
     return patient
+
+
+def _add_photos(patient: Patient) -> None:
+    """Simulated photo sessions for some of the demo visits (:mod:`demo_photos`)."""
+    from django.conf import settings
+
+    from facenerve.web.clinic.demo_photos import add_demo_photos
+
+    episode = patient.episodes.order_by("onset_date").first()
+    if episode is None:
+        return
+    by_day = {(a.taken_on - episode.onset_date).days: a for a in episode.assessments.all()}
+    add_demo_photos(by_day, landmark_passes=settings.FACENERVE_LANDMARK_PASSES)
