@@ -292,7 +292,10 @@ def _report(runs: dict[str, dict[str, Any]], args: argparse.Namespace) -> str:
     lines = [f"# Load test ({args.users} users, {args.seconds:.0f} s, {args.workers} gunicorn workers, loopback)", "",
              f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}; "
              f"`python benchmarks/load_web.py --users {args.users} --seconds {args.seconds:.0f} "
-             f"--workers {args.workers}`. Uploads are one photo (the astronaut), one landmark pass.", ""]
+             f"--workers {args.workers}`. Uploads are one photo (the astronaut), one landmark pass.",
+             "Mix per user action: " + ", ".join(f"{k} {v} %" for k, v in MIX.items()) + "; each user waits for "
+             "its answer, then acts again at once (no think time), so the server is saturated by design and the "
+             "latencies are queueing time on this machine's CPUs.", ""]
     for name, run in runs.items():
         total = sum(len(v) for v in run["latencies"].values())
         server_errors = sum(n for s in run["statuses"].values() for code, n in s.items() if code >= 500)
