@@ -285,3 +285,22 @@ def test_identifiers_are_per_care_team_so_registering_reveals_nothing(world: Wor
     again = client.post("/api/patients", json.dumps(body), content_type="application/json")
     assert again.status_code == 409  # one's own team's identifiers stay unique
     assert client.get(f"/api/patients/{world.patient_a1.pk}").status_code == 404
+
+
+# -- info: behind a proxy that does not pass the client's address, 20 failures locked everyone out ----------------
+
+def test_behind_a_trusted_proxy_one_clients_failures_do_not_block_another(db: Any, settings: Any) -> None:
+    from facenerve.web.accounts.users import create_user
+
+    settings.FACENERVE_TRUSTED_PROXIES = 1
+    create_user("dr-proxy", "clinician", PASSWORD)
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}  # every request arrives from the proxy
+    for i in range(25):
+        Client().post(reverse("accounts:login"), {"username": f"guess-{i}", "password": "x"},
+                      HTTP_X_FORWARDED_FOR="198.51.100.66", **proxy)
+    blocked = Client().post(reverse("accounts:login"), {"username": "dr-proxy", "password": PASSWORD},
+                            HTTP_X_FORWARDED_FOR="198.51.100.66", **proxy)
+    assert blocked.status_code == 429
+    other = Client().post(reverse("accounts:login"), {"username": "dr-proxy", "password": PASSWORD},
+                          HTTP_X_FORWARDED_FOR="192.0.2.10", **proxy)
+    assert other.status_code == 302
