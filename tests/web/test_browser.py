@@ -44,7 +44,7 @@ def _shot(page: Any, name: str) -> None:
 
 
 def _asymmetry_points(page: Any) -> int:
-    return int(page.locator('g[data-series="asymmetry_index_mm"] circle.point').count())
+    return int(page.locator('svg.wide g[data-series="asymmetry_index_mm"] circle.point').count())
 
 
 def _alert_rules(page: Any) -> set[str]:
@@ -96,7 +96,8 @@ def test_clinician_journey(live_server: Any, page: Any, face_jpeg: bytes, tmp_pa
 
     page.goto(patient_url)
     assert _asymmetry_points(page) == points_before + 1
-    today_point = page.locator(f'g[data-series="asymmetry_index_mm"] circle[data-date="{date.today().isoformat()}"]')
+    today_point = page.locator(f'svg.wide g[data-series="asymmetry_index_mm"] '
+                               f'circle[data-date="{date.today().isoformat()}"]')
     assert today_point.count() == 1
     _shot(page, "06-patient-new-point")
 
@@ -113,7 +114,7 @@ def test_clinician_journey(live_server: Any, page: Any, face_jpeg: bytes, tmp_pa
     rules_after = _alert_rules(page)
     assert "botox_due" not in rules_after
     assert rules_after != rules_before
-    injections = page.locator('#timeline line.event[data-kind="botulinum_toxin"]')
+    injections = page.locator('#timeline svg.wide line.event[data-kind="botulinum_toxin"]')
     assert injections.count() >= 2 * 3  # two injections, marked on each of the 3 panels
     _shot(page, "08-patient-after-treatment")
 

@@ -216,3 +216,8 @@ def test_unknown_records_are_not_found(world: World) -> None:
     for name in ("patient", "episode", "assessment", "treatment"):
         assert client.get(reverse(f"clinic:{name}_edit", kwargs={"pk": 999999})).status_code == 404
         assert client.delete(f"/api/{name}s/999999").status_code == 404
+        assert 400 <= client.delete(f"/api/{name}s/{2**70}").status_code < 500
+        assert 400 <= client.post(f"/{name}s/{2**70}/delete/", {"confirm": "yes"}).status_code < 500
+    huge_team = {"identifier": "B-001", "birth_date": "1970-05-01", "care_team": 2**70}
+    response = client.put(f"/api/patients/{world.patient_b1.pk}", huge_team, content_type="application/json")
+    assert 400 <= response.status_code < 500

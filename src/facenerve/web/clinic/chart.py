@@ -9,12 +9,28 @@ from dataclasses import dataclass
 from datetime import date
 from html import escape
 
-WIDTH_PX = 760
-PANEL_HEIGHT_PX = 120
-MARGIN_LEFT_PX = 64
-MARGIN_RIGHT_PX = 16
-GAP_PX = 34
-TOP_PX = 24
+
+@dataclass(frozen=True)
+class Layout:
+    """The chart's geometry in SVG units; the page shows the layout that keeps its text at least about 11 px."""
+
+    name: str
+    width: int
+    panel_height: int
+    margin_left: int
+    margin_right: int
+    gap: int
+    top: int
+    font_px: int
+    title_x: int
+    max_day_ticks: int
+
+
+#: Wide screens (a card of about 700–900 px: 1 SVG unit ≈ 1 px).
+WIDE = Layout("wide", 760, 120, 64, 16, 34, 24, 12, 64, 8)
+#: Phones (shown below 760 px; at 390 px the card is about 330 px wide, so 13-unit text is about 12 px high).
+NARROW = Layout("narrow", 360, 110, 40, 10, 44, 28, 13, 4, 4)
+WIDTH_PX = WIDE.width
 EVENT_COLOURS = {
     "medication": "#7b4fd6",
     "therapy": "#1f8a70",
@@ -47,50 +63,82 @@ class Event:
     kind: str
 
 
-def timeline_svg(onset: date, today: date, series: list[Series], events: list[Event]) -> str:
+def timeline_html(onset: date, today: date, series: list[Series], events: list[Event]) -> str:
+    """The timeline for a page: a wide and a narrow SVG (CSS shows the one that fits the screen) and the values in
+    a table a keyboard and a screen reader reach (a details/summary below the charts)."""
+    return (f'<div class="timeline-wide">{timeline_svg(onset, today, series, events, WIDE)}</div>'
+            f'<div class="timeline-narrow">{timeline_svg(onset, today, series, events, NARROW)}</div>'
+            + values_table(onset, series))
+
+
+def values_table(onset: date, series: list[Series]) -> str:
+    """Every plotted value as a table: one row per date, one column per panel (escaped HTML)."""
+    days = sorted({d for s in series for d, _ in s.points})
+    if not days:
+        return ""
+    values = [{d: _label(s, v) for d, v in s.points} for s in series]
+    head = "".join(f'<th scope="col">{escape(s.title)}</th>' for s in series)
+    rows = "".join(
+        f'<tr><th scope="row">{d.isoformat()}</th><td>{(d - onset).days}</td>'
+        + "".join(f"<td>{escape(v.get(d, '—'))}</td>" for v in values) + "</tr>"
+        for d in days
+    )
+    return ('<details class="chart-values"><summary>The timeline\'s values as a table</summary>'
+            '<div class="table-scroll"><table><caption class="visually-hidden">Timeline values by date</caption>'
+            f'<thead><tr><th scope="col">Date</th><th scope="col">Day since onset</th>{head}</tr></thead>'
+            f"<tbody>{rows}</tbody></table></div></details>")
+
+
+def timeline_svg(
+    onset: date, today: date, series: list[Series], events: list[Event], layout: Layout = WIDE
+) -> str:
     """The timeline as an inline SVG string (escaped; safe to mark safe in a template)."""
+    lay = layout
     all_days = [0, (today - onset).days]
     all_days += [(d - onset).days for s in series for d, _ in s.points]
     all_days += [(e.on - onset).days for e in events]
     all_days += [(d - onset).days for s in series for d, _ in s.projection]
     first, last = min(all_days), max(max(all_days), 14)
     span = max(last - first, 1)
-    plot_w = WIDTH_PX - MARGIN_LEFT_PX - MARGIN_RIGHT_PX
-    height = TOP_PX + len(series) * (PANEL_HEIGHT_PX + GAP_PX) + 8
+    plot_w = lay.width - lay.margin_left - lay.margin_right
+    height = lay.top + len(series) * (lay.panel_height + lay.gap) + 8
+    right = lay.width - lay.margin_right
 
     def x_of(day: date) -> float:
-        return MARGIN_LEFT_PX + plot_w * ((day - onset).days - first) / span
+        return lay.margin_left + plot_w * ((day - onset).days - first) / span
 
+    names = ", ".join(s.title for s in series)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" viewBox="0 0 {WIDTH_PX} {height}" '
-        f'width="100%" role="img" aria-label="Timeline since onset">',
-        '<style>text{font:11px sans-serif;fill:#333}.axis{stroke:#999}.grid{stroke:#eee}'
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline {lay.name}" viewBox="0 0 {lay.width} {height}" '
+        f'width="100%" role="img" aria-label="Timeline since onset: {escape(names)}. The values are in the table '
+        'below.">',
+        # An inline SVG's <style> applies to the whole page: every rule is scoped to this layout's SVG.
+        f"<style>svg.timeline.{lay.name} text{{font:{lay.font_px}px sans-serif;fill:#333}}.axis{{stroke:#999}}"
+        ".grid{stroke:#eee}"
         ".line{fill:none;stroke:#1c7ed6;stroke-width:2}.projection{fill:none;stroke:#868e96;stroke-width:1.5;"
         "stroke-dasharray:6 4}.point{fill:#1c7ed6}.event{stroke-width:1.5;opacity:.8}</style>",
     ]
     for index, s in enumerate(series):
-        top = TOP_PX + index * (PANEL_HEIGHT_PX + GAP_PX)
-        bottom = top + PANEL_HEIGHT_PX
+        top = lay.top + index * (lay.panel_height + lay.gap)
+        bottom = top + lay.panel_height
 
         def y_of(value: float, s: Series = s, top: float = top) -> float:
             share = (value - s.low) / ((s.high - s.low) or 1.0)
             share = min(max(share, 0.0), 1.0)
             if s.lower_is_up:
                 share = 1.0 - share
-            return top + PANEL_HEIGHT_PX * (1.0 - share)
+            return top + lay.panel_height * (1.0 - share)
 
         parts.append(f'<g class="panel" data-series="{escape(s.key)}">')
-        parts.append(f'<text x="{MARGIN_LEFT_PX}" y="{top - 6}" font-weight="bold">{escape(s.title)}</text>')
+        parts.append(f'<text x="{lay.title_x}" y="{top - 8}" font-weight="bold">{escape(s.title)}</text>')
         ticks = s.tick_labels or {s.low: _fmt(s.low), (s.low + s.high) / 2: _fmt((s.low + s.high) / 2),
                                   s.high: _fmt(s.high)}
         for value, label in ticks.items():
             y = y_of(value)
-            parts.append(f'<line class="grid" x1="{MARGIN_LEFT_PX}" x2="{WIDTH_PX - MARGIN_RIGHT_PX}" '
-                         f'y1="{y:.1f}" y2="{y:.1f}"/>')
-            parts.append(f'<text x="{MARGIN_LEFT_PX - 6}" y="{y + 4:.1f}" text-anchor="end">{escape(label)}</text>')
-        parts.append(f'<line class="axis" x1="{MARGIN_LEFT_PX}" x2="{MARGIN_LEFT_PX}" y1="{top}" y2="{bottom}"/>')
-        parts.append(f'<line class="axis" x1="{MARGIN_LEFT_PX}" x2="{WIDTH_PX - MARGIN_RIGHT_PX}" '
-                     f'y1="{bottom}" y2="{bottom}"/>')
+            parts.append(f'<line class="grid" x1="{lay.margin_left}" x2="{right}" y1="{y:.1f}" y2="{y:.1f}"/>')
+            parts.append(f'<text x="{lay.margin_left - 6}" y="{y + 4:.1f}" text-anchor="end">{escape(label)}</text>')
+        parts.append(f'<line class="axis" x1="{lay.margin_left}" x2="{lay.margin_left}" y1="{top}" y2="{bottom}"/>')
+        parts.append(f'<line class="axis" x1="{lay.margin_left}" x2="{right}" y1="{bottom}" y2="{bottom}"/>')
         for event in events:
             x = x_of(event.on)
             colour = EVENT_COLOURS.get(event.kind, "#555")
@@ -113,11 +161,11 @@ def timeline_svg(onset: date, today: date, series: list[Series], events: list[Ev
                 f'cy="{y_of(value):.1f}" r="4"><title>{day.isoformat()}: {escape(_label(s, value))}</title></circle>'
             )
         if not ordered:
-            parts.append(f'<text x="{MARGIN_LEFT_PX + 10}" y="{top + PANEL_HEIGHT_PX / 2:.0f}">no values yet</text>')
+            parts.append(f'<text x="{lay.margin_left + 10}" y="{top + lay.panel_height / 2:.0f}">no values yet</text>')
         parts.append("</g>")
     axis_y = height - 4
-    for tick in _day_ticks(first, last):
-        x = MARGIN_LEFT_PX + plot_w * (tick - first) / span
+    for tick in _day_ticks(first, last, lay.max_day_ticks):
+        x = lay.margin_left + plot_w * (tick - first) / span
         parts.append(f'<text x="{x:.1f}" y="{axis_y}" text-anchor="middle">day {tick}</text>')
     parts.append("</svg>")
     return "".join(parts)
@@ -133,9 +181,10 @@ def _fmt(value: float) -> str:
     return f"{value:g}" if float(value).is_integer() else f"{value:.1f}"
 
 
-def _day_ticks(first: int, last: int) -> list[int]:
-    """At most about 8 ticks on a round step of days, whatever the span (weeks to decades)."""
+def _day_ticks(first: int, last: int, most: int = 8) -> list[int]:
+    """At most about ``most`` ticks on a round step of days, whatever the span (weeks to decades)."""
     span = max(last - first, 1)
-    step = next((s for s in (7, 14, 30, 60, 90, 180, 365, 730) if span / s <= 8), 365 * -(-span // (8 * 365)))
+    step = next((s for s in (7, 14, 30, 60, 90, 180, 365, 730) if span / s <= most),
+                365 * -(-span // (most * 365)))
     start = first - first % step
     return [d for d in range(start, last + 1, step) if d >= first]

@@ -15,7 +15,7 @@ from facenerve.web.clinic.care_bridge import (
     CareView,
     care_for,
 )
-from facenerve.web.clinic.chart import Event, Series, timeline_svg
+from facenerve.web.clinic.chart import Event, Series, timeline_html
 from facenerve.web.clinic.choices import Cause, PalsySide
 from facenerve.web.clinic.models import AlertDismissal, Assessment, Episode, Patient, Treatment
 
@@ -49,7 +49,8 @@ class EpisodeOverview:
         return shown
 
     def chart_svg(self, today: date) -> str:
-        """The timeline: asymmetry index, House–Brackmann and Sunnybrook over days since onset."""
+        """The timeline: asymmetry index, House–Brackmann and Sunnybrook over days since onset (a wide and a narrow
+        SVG, and the values as a table)."""
         a = self.assessments
         asym = [(x.taken_on, x.asymmetry_index_mm) for x in a if x.asymmetry_index_mm is not None]
         hb = [(x.taken_on, float(x.house_brackmann)) for x in a if x.house_brackmann is not None]
@@ -70,7 +71,7 @@ class EpisodeOverview:
                    projection=projection("sunnybrook_composite")),
         ]
         events = [Event(t.start, labels.treatment(t.name), t.kind) for t in self.treatments]
-        return timeline_svg(self.episode.onset_date, today, series, events)
+        return timeline_html(self.episode.onset_date, today, series, events)
 
 
 def overview(
