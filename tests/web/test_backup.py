@@ -24,14 +24,19 @@ pytestmark = pytest.mark.skipif(os.environ.get("FACENERVE_WEB_ON_POSTGRES") == "
                                 reason="runs its own databases (SQLite files and a PostgreSQL cluster)")
 
 
-def _web(args: list[str], data: Path, database_url: str = "") -> subprocess.CompletedProcess[str]:
+PASSWORD = "correct horse battery staple 42\n"
+#: A user in a care team: rows in several tables (the demo would also analyse its photos: slower).
+CREATEUSER = ["createuser", "dr-backup", "--role", "clinician", "--team", "Clinic", "--password-stdin"]
+
+
+def _web(args: list[str], data: Path, database_url: str = "", stdin: str = "") -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("FACENERVE_") and k != "DATABASE_URL"}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     env.update({"FACENERVE_DATA_DIR": str(data), "FACENERVE_SECRET_KEY": secrets.token_urlsafe(64)})
     if database_url:
         env["DATABASE_URL"] = database_url
     return subprocess.run([sys.executable, "-m", "facenerve", "web", *args], env=env, capture_output=True, text=True,
-                          timeout=300, check=False)
+                          timeout=300, check=False, input=stdin)
 
 
 def _ok(done: subprocess.CompletedProcess[str]) -> str:
@@ -51,14 +56,14 @@ def _images(root: Path) -> dict[str, str]:
 
 def test_backup_verify_restore_on_sqlite(tmp_path: Path) -> None:
     live = tmp_path / "live"
-    _ok(_web(["demo"], live))
+    _ok(_web(CREATEUSER, live, stdin=PASSWORD))
     for i in range(3):
         ImageStore(live / "images").put(secrets.token_bytes(1000 + i))
     dest = tmp_path / "backup"
     blobs = len([p for p in (live / "images").glob("*/*/*") if not p.name.startswith(".")])
     assert blobs >= 3 and f"backed up {blobs} images" in _ok(_web(["backup", str(dest)], live))
     manifest = json.loads((dest / "manifest.json").read_text())
-    assert manifest["schema"] == "facenerve.backup/1" and manifest["rows"]["clinic_patient"] == 1
+    assert manifest["schema"] == "facenerve.backup/1" and manifest["rows"]["auth_user"] == 1
     assert oct((dest / "database.sqlite3").stat().st_mode & 0o777) == "0o600"
     assert "verifies" in _ok(_web(["verify-backup", str(dest)], tmp_path / "other"))
 
@@ -102,7 +107,7 @@ def test_backup_and_restore_on_postgresql(cluster: Cluster, tmp_path: Path) -> N
         admin.execute("CREATE DATABASE live")
         admin.execute("CREATE DATABASE fresh")
     live_url, fresh_url = cluster.url.rsplit("/", 1)[0] + "/live", cluster.url.rsplit("/", 1)[0] + "/fresh"
-    _ok(_web(["demo"], tmp_path / "live", live_url))
+    _ok(_web(CREATEUSER, tmp_path / "live", live_url, stdin=PASSWORD))
     ImageStore(tmp_path / "live" / "images").put(b"an image's bytes" * 100)
     dest = tmp_path / "backup"
     _ok(_web(["backup", str(dest)], tmp_path / "live", live_url))
@@ -111,8 +116,8 @@ def test_backup_and_restore_on_postgresql(cluster: Cluster, tmp_path: Path) -> N
     counts = []
     for url in (live_url, fresh_url):
         with psycopg.connect(url) as db:
-            counts.append(db.execute("SELECT (SELECT COUNT(*) FROM clinic_patient), (SELECT COUNT(*) FROM "
-                                     "clinic_assessment), (SELECT COUNT(*) FROM auth_user)").fetchone())
+            counts.append(db.execute("SELECT (SELECT COUNT(*) FROM clinic_careteammember), (SELECT COUNT(*) FROM "
+                                     "accounts_profile), (SELECT COUNT(*) FROM auth_user)").fetchone())
     assert counts[0] == counts[1] and counts[0][0] == 1
     assert _images(tmp_path / "fresh" / "images") == _images(tmp_path / "live" / "images")
     _one_line_error(_web(["restore", str(dest)], tmp_path / "again", fresh_url), 2, "database is not empty")
