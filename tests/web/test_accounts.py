@@ -201,3 +201,14 @@ def test_password_reset_requests_are_limited_per_address(db: Any, settings: Any)
     for _ in range(2):
         assert client.post(reverse("accounts:password_reset"), {"email": "x@example.org"}).status_code == 302
     assert client.post(reverse("accounts:password_reset"), {"email": "x@example.org"}).status_code == 429
+
+
+@pytest.mark.parametrize(("method", "name"), [("GET", "accounts:setup"), ("POST", "accounts:recovery_codes"),
+                                              ("GET", "accounts:security")])
+def test_a_session_without_its_second_factor_cannot_mint_one(world: Any, method: str, name: str) -> None:
+    client = Client()
+    _plain_force_login(client, world.admin)  # a session that skipped the second step
+    response = getattr(client, method.lower())(reverse(name))
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:login")
+    assert "_auth_user_id" not in client.session
+    assert not TOTPDevice.objects.filter(user=world.admin).exists()

@@ -12,7 +12,9 @@ from django.shortcuts import redirect
 from facenerve.web.accounts import twofactor
 from facenerve.web.accounts.pending import NO_SECOND_STEP
 
-OPEN_PREFIXES = ("/accounts/", "/static/", "/health")
+#: What a session lacking its second factor may still reach: logging in again or out, a password reset, static files.
+#: Not the security page, recovery codes or authenticator set-up: those would let it mint a factor of its own.
+OPEN_PREFIXES = ("/accounts/login/", "/accounts/logout/", "/accounts/password/reset/", "/static/", "/health")
 
 
 class TwoFactorMiddleware:

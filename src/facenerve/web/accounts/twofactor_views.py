@@ -57,6 +57,8 @@ def setup_view(request: HttpRequest) -> HttpResponse:
     user = half_done or (request.user if request.user.is_authenticated else None)
     if user is None:
         return redirect("accounts:login")
+    if half_done is None and twofactor.has_device(user) and not user.is_verified():
+        return redirect("accounts:login")  # replacing an authenticator takes the current one first
     template = "accounts/setup.html"
     device = TOTPDevice.objects.filter(user=user, confirmed=False, pk=request.session.get(SETUP_DEVICE)).first()
     if request.method == "GET" or device is None:
