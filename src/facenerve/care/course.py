@@ -50,6 +50,12 @@ class Measure:
     sources: tuple[str, ...]
     provisional: bool
 
+    def show(self, value: float) -> str:
+        """The value as people read it: a House–Brackmann grade in roman numerals, other numbers plainly."""
+        if self.name == "house_brackmann" and float(value).is_integer() and 1 <= value <= 6:
+            return house_brackmann_label(int(value))
+        return f"{value:g}"
+
     def goodness(self, value: float) -> float:
         """The value signed so that larger is always better."""
         return value if self.higher_is_better else -value
@@ -155,7 +161,7 @@ def _graded(a: AssessmentFacts, clinician_only: bool) -> bool:
 def _recovery_verdict(a: AssessmentFacts) -> tuple[bool, str]:
     hb, sb = a.house_brackmann, a.sunnybrook_composite
     complete = (hb is None or hb == ev.HB_COMPLETE_GRADE) and (sb is None or sb >= ev.SUNNYBROOK_COMPLETE)
-    parts = [f"House–Brackmann {hb}"] if hb is not None else []
+    parts = [f"House–Brackmann {house_brackmann_label(hb)}"] if hb is not None else []
     parts += [f"Sunnybrook {_fmt(sb)}"] if sb is not None else []
     return complete, " and ".join(parts)
 
@@ -215,14 +221,15 @@ def improvement(assessments: Sequence[AssessmentFacts]) -> Finding:
         found = _improved([p for p in every if not p.automated], measure)
         if found is not None:
             worst, latest = found
-            return Finding(True, f"{measure.label} {_fmt(worst.value)} on {worst.on.isoformat()} → "
-                                 f"{_fmt(latest.value)} on {latest.on.isoformat()}", measure.name,
+            return Finding(True, f"{measure.label} {measure.show(worst.value)} on {worst.on.isoformat()} → "
+                                 f"{measure.show(latest.value)} on {latest.on.isoformat()}", measure.name,
                            measure.provisional)
         hint = _improved(every, measure)
         if hint is not None and not automated_hint:
             worst, latest = hint
-            automated_hint = (f"only automated estimates point to improvement ({measure.label} {_fmt(worst.value)} "
-                              f"on {worst.on.isoformat()} → {_fmt(latest.value)} on {latest.on.isoformat()}); "
+            automated_hint = (f"only automated estimates point to improvement ({measure.label} "
+                              f"{measure.show(worst.value)} on {worst.on.isoformat()} → {measure.show(latest.value)} "
+                              f"on {latest.on.isoformat()}); "
                               "no clinician's grade confirms it")
     recovered = complete_recovery(assessments)
     if recovered.holds:
@@ -249,8 +256,8 @@ class Worsening:
 
     def describe(self, episode: EpisodeFacts) -> str:
         origin = " (automated estimates, confirmed at the next visit)" if self.automated else ""
-        return (f"{self.measure.label} worsened from {_fmt(self.best.value)} on {self.best.on.isoformat()} to "
-                f"{_fmt(self.worse.value)} on {self.worse.on.isoformat()} "
+        return (f"{self.measure.label} worsened from {self.measure.show(self.best.value)} on "
+                f"{self.best.on.isoformat()} to {self.measure.show(self.worse.value)} on {self.worse.on.isoformat()} "
                 f"(day {episode.days_since_onset(self.worse.on)}){origin}")
 
 
