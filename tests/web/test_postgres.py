@@ -38,10 +38,11 @@ def test_web_suite_on_postgresql(cluster: Cluster, tmp_path: Path) -> None:
            "FACENERVE_DATA_DIR": str(tmp_path / "data")}
     env.pop("FACENERVE_IMAGE_DIR", None)
     child = subprocess.run(
-        # The CLI tests run their own SQLite subprocesses and the 9-photo session test exercises the engine, not
-        # the database: both are left to the SQLite run.
+        # The CLI tests run their own SQLite subprocesses, the 9-photo session test exercises the engine, and the
+        # browser tests check rendering, keyboard and accessibility in Chromium, not the database: all three are
+        # left to the SQLite run (the pages themselves run here through the test client).
         [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", str(ROOT / "tests" / "web"),
-         "-k", "not test_cli_web and not full_session"],
+         "-k", "not test_cli_web and not full_session and not browser"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=False,
     )
     tail = "\n".join((child.stdout + child.stderr).splitlines()[-25:])
