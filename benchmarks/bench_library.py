@@ -23,6 +23,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.web_timing import time_get  # noqa: E402
+
 ARTICLES = 200
 COMMENTS = 20_000
 TARGET_MS = 150.0
@@ -73,22 +75,6 @@ def _populate() -> tuple[str, list[str]]:
     return "aftereffects", [s.slug for s in seeds if s.slug != "aftereffects"]
 
 
-def _time_get(client: Any, url: str, repeats: int) -> tuple[list[float], int]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    client.get(url)
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        response = client.get(url)
-        times.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url)
-    return times, len(queries)
-
-
 def child(quick: bool) -> dict[str, Any]:
     """Runs in its own process with the database chosen by DATABASE_URL; prints one JSON document."""
     import django
@@ -105,15 +91,15 @@ def child(quick: bool) -> dict[str, Any]:
     results: dict[str, Any] = {"vendor": connection.vendor, "load_s": time.perf_counter() - start}
     repeats = 10 if quick else 40
     reader = Client()
-    results["baseline"], _ = _time_get(reader, "/accounts/login/", repeats)
+    results["baseline"], _ = time_get(reader, "/accounts/login/", repeats)
     results["article"], results["article_queries"] = [], 0
     for i in range(repeats):
-        times, results["article_queries"] = _time_get(reader, f"/learn/articles/{typical[i % len(typical)]}/", 1)
+        times, results["article_queries"] = time_get(reader, f"/learn/articles/{typical[i % len(typical)]}/", 1)
         results["article"] += times
-    results["busy"], results["busy_queries"] = _time_get(reader, f"/learn/articles/{busy}/", max(5, repeats // 4))
+    results["busy"], results["busy_queries"] = time_get(reader, f"/learn/articles/{busy}/", max(5, repeats // 4))
     results["search"], results["search_queries"] = [], 0
     for i in range(repeats):
-        times, results["search_queries"] = _time_get(reader, f"/learn/search/?q={QUERIES[i % len(QUERIES)]}", 1)
+        times, results["search_queries"] = time_get(reader, f"/learn/search/?q={QUERIES[i % len(QUERIES)]}", 1)
         results["search"] += times
     return results
 

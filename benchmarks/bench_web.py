@@ -26,6 +26,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.web_timing import time_get  # noqa: E402
+
 PATIENTS = 1000
 ASSESSMENTS_PER_PATIENT = 20
 TREATMENTS_PER_PATIENT = 4
@@ -84,22 +86,6 @@ def _populate() -> tuple[Any, list[int]]:
     return user, [p.pk for p in patients]
 
 
-def _time_get(client: Any, url: str, repeats: int) -> tuple[list[float], int]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    client.get(url)  # warm caches (templates, prepared statements)
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        response = client.get(url)
-        times.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url)
-    return times, len(queries)
-
-
 def child(quick: bool) -> dict[str, Any]:
     """Runs in its own process with the database chosen by DATABASE_URL; prints one JSON document."""
     import django
@@ -120,14 +106,14 @@ def child(quick: bool) -> dict[str, Any]:
     rng = random.Random(7)
     results: dict[str, Any] = {"vendor": connection.vendor, "load_s": load_s}
     anonymous = Client()
-    baseline, _ = _time_get(anonymous, "/accounts/login/", repeats)
+    baseline, _ = time_get(anonymous, "/accounts/login/", repeats)
     results["baseline_login"] = baseline
-    results["dashboard"], results["dashboard_queries"] = _time_get(client, "/patients/", repeats)
-    results["dashboard_last"], _ = _time_get(client, "/patients/?page=20", max(5, repeats // 3))
+    results["dashboard"], results["dashboard_queries"] = time_get(client, "/patients/", repeats)
+    results["dashboard_last"], _ = time_get(client, "/patients/?page=20", max(5, repeats // 3))
     patient_times: list[float] = []
     patient_queries = 0
     for pk in rng.sample(patient_ids, repeats):
-        times, patient_queries = _time_get(client, f"/patients/{pk}/", 1)
+        times, patient_queries = time_get(client, f"/patients/{pk}/", 1)
         patient_times += times
     results["patient"], results["patient_queries"] = patient_times, patient_queries
     return results

@@ -14,6 +14,7 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,3 +97,17 @@ def start_cluster() -> Cluster:
         time.sleep(0.1)
     cluster.stop()
     raise RuntimeError("PostgreSQL started but does not accept connections")
+
+
+def running_cluster() -> Iterator[Cluster]:
+    """A throwaway cluster for one test module (use as a module-scoped fixture), or a skip that says why none."""
+    import pytest
+
+    reason = unavailable_reason()
+    if reason:
+        pytest.skip(f"PostgreSQL tests skipped: {reason}")
+    running = start_cluster()
+    try:
+        yield running
+    finally:
+        running.stop()

@@ -9,7 +9,6 @@ import secrets
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from facenerve.web.backup import BackupError, backup, restore, verify
 from facenerve.web.backup.errors import BackupUsageError
 from facenerve.web.storage import ImageStore
 
-from .pgcluster import Cluster, start_cluster, unavailable_reason
+from .pgcluster import Cluster, running_cluster
 
 pytestmark = pytest.mark.skipif(os.environ.get("FACENERVE_WEB_ON_POSTGRES") == "1",
                                 reason="runs its own databases (SQLite files and a PostgreSQL cluster)")
@@ -88,16 +87,7 @@ def test_backup_verify_restore_on_sqlite(tmp_path: Path) -> None:
         restore(dest, None, tmp_path / "fresh2" / "images")
 
 
-@pytest.fixture(scope="module")
-def cluster() -> Iterator[Cluster]:
-    reason = unavailable_reason()
-    if reason:
-        pytest.skip(f"PostgreSQL tests skipped: {reason}")
-    running = start_cluster()
-    try:
-        yield running
-    finally:
-        running.stop()
+cluster = pytest.fixture(scope="module", name="cluster")(running_cluster)
 
 
 def test_backup_and_restore_on_postgresql(cluster: Cluster, tmp_path: Path) -> None:

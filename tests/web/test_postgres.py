@@ -5,28 +5,18 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.db import connection
 
-from .pgcluster import Cluster, start_cluster, unavailable_reason
+from .pgcluster import Cluster, running_cluster
 
 ROOT = Path(__file__).resolve().parents[2]
 ON_POSTGRES = os.environ.get("FACENERVE_WEB_ON_POSTGRES") == "1"
 
 
-@pytest.fixture(scope="module")
-def cluster() -> Iterator[Cluster]:
-    reason = unavailable_reason()
-    if reason:
-        pytest.skip(f"PostgreSQL tests skipped: {reason}")
-    running = start_cluster()
-    try:
-        yield running
-    finally:
-        running.stop()
+cluster = pytest.fixture(scope="module", name="cluster")(running_cluster)
 
 
 @pytest.mark.skipif(ON_POSTGRES, reason="already the PostgreSQL run")

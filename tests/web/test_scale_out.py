@@ -12,12 +12,11 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from .pgcluster import Cluster, start_cluster, unavailable_reason
+from .pgcluster import Cluster, running_cluster
 from .test_production import _env, _free_port, _get, _Session
 
 pytestmark = pytest.mark.skipif(os.environ.get("FACENERVE_WEB_ON_POSTGRES") == "1",
@@ -54,16 +53,7 @@ def _createuser(env: dict[str, str]) -> None:
     assert done.returncode == 0, done.stderr
 
 
-@pytest.fixture(scope="module")
-def cluster() -> Iterator[Cluster]:
-    reason = unavailable_reason()
-    if reason:
-        pytest.skip(f"PostgreSQL tests skipped: {reason}")
-    running = start_cluster()
-    try:
-        yield running
-    finally:
-        running.stop()
+cluster = pytest.fixture(scope="module", name="cluster")(running_cluster)
 
 
 def test_two_servers_share_one_postgresql_and_image_store(cluster: Cluster, tmp_path: Path) -> None:
