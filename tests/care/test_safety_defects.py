@@ -191,3 +191,14 @@ def test_course_keeps_clinician_and_automated_values_apart() -> None:
 
 def test_treatment_facts_are_plain() -> None:
     assert TreatmentFacts(kind="medication", name="Prednisolone", start=day(0)).name == "prednisolone"
+
+
+def test_row09_a_series_that_reaches_the_top_of_the_scale_keeps_its_plateau() -> None:
+    """Held at or beyond the latest value, the plateau of a series that reached Sunnybrook 100 is 100 (not a
+    failed fit on empty bounds)."""
+    from facenerve.care import course as c
+    from facenerve.care import fit_recovery
+
+    fit = fit_recovery([4, 10, 18, 28, 42, 60, 90], [20, 45, 62, 75, 88, 95, 100], c.SUNNYBROOK)
+    assert fit.fitted and fit.plateau is not None and fit.plateau >= 99.99, fit
+    assert fit.includes(100.0)

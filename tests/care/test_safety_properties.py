@@ -85,4 +85,4 @@ def test_the_headline_never_contradicts_the_interval(shape: str) -> None:
             assert "within that interval" in outlook.summary
         recorded = [round(v) for _, v in values]
         if outlook.fitted and outlook.plateau is not None and recorded[-1] == max(recorded):
-            assert outlook.plateau >= recorded[-1] - 1e-6, (values, outlook.plateau)  # not below a series still rising
+            assert outlook.plateau >= recorded[-1] - 1e-3, (values, outlook.plateau)  # not below a series still rising

@@ -276,7 +276,8 @@ def _still_rising(t: np.ndarray, y: np.ndarray, measure: course.Measure, plateau
     shown that it levels off below it."""
     ordered = y[np.argsort(t, kind="stable")].tolist()
     last = ordered[-1]
-    return all(measure.better_by(last, v) >= 0 for v in ordered) and measure.better_by(last, plateau) > 1e-9
+    return all(measure.better_by(last, v) >= 0 for v in ordered) and measure.better_by(last, plateau) > (
+        1e-4 * measure.change)
 
 
 def _fit(days: Sequence[float], values: Sequence[float], measure: course.Measure,
@@ -303,8 +304,10 @@ def _fit(days: Sequence[float], values: Sequence[float], measure: course.Measure
     high = measure.high if math.isfinite(measure.high) else float(y.max() * 3.0 + 10.0)
     best = y.max() if measure.higher_is_better else y.min()
     p_low, p_high = low, high
-    if plateau_at_least is not None:
-        p_low, p_high = (plateau_at_least, high) if measure.higher_is_better else (low, plateau_at_least)
+    if plateau_at_least is not None:  # held at or beyond a value already recorded (a hair inside the scale's end)
+        room = 1e-6 * max(1.0, abs(high - low))
+        p_low, p_high = ((min(plateau_at_least, high - room), high) if measure.higher_is_better
+                         else (low, max(plateau_at_least, low + room)))
     guess = [float(np.clip(best, p_low, p_high)), float(np.clip(y[np.argmin(t)], low, high)),
              max(span_days / 3.0, 1.0)]
     try:
