@@ -29,6 +29,8 @@ django.setup()
 
 from django.test import Client  # noqa: E402
 
+from .browser import browser  # noqa: E402, F401  (the Chromium fixture of the browser tests)
+
 _plain_force_login = Client.force_login
 
 

@@ -5,7 +5,6 @@ in test-artifacts/web/ (or $FACENERVE_TEST_ARTIFACTS)."""
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -13,34 +12,20 @@ from typing import Any
 
 import pytest
 
-from .conftest import ARTIFACTS
+from .browser import requires_chromium, shot
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).exists(), reason="Chromium not installed (apt-get install chromium; .ci/run does this)"
-)
+pytestmark = requires_chromium
 
 
 @pytest.fixture
-def page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    # Playwright's sync API keeps an event loop in this thread; Django's ORM would refuse to run next to it.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                             args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
-        context = browser.new_context(viewport={"width": 1100, "height": 900})
-        yield context.new_page()
-        context.close()
-        browser.close()
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    yield context.new_page()
+    context.close()
 
 
 def _shot(page: Any, name: str) -> None:
-    folder = ARTIFACTS / "web"
-    folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+    shot(page, name)
 
 
 def _asymmetry_points(page: Any) -> int:

@@ -6,70 +6,20 @@ form is reached with the keyboard. Screenshots go to test-artifacts/web/."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .conftest import ARTIFACTS, make_patient, make_user
+from .browser import axe_violations, login, new_page, no_sideways_scroll, requires_chromium, shot, user_with_password
+from .conftest import make_patient
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
-PASSWORD = "library-test-Pw-4821"
 ARTICLE = "/learn/articles/protecting-the-eye/"
 
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).exists(), reason="Chromium not installed (apt-get install chromium; .ci/run does this)"
-)
-
-
-@pytest.fixture
-def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                              args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
-        yield chromium
-        chromium.close()
-
-
-def _page(browser: Any, width: int = 1100, height: int = 900) -> Any:
-    # bypass_csp only lets the test inject axe-core; the app's own pages load nothing inline.
-    return browser.new_context(viewport={"width": width, "height": height}, bypass_csp=True).new_page()
+pytestmark = requires_chromium
 
 
 def _shot(page: Any, name: str) -> None:
-    folder = ARTIFACTS / "web"
-    folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / f"library-{name}.png"), full_page=True)
-
-
-def _axe(page: Any) -> list[str]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => (await axe.run(document)).violations"
-                           ".map(v => ({id: v.id, impact: v.impact, n: v.nodes.length, t: v.nodes[0].target}))")
-    return [f"{v['id']} ({v['impact']}, {v['n']}: {v['t']})" for v in result if v["impact"] in ("serious", "critical")]
-
-
-def _no_sideways_scroll(page: Any) -> bool:
-    return bool(page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"))
-
-
-def _login(page: Any, username: str) -> None:
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-
-
-def _user(name: str, role: str, patient: Any = None) -> Any:
-    user = make_user(name, role, patient)
-    user.set_password(PASSWORD)
-    user.save()
-    return user
+    shot(page, f"library-{name}")
 
 
 def test_read_log_in_comment_moderate_reply(live_server: Any, browser: Any) -> None:
@@ -80,22 +30,22 @@ def test_read_log_in_comment_moderate_reply(live_server: Any, browser: Any) -> N
     load_library()
     team = CareTeam.objects.create(name="Browser team")
     patient, _ = make_patient("BR-0001", team, onset_days_ago=5)
-    _user("br-patient", "patient", patient)
-    clinician = _user("br-clinician", "clinician")
+    user_with_password("br-patient", "patient", patient)
+    clinician = user_with_password("br-clinician", "clinician")
     CareTeamMember.objects.create(team=team, user=clinician, role="ent")
-    Editor.objects.create(user=_user("br-editor", "clinician"))
+    Editor.objects.create(user=user_with_password("br-editor", "clinician"))
     base = live_server.url
     problems: dict[str, list[str]] = {}
 
-    reader = _page(browser)
+    reader = new_page(browser)
     reader.goto(base + ARTICLE)
     assert reader.locator("h1").inner_text() == "Protecting the eye"
     assert reader.locator("#sources li").count() >= 4
-    problems["article"] = _axe(reader)
+    problems["article"] = axe_violations(reader)
     _shot(reader, "01-article")
     reader.click("text=Log in to comment")
     reader.wait_for_url("**/accounts/login/**")
-    _login(reader, "br-patient")
+    login(reader, "br-patient")
     reader.wait_for_url(f"**{ARTICLE}*")
     reader.click("text=Choose a display name to comment")
     reader.fill("input[name=display_name]", "Quiet Fern")
@@ -113,23 +63,23 @@ def test_read_log_in_comment_moderate_reply(live_server: Any, browser: Any) -> N
     reader.click("text=Post comment")
     reader.wait_for_selector(".comment.pending")
     assert "Waiting for moderation" in reader.locator(".comment.pending").inner_text()
-    problems["comments (patient)"] = _axe(reader)
+    problems["comments (patient)"] = axe_violations(reader)
     _shot(reader, "02-comment-waiting")
 
-    editor = _page(browser)
+    editor = new_page(browser)
     editor.goto(base + "/accounts/login/?next=/learn/moderation/")
-    _login(editor, "br-editor")
+    login(editor, "br-editor")
     editor.wait_for_url("**/learn/moderation/")
     assert "Does the eye" in editor.locator("#waiting").inner_text()
-    problems["moderation"] = _axe(editor)
+    problems["moderation"] = axe_violations(editor)
     _shot(editor, "03-moderation")
     editor.click("#waiting button[value=approve]")
     editor.wait_for_url("**/learn/moderation/")
     assert "Nothing is waiting" in editor.locator("#waiting").inner_text()
 
-    doctor = _page(browser)
+    doctor = new_page(browser)
     doctor.goto(base + "/accounts/login/?next=" + ARTICLE)
-    _login(doctor, "br-clinician")
+    login(doctor, "br-clinician")
     doctor.wait_for_url(f"**{ARTICLE}")
     doctor.click("text=Choose a display name to comment")
     doctor.fill("input[name=display_name]", "Night Heron")
@@ -142,7 +92,7 @@ def test_read_log_in_comment_moderate_reply(live_server: Any, browser: Any) -> N
     reply = doctor.locator("ol.replies .comment").first
     assert "Clinician" in reply.locator(".badge.clinician").inner_text()
 
-    anonymous = _page(browser)
+    anonymous = new_page(browser)
     anonymous.goto(base + ARTICLE)
     thread = anonymous.locator("#comments").inner_text()
     assert "Does the eye really recover?" in thread and "Clinician" in thread and "Night Heron" in thread
@@ -158,13 +108,13 @@ def test_read_log_in_comment_moderate_reply(live_server: Any, browser: Any) -> N
     for name, url in (("category", "/learn/topics/treatment/"), ("search", "/learn/search/?q=eye+steroids"),
                       ("library", "/learn/"), ("references", "/learn/references/")):
         anonymous.goto(base + url)
-        problems[name] = _axe(anonymous)
+        problems[name] = axe_violations(anonymous)
     assert not {k: v for k, v in problems.items() if v}, problems
 
-    narrow = _page(browser, 390, 844)
+    narrow = new_page(browser, 390, 844)
     for url in (ARTICLE, "/learn/", "/learn/topics/recovery/", "/learn/search/?q=synkinesis", "/learn/references/",
                 "/learn/articles/aftereffects/"):
         narrow.goto(base + url)
-        assert _no_sideways_scroll(narrow), url
+        assert no_sideways_scroll(narrow), url
     narrow.goto(base + ARTICLE)
     _shot(narrow, "06-article-390px")

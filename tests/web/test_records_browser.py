@@ -9,12 +9,10 @@ from typing import Any
 
 import pytest
 
-from .conftest import ARTIFACTS, make_patient
-from .test_education_browser import CHROMIUM, _axe, _login, _no_sideways_scroll, _page, _user, browser
+from .browser import axe_violations, login, new_page, no_sideways_scroll, requires_chromium, shot, user_with_password
+from .conftest import make_patient
 
-__all__ = ["browser"]
-
-pytestmark = pytest.mark.skipif(not __import__("pathlib").Path(CHROMIUM).exists(), reason="Chromium not installed")
+pytestmark = requires_chromium
 
 #: Rendered font size (px) of every visible text of the timeline: its font size in SVG units times the SVG's scale.
 CHART_TEXT_PX = """() => [...document.querySelectorAll('svg.timeline text')]
@@ -26,7 +24,7 @@ def _course() -> tuple[Any, Any]:
     from facenerve.web.clinic.models import Assessment, CareTeam, CareTeamMember, Treatment
 
     team = CareTeam.objects.create(name="Chart team")
-    clinician = _user("clin-chart", "clinician")
+    clinician = user_with_password("clin-chart", "clinician")
     CareTeamMember.objects.create(team=team, user=clinician, role="neurologist")
     patient, episode = make_patient("CH-001", team, onset_days_ago=200)
     for day, asym, hb, sb in ((3, 6.5, 5, 20.0), (30, 4.8, 4, 41.0), (90, 3.1, 3, 58.0), (180, 1.9, 2, 77.0)):
@@ -38,21 +36,15 @@ def _course() -> tuple[Any, Any]:
     return patient, treatment
 
 
-def _shot(page: Any, name: str) -> None:
-    folder = ARTIFACTS / "web"
-    folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
-
-
 def test_chart_values_by_keyboard_and_readable_on_a_phone(live_server: Any, browser: Any) -> None:
     patient, treatment = _course()
     url = f"{live_server.url}/patients/{patient.pk}/"
-    page = _page(browser, 1280, 900)
+    page = new_page(browser, 1280, 900)
     page.goto(f"{live_server.url}/accounts/login/")
-    _login(page, "clin-chart")
+    login(page, "clin-chart")
     problems: dict[str, list[str]] = {}
     page.goto(url)
-    problems["patient"] = _axe(page)
+    problems["patient"] = axe_violations(page)
     assert min(page.evaluate(CHART_TEXT_PX)) >= 10
     summary = page.locator("details.chart-values summary")
     for _ in range(60):  # the table is reachable with the Tab key alone
@@ -67,26 +59,26 @@ def test_chart_values_by_keyboard_and_readable_on_a_phone(live_server: Any, brow
     first = date.today() - timedelta(days=200 - 3)
     row = table.locator(f'tr:has(th:text-is("{first.isoformat()}"))').inner_text()
     assert "6.5" in row and "V" in row and "20" in row
-    problems["patient-table-open"] = _axe(page)
+    problems["patient-table-open"] = axe_violations(page)
     for name, path in (("patient-edit", f"/patients/{patient.pk}/edit/"),
                        ("treatment-edit", f"/treatments/{treatment.pk}/edit/"),
                        ("treatment-delete", f"/treatments/{treatment.pk}/delete/")):
         page.goto(live_server.url + path)
-        problems[name] = _axe(page)
+        problems[name] = axe_violations(page)
     page.goto(f"{live_server.url}/treatments/{treatment.pk}/edit/")
     assert page.locator("input[name=other_name]").is_visible()
     assert page.input_value("input[name=other_name]") == "Mecobalamin"
     page.select_option("select[name=name]", "prednisolone")
     assert not page.locator("input[name=other_name]").is_visible()
 
-    phone = _page(browser, 390, 844)
+    phone = new_page(browser, 390, 844)
     phone.goto(f"{live_server.url}/accounts/login/")
-    _login(phone, "clin-chart")
+    login(phone, "clin-chart")
     phone.goto(url)
-    assert _no_sideways_scroll(phone)
+    assert no_sideways_scroll(phone)
     sizes = phone.evaluate(CHART_TEXT_PX)
     assert sizes and min(sizes) >= 10, sizes
     assert phone.locator("svg.timeline.narrow").is_visible() and not phone.locator("svg.timeline.wide").is_visible()
-    problems["patient-phone"] = _axe(phone)
-    _shot(phone, "timeline-phone")
+    problems["patient-phone"] = axe_violations(phone)
+    shot(phone, "timeline-phone")
     assert {k: v for k, v in problems.items() if v} == {}

@@ -8,21 +8,17 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-import pytest
+from .browser import axe_violations, login, new_page, no_sideways_scroll, requires_chromium, shot, user_with_password
+from .conftest import make_patient
 
-from .conftest import ARTIFACTS, make_patient
-from .test_education_browser import CHROMIUM, _axe, _login, _no_sideways_scroll, _page, _user, browser
-
-__all__ = ["browser"]
-
-pytestmark = pytest.mark.skipif(not __import__("pathlib").Path(CHROMIUM).exists(), reason="Chromium not installed")
+pytestmark = requires_chromium
 
 
 def _world(analysed: Any) -> tuple[Any, Any, Any]:
     from facenerve.web.clinic.models import Assessment, AssessmentPhoto, CareTeam, CareTeamMember, Treatment
 
     team = CareTeam.objects.create(name="Browser team")
-    clinician = _user("clin-browser", "clinician")
+    clinician = user_with_password("clin-browser", "clinician")
     CareTeamMember.objects.create(team=team, user=clinician, role="neurologist")
     patient, episode = make_patient("BR-001", team, onset_days_ago=120)
     stored = analysed.photos[0]
@@ -37,21 +33,15 @@ def _world(analysed: Any) -> tuple[Any, Any, Any]:
     return patient, assessment, photo
 
 
-def _shot(page: Any, name: str) -> None:
-    folder = ARTIFACTS / "web"
-    folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
-
-
 def _cell(page: Any, metric: str, column: int) -> str:
     return str(page.inner_text(f'tr[data-metric="{metric}"] td:nth-of-type({column})'))
 
 
 def test_correct_a_landmark_then_reset(live_server: Any, browser: Any, analysed_faces: list[Any]) -> None:
     patient, assessment, photo = _world(analysed_faces[0])
-    page = _page(browser)
+    page = new_page(browser)
     page.goto(f"{live_server.url}/accounts/login/")
-    _login(page, "clin-browser")
+    login(page, "clin-browser")
     problems: dict[str, list[str]] = {}
     for name, path in (("dashboard", "/patients/"), ("patient", f"/patients/{patient.pk}/"),
                        ("treatment-form", f"/patients/{patient.pk}/treatments/new/"),
@@ -60,14 +50,14 @@ def test_correct_a_landmark_then_reset(live_server: Any, browser: Any, analysed_
                        ("compare", f"/patients/{patient.pk}/compare/"), ("report", f"/patients/{patient.pk}/report/"),
                        ("not-found", "/patients/999999/")):
         page.goto(live_server.url + path)
-        problems[name] = _axe(page)
+        problems[name] = axe_violations(page)
     page.goto(f"{live_server.url}/assessments/{assessment.pk}/")
-    problems["assessment"] = _axe(page)
+    problems["assessment"] = axe_violations(page)
     before = _cell(page, "commissure_height", 2)  # Left column
-    _shot(page, "workstation-assessment")
+    shot(page, "workstation-assessment")
     page.click("text=Correct landmarks")
     page.wait_for_selector('circle[data-handle="left.commissure"]')
-    problems["landmarks"] = _axe(page)
+    problems["landmarks"] = axe_violations(page)
     handle = page.locator('circle[data-handle="left.commissure"]')
     box = handle.bounding_box()
     assert box is not None
@@ -81,7 +71,7 @@ def test_correct_a_landmark_then_reset(live_server: Any, browser: Any, analysed_
     moves = page.input_value("#lm-moves")
     assert '"left.commissure"' in moves and '"right.pupil"' in moves
     page.click("button[data-zoom=in]")
-    _shot(page, "workstation-landmarks")
+    shot(page, "workstation-landmarks")
     page.click("text=Save and measure again")
     page.wait_for_selector("text=corrected by hand")
     after = _cell(page, "commissure_height", 2)
@@ -90,13 +80,13 @@ def test_correct_a_landmark_then_reset(live_server: Any, browser: Any, analysed_
     page.wait_for_load_state()
     assert _cell(page, "commissure_height", 2) == before
     assert "corrected by hand" not in page.content()
-    phone = _page(browser, 390, 844)
+    phone = new_page(browser, 390, 844)
     phone.goto(f"{live_server.url}/accounts/login/")
-    _login(phone, "clin-browser")
+    login(phone, "clin-browser")
     for path in ("/patients/", f"/patients/{patient.pk}/", f"/assessments/{assessment.pk}/",
                  f"/photos/{photo.pk}/landmarks/", f"/patients/{patient.pk}/compare/",
                  f"/patients/{patient.pk}/report/"):
         phone.goto(live_server.url + path)
-        assert _no_sideways_scroll(phone), path
-    _shot(phone, "workstation-patient-phone")
+        assert no_sideways_scroll(phone), path
+    shot(phone, "workstation-patient-phone")
     assert {k: v for k, v in problems.items() if v} == {}
