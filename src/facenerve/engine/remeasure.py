@@ -75,13 +75,19 @@ def face_frame(anatomy: FaceAnatomy, yaw_deg: float | None = None) -> FaceFrame:
     return frame
 
 
-def remeasure(result: PhotoAssessment, anatomy: FaceAnatomy, *, mm_per_px: float | None = None) -> PhotoAssessment:
-    """``result`` measured again from ``anatomy`` (e.g. landmarks corrected by hand), keeping its pose and quality;
-    ``mm_per_px`` replaces the scale (source ``manual``). Raises ``FaceNerveError`` for a failed ``result``."""
+def remeasure(
+    result: PhotoAssessment, anatomy: FaceAnatomy, *, mm_per_px: float | None = None, scale: Scale | None = None,
+    frame: FaceFrame | None = None,
+) -> PhotoAssessment:
+    """``result`` measured again from ``anatomy`` (e.g. landmarks corrected by hand), keeping its pose, quality and
+    pair reliability; ``mm_per_px`` replaces the scale (source ``manual``), or ``scale`` does (e.g. the session's
+    rest scale); ``frame`` defaults to the pupils' frame corrected for the photo's yaw. Raises ``FaceNerveError``
+    for a failed ``result``."""
     if not result.ok or result.scale is None:
         raise FaceNerveError("only a measured photo can be measured again", code="bad_option")
-    scale: Scale = manual_scale(mm_per_px) if mm_per_px is not None else result.scale
-    frame = face_frame(anatomy, result.pose.yaw_deg if result.pose is not None else None)
+    if scale is None:
+        scale = manual_scale(mm_per_px) if mm_per_px is not None else result.scale
+    frame = frame or face_frame(anatomy, result.pose.yaw_deg if result.pose is not None else None)
     measured = measure_landmarks(
         anatomy, frame, scale.mm_per_px, Expression(result.expression),
         quality_factor=result.quality.confidence_factor if result.quality is not None else 1.0,

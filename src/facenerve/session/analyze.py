@@ -14,7 +14,7 @@ from facenerve.engine.assessment import PhotoAssessment
 from facenerve.engine.calibrate import DEFAULT_IRIS_MM, Scale, check_iris_mm, manual_scale, session_rest_scale
 from facenerve.engine.landmarks import LandmarkDetector
 from facenerve.engine.landmarks.base import Side
-from facenerve.engine.remeasure import measure_landmarks
+from facenerve.engine.remeasure import remeasure
 from facenerve.errors import FaceNerveError, ImageError
 from facenerve.io.images import ImageSource, load_image
 from facenerve.protocol import Expression
@@ -157,7 +157,7 @@ def analyze_session(
                     f"rest photo's by {fit.anchor_residual_mm:.1f} mm; its excursions are uncertain"
                 )
             if borrow:
-                result = _rescaled(result, fit.mm_per_px, expression, rest.scale)
+                result = _rescaled(result, fit.mm_per_px, rest.scale)
         results[expression] = result
     side: Side | None = "left" if affected_side == "left" else "right" if affected_side == "right" else None
     return _graded(source, results, rest, aligned, side, warnings, plan.unrecognised, plan.duplicates, inputs)
@@ -228,22 +228,9 @@ def _decoded(image: ImageSource, name: str) -> ImageSource:
         return image
 
 
-def _rescaled(
-    result: PhotoAssessment, mm_per_px: float, expression: Expression, rest_scale: Scale | None
-) -> PhotoAssessment:
+def _rescaled(result: PhotoAssessment, mm_per_px: float, rest_scale: Scale | None) -> PhotoAssessment:
     """A photo re-measured at the scale carried over from the rest photo (``scale.source`` ``session_rest``)."""
     assert result.anatomy is not None and result.frame is not None
-    measured = measure_landmarks(
-        result.anatomy, result.frame, mm_per_px, expression,
-        quality_factor=result.quality.confidence_factor if result.quality is not None else 1.0,
-        region_reliability=result.asymmetry.region_reliability if result.asymmetry is not None else None,
-    )
     note = "scale carried over from the rest photo through the alignment anchors (medial canthi, nasion)"
-    return replace(
-        result,
-        scale=session_rest_scale(mm_per_px, rest_scale),
-        metrics=measured.metrics,
-        asymmetry=measured.asymmetry,
-        lip_midpoint_deviation_mm=measured.lip_midpoint_deviation_mm,
-        warnings=(*result.warnings, note),
-    )
+    again = remeasure(result, result.anatomy, scale=session_rest_scale(mm_per_px, rest_scale), frame=result.frame)
+    return replace(again, warnings=(*result.warnings, note))
