@@ -6,6 +6,7 @@ from datetime import time
 
 from facenerve.care import AssessmentFacts, Cause, TreatmentFacts, evaluate, prognosis
 from facenerve.care import course as course_mod
+from facenerve.care import evidence as ev
 from facenerve.scales import score
 from tests.care.conftest import ONSET, day, episode, injection, med, seen
 
@@ -124,7 +125,7 @@ def test_row11_steroid_started_before_onset_does_not_count() -> None:
     window = next(a for a in evaluate(episode(), [], before, day(1)) if a.rule == "steroid_window")
     assert "before the onset" in window.explanation
     outlook = prognosis(episode(complete_at_onset=False), [], before, day(1))
-    assert outlook.prior_probability_complete == 0.94  # the untreated figure [S41], not the 72-h effect
+    assert outlook.prior_probability_complete == ev.PEITERSEN_INCOMPLETE  # untreated [S41], not the 72-h effect
 
 
 def test_row12_electrodiagnostics_when_the_palsy_becomes_complete() -> None:
@@ -153,7 +154,7 @@ def test_row14_house_brackmann_movement_out_of_human_range_is_refused() -> None:
 
 def test_row15_unknown_completeness_with_steroid_uses_the_trial_population_and_risks_show() -> None:
     outlook = prognosis(episode(complete_at_onset=None), [], [med("prednisolone", 1)], day(2))
-    assert outlook.prior_probability_complete == 0.944  # Sullivan, prednisolone within 72 h [S34]
+    assert outlook.prior_probability_complete == ev.SULLIVAN_PREDNISOLONE_9MO  # Sullivan's population [S34]
     old = episode(complete_at_onset=False, birth_date=ONSET.replace(year=ONSET.year - 76),
                   comorbidities=frozenset({"diabetes", "hypertension"}))
     summary = prognosis(old, [], [med("prednisolone", 1)], day(2)).summary
