@@ -45,10 +45,11 @@ class Cause(StrEnum):
 
 
 CAUSE_LABELS = {
-    Cause.BELLS: "Bell's palsy", Cause.RAMSAY_HUNT: "Ramsay Hunt syndrome", Cause.TRAUMA: "trauma",
-    Cause.TUMOUR_OR_SURGERY: "tumour or surgery", Cause.CENTRAL: "central (upper motor neuron) lesion",
-    Cause.CONGENITAL: "congenital", Cause.OTHER: "other cause",
+    Cause.BELLS: "Bell's palsy", Cause.RAMSAY_HUNT: "Ramsay Hunt syndrome", Cause.TRAUMA: "Trauma",
+    Cause.TUMOUR_OR_SURGERY: "Tumour or surgery", Cause.CENTRAL: "Central (stroke)", Cause.CONGENITAL: "Congenital",
+    Cause.OTHER: "Other",
 }
+"""Each cause's name for people: the one source (the web's choices read it)."""
 
 
 class Severity(StrEnum):

@@ -8,6 +8,8 @@ from __future__ import annotations
 from django.db import models
 
 from facenerve import labels as _labels
+from facenerve.care.facts import CAUSE_LABELS
+from facenerve.care.facts import Cause as CareCause
 
 
 class Sex(models.TextChoices):
@@ -41,13 +43,15 @@ class BodySide(models.TextChoices):
 
 
 class Cause(models.TextChoices):
-    BELLS = "bells", "Bell's palsy"
-    RAMSAY_HUNT = "ramsay_hunt", "Ramsay Hunt syndrome"
-    TRAUMA = "trauma", "Trauma"
-    TUMOUR_OR_SURGERY = "tumour_or_surgery", "Tumour or surgery"
-    CENTRAL = "central", "Central (stroke)"
-    CONGENITAL = "congenital", "Congenital"
-    OTHER = "other", "Other"
+    """The care pathway's causes, with their labels (``facenerve.care.facts.CAUSE_LABELS``)."""
+
+    BELLS = "bells", CAUSE_LABELS[CareCause.BELLS]
+    RAMSAY_HUNT = "ramsay_hunt", CAUSE_LABELS[CareCause.RAMSAY_HUNT]
+    TRAUMA = "trauma", CAUSE_LABELS[CareCause.TRAUMA]
+    TUMOUR_OR_SURGERY = "tumour_or_surgery", CAUSE_LABELS[CareCause.TUMOUR_OR_SURGERY]
+    CENTRAL = "central", CAUSE_LABELS[CareCause.CENTRAL]
+    CONGENITAL = "congenital", CAUSE_LABELS[CareCause.CONGENITAL]
+    OTHER = "other", CAUSE_LABELS[CareCause.OTHER]
 
 
 class TeamRole(models.TextChoices):
