@@ -288,3 +288,28 @@ def test_threads_sharing_the_process_wide_detector_get_their_own_results(
     with ThreadPoolExecutor(max_workers=4) as pool:
         together = list(pool.map(measure, ["astronaut", "grace"] * rounds))
     assert all(result == alone[name] for name, result in together)
+
+
+def test_the_annotated_picture_writes_no_internal_key(
+    astronaut: np.ndarray, astronaut_result: PhotoAssessment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every word drawn on the annotated PNG is a human label: no ``snake_case`` key, no ``mm2`` or ``mrd1``, no
+    detector or scale-source key (facenerve.labels)."""
+    import re
+
+    from PIL import ImageDraw
+
+    from facenerve.engine.draw import render_annotation
+
+    drawn: list[str] = []
+    real_text = ImageDraw.ImageDraw.text
+
+    def recording_text(self: ImageDraw.ImageDraw, xy: object, text: str, *args: object, **kwargs: object) -> None:
+        drawn.append(text)
+        real_text(self, xy, text, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ImageDraw.ImageDraw, "text", recording_text)
+    render_annotation(astronaut, astronaut_result)
+    words = " ".join(drawn)
+    assert "Eye opening height (mm)" in words and "Rest" in words and "MediaPipe" in words
+    assert not re.search(r"\b[a-z0-9]+_[a-z0-9_]+\b|\bmm2\b|\bmrd\d\b|\bmediapipe\b|\biris_one_eye\b", words), words

@@ -73,6 +73,12 @@ SCALE_SOURCES: dict[str, str] = {
     "population": "from average face proportions (less precise)",
 }
 
+#: The landmark detectors (``facenerve.engine.landmarks.BACKENDS``).
+BACKENDS: dict[str, str] = {"mediapipe": "MediaPipe Face Mesh (478 points)", "dlib": "dlib (68 points)"}
+
+#: Face regions of the weakness model (``facenerve.engine.weakness.Region``).
+REGIONS: dict[str, str] = {"brow": "Brow", "eye": "Eye", "mouth": "Mouth", "midline": "Lip midline"}
+
 #: Treatment names offered per kind (the web's choice lists read this); other names are free text.
 TREATMENT_NAMES: dict[str, tuple[tuple[str, str], ...]] = {
     "medication": (
@@ -168,6 +174,15 @@ def item(scale_key: str, item_key: str) -> str:
 
 def score(key: str) -> str:
     return SCORES.get(key) or humanise(key)
+
+
+def backend(key: str | None) -> str:
+    """A landmark detector's name (``mediapipe`` → ``MediaPipe Face Mesh (478 points)``)."""
+    return BACKENDS.get(key or "") or humanise(key or "unknown")
+
+
+def region(key: str) -> str:
+    return REGIONS.get(key) or humanise(key)
 
 
 def scale_source(key: str | None) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -56,7 +57,10 @@ def test_upload_analyses_stores_and_shows_the_result(world: World, face_jpeg: by
     assert page.status_code == 200
     assert body.count('class="annotated"') == 1  # the chosen photo, large; the session as a contact sheet
     assert body.count('<li data-expression=') == 2
-    assert body.count("Measured by mediapipe landmarks, 3 passes per region; scale ") == 1
+    assert body.count("Landmarks by MediaPipe Face Mesh (478 points), 3 passes per region; scale ") == 1
+    side_line = re.search(r'<p class="photo-asymmetry">(.*?)</p>', body, re.S)
+    assert side_line and "(0 = within normal asymmetry)" in side_line.group(1)
+    assert ("weaker side: patient&#x27;s" in side_line.group(1)) != ("no side beyond" in side_line.group(1))
     assert "2 photos are the same picture (Rest, Open-mouth smile)" in body  # one photo uploaded twice
     smile = client.get(response["Location"] + "?photo=smile_open").content.decode()
     assert '<h2>Open-mouth smile' in smile and "from the session&#x27;s rest photo" in smile and "by hand" not in smile
@@ -72,7 +76,7 @@ def test_landmark_passes_follow_the_setting(world: World, settings: Any, face_jp
     photo = Assessment.objects.latest("id").photos.get()
     assert photo.result["landmark_passes"] == 1
     body = _client(world.clinician_a).get(response["Location"]).content.decode()
-    assert "Measured by mediapipe landmarks, 1 pass per region" in body
+    assert "Landmarks by MediaPipe Face Mesh (478 points), 1 pass per region" in body
 
 
 def test_upload_by_xhr_answers_json(world: World, face_jpeg: bytes) -> None:

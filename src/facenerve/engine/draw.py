@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from facenerve import labels
 from facenerve.engine.assessment import PhotoAssessment
 from facenerve.engine.frame import FaceFrame
 from facenerve.engine.landmarks.base import SIDES, Side, SideAnatomy
@@ -164,50 +165,52 @@ def _draw_panel(
     y = 12
     draw.text((x, y), "FaceNerve photo assessment", fill=TEXT_COLOUR, font=title_font)
     y += 32
-    draw.text(
-        (x, y), f"{Path(result.image).name} · {result.expression} · {result.backend}", fill=(180, 180, 180), font=small
-    )
+    subtitle = f"{labels.expression(result.expression)} · landmarks by {labels.backend(result.backend)}"
+    draw.text((x, y), subtitle, fill=(180, 180, 180), font=small)
     y += 22
     if result.asymmetry:
         a = result.asymmetry
-        side_text = a.affected_side.upper() if a.affected_side != "none" else "none detected"
-        colour = ALERT_COLOUR if a.affected_side != "none" else LINE_COLOUR
-        draw.text((x, y), f"Affected side: {side_text} (confidence {a.confidence:.2f})", fill=colour, font=font)
+        if a.affected_side in ("left", "right"):
+            side_text = f"Weaker side: patient's {a.affected_side.upper()} (probability {a.confidence:.2f})"
+            colour = ALERT_COLOUR
+        else:
+            side_text, colour = "No side beyond normal asymmetry", LINE_COLOUR
+        draw.text((x, y), side_text, fill=colour, font=font)
         y += 22
-        draw.text((x, y), f"Asymmetry index: {a.index:.2f} mm (0 = symmetric)", fill=TEXT_COLOUR, font=font)
+        draw.text((x, y), f"Severity {a.severity:.1f} (0 = within normal asymmetry)", fill=TEXT_COLOUR, font=font)
         y += 22
-        ev = ", ".join(f"{k} {v:+.1f}" for k, v in a.evidence_mm.items())
-        for chunk in _wrap(f"evidence (mm, + = left weaker): {ev}", 62):
+        draw.text((x, y), f"Asymmetry index {a.index:.2f} mm (0 = symmetric)", fill=TEXT_COLOUR, font=font)
+        y += 22
+        regions = ", ".join(f"{labels.region(r.region).lower()} {r.z:+.1f}" for r in a.regions if not r.two_way)
+        if regions:
+            for chunk in _wrap(f"evidence in normal spreads (+ = left weaker): {regions}", 62):
+                draw.text((x, y), chunk, fill=(180, 180, 180), font=small)
+                y += 17
+        y += 3
+    if result.scale:
+        scale_text = f"scale {result.scale.mm_per_px:.3f} mm per pixel {labels.scale_source(result.scale.source)}"
+        for chunk in _wrap(scale_text, 62):
             draw.text((x, y), chunk, fill=(180, 180, 180), font=small)
             y += 17
         y += 3
-    if result.scale:
-        draw.text(
-            (x, y),
-            f"scale {result.scale.mm_per_px:.3f} mm/px from {result.scale.source}",
-            fill=(180, 180, 180),
-            font=small,
-        )
-        y += 20
     if result.pose:
         p = result.pose
         draw.text(
             (x, y),
-            f"pose yaw {p.yaw_deg:+.0f}° pitch {p.pitch_deg:+.0f}° roll {p.roll_deg:+.0f}°",
+            f"head turn {p.yaw_deg:+.0f}°, nod {p.pitch_deg:+.0f}°, tilt {p.roll_deg:+.0f}°",
             fill=(180, 180, 180),
             font=small,
         )
         y += 26
-    cols = (x, x + 210, x + 285, x + 360)
-    for col, head in zip(cols, ("measure", "right", "left", "L-R"), strict=True):
+    cols = (x, x + 250, x + 315, x + 380)
+    for col, head in zip(cols, ("measure", "right", "left", "L - R"), strict=True):
         draw.text((col, y), head, fill=(180, 180, 180), font=small)
     y += 20
     for name in _TABLE_ROWS:
         m = result.metrics.get(name)
         if m is None:
             continue
-        unit = {"mm2": "mm2", "deg": "deg", "mm": "mm"}[m.unit]
-        draw.text((cols[0], y), f"{name.replace('_', ' ')} ({unit})", fill=TEXT_COLOUR, font=small)
+        draw.text((cols[0], y), f"{_row_label(name)} ({_unit(m.unit)})", fill=TEXT_COLOUR, font=small)
         for col, value, colour in (
             (cols[1], m.right, SIDE_COLOURS["right"]),
             (cols[2], m.left, SIDE_COLOURS["left"]),
@@ -219,7 +222,7 @@ def _draw_panel(
         y += 4
         draw.text(
             (cols[0], y),
-            f"lip midpoint {result.lip_midpoint_deviation_mm:+.1f} mm from midline (+ = left)",
+            f"Lip midpoint {result.lip_midpoint_deviation_mm:+.1f} mm from the midline (+ = toward the left)",
             fill=TEXT_COLOUR,
             font=small,
         )
@@ -259,12 +262,23 @@ def _dashed(
 
 
 def _short(metric: str) -> str:
+    """The few words drawn beside a measuring line on the face."""
     return {
         "brow_height": "brow",
-        "palpebral_fissure_height": "PF",
-        "commissure_height": "comm.h",
-        "commissure_excursion": "exc",
-    }.get(metric, metric)
+        "palpebral_fissure_height": "eye",
+        "commissure_height": "corner",
+        "commissure_excursion": "to midpoint",
+    }.get(metric) or labels.measure(metric)
+
+
+def _unit(key: str) -> str:
+    """A unit in glyphs Pillow's default font has (it lacks the superscript two)."""
+    return "sq mm" if key == "mm2" else labels.unit(key)
+
+
+def _row_label(metric: str) -> str:
+    """A table row's label, short enough for the panel (the MRDs keep their abbreviation only)."""
+    return labels.measure(metric).split(" (")[0]
 
 
 def _wrap(text: str, width: int) -> list[str]:

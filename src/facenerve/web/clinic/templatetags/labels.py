@@ -32,6 +32,7 @@ register.filter("treatment_label", labels.treatment)
 register.filter("scale_title", labels.scale)
 register.filter("score_label", labels.score)
 register.filter("scale_source", labels.scale_source)
+register.filter("backend_label", labels.backend)
 register.filter("hb", labels.house_brackmann)
 register.filter("day", labels.day)
 
