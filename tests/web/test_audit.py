@@ -174,13 +174,14 @@ def test_the_app_cannot_change_or_delete_an_event(world: World) -> None:
     assert AuditEvent.objects.get().username == "clin-b"
 
 
-def test_on_postgresql_a_trigger_refuses_update_and_delete(world: World) -> None:
+def test_on_postgresql_a_trigger_refuses_update_delete_and_truncate(world: World) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("the trigger is PostgreSQL's (this test runs in the PostgreSQL pass of the web suite)")
     from django.db import DatabaseError
 
     _client(world.clinician_b).get(reverse("clinic:patient", kwargs={"pk": world.patient_b1.pk}))
-    for sql in ("UPDATE audit_auditevent SET username = 'x'", "DELETE FROM audit_auditevent"):
+    for sql in ("UPDATE audit_auditevent SET username = 'x'", "DELETE FROM audit_auditevent",
+                "TRUNCATE audit_auditevent"):
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql)
     assert AuditEvent.objects.get().username == "clin-b"

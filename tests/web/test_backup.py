@@ -9,6 +9,7 @@ import secrets
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -85,6 +86,61 @@ def test_backup_verify_restore_on_sqlite(tmp_path: Path) -> None:
     _one_line_error(_web(["verify-backup", str(dest)], live), 1, "sha256 differs")
     with pytest.raises(BackupError, match="does not verify"):
         restore(dest, None, tmp_path / "fresh2" / "images")
+
+
+#: Writes as the app does while a backup runs: an image first, then the row naming it (a patient whose identifier
+#: is the image's sha256 prefix), until the stop file appears.
+WRITER = """
+import os, sys, secrets, django
+from pathlib import Path
+django.setup()
+from facenerve.web.clinic.models import CareTeam, Patient
+from facenerve.web.storage import ImageStore
+team = CareTeam.objects.get(name="Clinic")
+store = ImageStore(Path(os.environ["FACENERVE_DATA_DIR"]) / "images")
+stop = Path(sys.argv[1])
+while not stop.exists():
+    digest = store.put(secrets.token_bytes(20000))
+    Patient.objects.create(identifier=digest[:60], birth_date="1970-01-01", care_team=team)
+"""
+
+
+def test_a_backup_taken_while_the_app_writes_is_consistent(tmp_path: Path) -> None:
+    """Backup during a stream of writes: the snapshot is one moment (its manifest counts are its own rows, an
+    intact database), every image a snapshot row names is in the backup, and the restore matches the manifest."""
+    live = tmp_path / "live"
+    _ok(_web(CREATEUSER, live, stdin=PASSWORD))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FACENERVE_") and k != "DATABASE_URL"}
+    env.update({"FACENERVE_DATA_DIR": str(live), "FACENERVE_SECRET_KEY": secrets.token_urlsafe(64),
+                "DJANGO_SETTINGS_MODULE": "facenerve.web.settings"})
+    stop = tmp_path / "stop"
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(stop)], env=env)
+    try:
+        database = live / "facenerve.sqlite3"
+        for _ in range(600):
+            with sqlite3.connect(database) as db:
+                if db.execute("SELECT COUNT(*) FROM clinic_patient").fetchone()[0] >= 20:
+                    break
+            time.sleep(0.05)
+        dest = tmp_path / "backup"
+        _ok(_web(["backup", str(dest)], live))
+    finally:
+        stop.touch()
+        assert writer.wait(timeout=60) == 0
+    with sqlite3.connect(live / "facenerve.sqlite3") as db:
+        written = db.execute("SELECT COUNT(*) FROM clinic_patient").fetchone()[0]
+    manifest = json.loads((dest / "manifest.json").read_text())
+    snapshot = sqlite3.connect(dest / "database.sqlite3")
+    assert snapshot.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    taken = snapshot.execute("SELECT COUNT(*) FROM clinic_patient").fetchone()[0]
+    assert manifest["rows"]["clinic_patient"] == taken and 20 <= taken < written  # taken mid-stream
+    backed_up = {Path(name).name[:60] for name in manifest["files"] if name.startswith("images/")}
+    named = {row[0] for row in snapshot.execute("SELECT identifier FROM clinic_patient")}
+    assert named <= backed_up
+    assert "verifies" in _ok(_web(["verify-backup", str(dest)], tmp_path / "other"))
+    _ok(_web(["restore", str(dest)], tmp_path / "fresh"))
+    with sqlite3.connect(tmp_path / "fresh" / "facenerve.sqlite3") as restored:
+        assert restored.execute("SELECT COUNT(*) FROM clinic_patient").fetchone()[0] == taken
 
 
 cluster = pytest.fixture(scope="module", name="cluster")(running_cluster)

@@ -1,9 +1,9 @@
 # mypy: allow-subclassing-any
 """On PostgreSQL, a trigger refuses UPDATE and DELETE of audit events (the app itself has no path to either)."""
 
-from typing import Any
-
 from django.db import migrations
+
+from facenerve.web.audit.migrations._postgres import on_postgres
 
 CREATE = """
 CREATE OR REPLACE FUNCTION facenerve_audit_append_only() RETURNS trigger AS $$
@@ -21,15 +21,7 @@ DROP FUNCTION IF EXISTS facenerve_audit_append_only();
 """
 
 
-def _on_postgres(sql: str) -> Any:
-    def run(apps: Any, schema_editor: Any) -> None:
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql, params=())
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies: list[tuple[str, str]] = [("audit", "0001_initial")]  # noqa: RUF012
 
-    operations = [migrations.RunPython(_on_postgres(CREATE), _on_postgres(DROP))]  # noqa: RUF012
+    operations = [migrations.RunPython(on_postgres(CREATE), on_postgres(DROP))]  # noqa: RUF012
