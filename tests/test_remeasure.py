@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from facenerve import analyze_photo
+from facenerve.engine.assessment import PhotoAssessment
 from facenerve.engine.remeasure import (
     anatomy_from_dict,
     anatomy_to_dict,
@@ -58,3 +59,26 @@ def test_landmarks_round_trip_and_refuse_garbage(measured: object) -> None:
         with pytest.raises(FaceNerveError) as caught:
             anatomy_from_dict(bad)
         assert caught.value.code == "bad_landmarks"
+
+
+def test_reading_a_photo_as_a_mirror_image_swaps_the_patients_sides(measured: object) -> None:
+    """mirror_result: each side's measures become the other side's (to rounding), twice is the original, and it
+    agrees with analysing the photo as a mirror image in the first place (detection noise allowed)."""
+    from facenerve.engine.remeasure import mirror_result
+
+    photo: PhotoAssessment = measured  # type: ignore[assignment]
+    rgb = face_photo("astronaut")
+    width = rgb.shape[1]
+    flipped = mirror_result(photo, width)
+    assert flipped.mirrored and flipped.anatomy is not None
+    swapped = remeasure(flipped, flipped.anatomy)
+    for name, value in photo.metrics.items():
+        assert swapped.metrics[name].right == pytest.approx(value.left, abs=1e-6), name
+        assert swapped.metrics[name].left == pytest.approx(value.right, abs=1e-6), name
+    assert swapped.lip_midpoint_deviation_mm == pytest.approx(-photo.lip_midpoint_deviation_mm, abs=1e-6)
+    back = mirror_result(flipped, width)
+    assert not back.mirrored and np.allclose(back.anatomy.points_px, photo.anatomy.points_px)  # type: ignore[union-attr]
+    detected = analyze_photo(rgb, expression=Expression.SMILE_OPEN, mirrored=True).raise_for_error()
+    for name in ("brow_height", "commissure_height", "palpebral_fissure_height"):
+        assert detected.metrics[name].right == pytest.approx(swapped.metrics[name].right, abs=0.5), name
+        assert detected.metrics[name].left == pytest.approx(swapped.metrics[name].left, abs=0.5), name

@@ -113,3 +113,30 @@ def test_a_given_scale_replaces_the_photos_scale(world: World) -> None:
     assert photo.result["scale"]["source"] == "manual" and photo.result["scale"]["mm_per_px"] == pytest.approx(old * 2)
     width = photo.result["metrics"]["palpebral_fissure_width"]["left"]
     assert width == pytest.approx(2 * photo.result["automatic"]["metrics"]["palpebral_fissure_width"]["left"], rel=0.01)
+
+
+def test_marking_a_photo_as_a_mirror_image_swaps_the_patients_sides_and_back(world: World) -> None:
+    """The mirrored flag is edited like the scale: ticked, each side's measures become the other side's (the
+    session is graded again and the annotated picture redrawn); unticked again, the first reading returns."""
+    client = _client(world.clinician_b)
+    photo = world.photo_b1
+    before = photo.result
+    url = reverse("clinic:landmarks", kwargs={"pk": photo.pk})
+    assert b'name="mirrored"' in client.get(url).content
+    reply = client.post(url, {"handles": "{}", "mirror_shown": "1", "mirrored": "1"})
+    assert reply.status_code == 302
+    photo.refresh_from_db()
+    doc = photo.result
+    assert doc["mirrored"] is True and doc["corrected"]["mirror_changed"] is True
+    for name, metric in before["metrics"].items():
+        assert doc["metrics"][name]["left"] == pytest.approx(metric["right"], abs=0.02, rel=1e-3), name
+        assert doc["metrics"][name]["right"] == pytest.approx(metric["left"], abs=0.02, rel=1e-3), name
+    assert photo.annotated_sha256 != before.get("annotated_sha256")
+    assert b'class="lm-mirrored"' in client.get(url).content  # the viewer shows the picture as it is read
+    world.assessment_b1.refresh_from_db()
+    assert world.assessment_b1.engine_result["regraded_from_landmarks"] is True
+    assert client.post(url, {"handles": "{}", "mirror_shown": "1"}).status_code == 302  # unticked
+    photo.refresh_from_db()
+    assert photo.result["mirrored"] is False
+    for name, metric in before["metrics"].items():
+        assert photo.result["metrics"][name]["left"] == pytest.approx(metric["left"], abs=0.02, rel=1e-3), name

@@ -97,6 +97,37 @@ def remeasure(
                    lip_midpoint_deviation_mm=measured.lip_midpoint_deviation_mm, asymmetry=measured.asymmetry)
 
 
+def mirror_result(result: PhotoAssessment, width_px: int) -> PhotoAssessment:
+    """``result`` for the other reading of its image: a photo taken as a mirror image (a front-camera selfie) read
+    as a plain one, or the reverse. Landmarks are flipped across the image's width and the patient's sides swap;
+    head turn and tilt change sign. Measure it again with :func:`remeasure` (the frame follows the landmarks)."""
+    if result.anatomy is None:
+        raise FaceNerveError("only a measured photo can be mirrored", code="bad_option")
+    pose = result.pose
+    flipped_pose = None if pose is None else replace(pose, yaw_deg=-pose.yaw_deg, roll_deg=-pose.roll_deg)
+    return replace(result, mirrored=not result.mirrored, anatomy=mirror_anatomy(result.anatomy, width_px),
+                   pose=flipped_pose)
+
+
+def mirror_anatomy(anatomy: FaceAnatomy, width_px: int) -> FaceAnatomy:
+    """``anatomy`` in the horizontally flipped image (``x → width_px − x``): the points that were the patient's
+    right are now the left, and the reverse."""
+
+    def flip(points: np.ndarray) -> np.ndarray:
+        flipped = np.array(points, dtype=float, copy=True)
+        flipped[..., 0] = width_px - flipped[..., 0]
+        return flipped
+
+    def flip_side(part: SideAnatomy) -> SideAnatomy:
+        changed: dict[str, Any] = {f: flip(getattr(part, f)) for f in _SIDE_FIELDS}
+        return replace(part, **changed)
+
+    x, y, w, h = anatomy.bbox_px
+    midline: dict[str, Any] = {f: flip(getattr(anatomy, f)) for f in _MIDLINE_FIELDS}
+    return replace(anatomy, right=flip_side(anatomy.left), left=flip_side(anatomy.right), points_px=flip(
+        anatomy.points_px), bbox_px=(int(width_px - x - w), y, w, h), depth_px=None, mesh_edges=(), **midline)
+
+
 def anatomy_to_dict(anatomy: FaceAnatomy) -> dict[str, Any]:
     """The measuring landmarks as JSON (pixels, rounded to 0.01 px); the backend's raw mesh is not kept."""
 

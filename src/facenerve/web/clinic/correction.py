@@ -18,7 +18,13 @@ from django.utils import timezone
 
 from facenerve.engine.calibrate import DEFAULT_IRIS_MM
 from facenerve.engine.landmarks.base import FaceAnatomy, SideAnatomy
-from facenerve.engine.remeasure import anatomy_from_dict, landmarks_document, photo_from_documents, remeasure
+from facenerve.engine.remeasure import (
+    anatomy_from_dict,
+    landmarks_document,
+    mirror_result,
+    photo_from_documents,
+    remeasure,
+)
 from facenerve.errors import FaceNerveError
 from facenerve.protocol import Expression
 from facenerve.web.clinic.models import Assessment, AssessmentPhoto
@@ -157,16 +163,23 @@ def _moved_side(part: SideAnatomy, key: str, target: np.ndarray, delta: np.ndarr
     return replace(part, **changes)
 
 
-def correct(photo: AssessmentPhoto, moves: dict[str, Any], mm_per_px: float | None, user: Any) -> None:
-    """Re-measure ``photo`` from its landmarks with ``moves`` applied (and ``mm_per_px``, when given), redraw it,
-    record who corrected it and when, then grade its session again."""
+def correct(photo: AssessmentPhoto, moves: dict[str, Any], mm_per_px: float | None, user: Any,
+            mirrored: bool | None = None) -> None:
+    """Re-measure ``photo`` from its landmarks with ``moves`` applied (and ``mm_per_px``, when given; read as a
+    mirror image or not when ``mirrored`` differs from the stored reading), redraw it, record who corrected it and
+    when, then grade its session again."""
     if not photo.landmarks or not (photo.result or {}).get("metrics"):
         raise CorrectionError("this photo has no stored landmarks to correct (it was not measured)")
     automatic = photo.landmarks.get("automatic") or {k: v for k, v in photo.landmarks.items() if k != "automatic"}
     base = photo_from_documents(photo.result, photo.landmarks)
     assert base.anatomy is not None and base.scale is not None
     anatomy = apply_moves(base.anatomy, moves)
-    if mm_per_px is None and base.scale.source in ("iris", "iris_one_eye") and _iris_changed(base.anatomy, anatomy):
+    iris_moved = _iris_changed(base.anatomy, anatomy)
+    flip = mirrored is not None and mirrored != base.mirrored
+    if flip:  # the moves were placed on the picture as shown; then the sides swap
+        base = mirror_result(replace(base, anatomy=anatomy), photo.width_px)
+        anatomy = base.anatomy  # type: ignore[assignment]  # mirror_result keeps a measured photo's anatomy
+    if mm_per_px is None and base.scale is not None and base.scale.source in ("iris", "iris_one_eye") and iris_moved:
         mm_per_px = _iris_scale(anatomy)
     if mm_per_px is not None and not (0.001 <= mm_per_px <= 5.0):
         raise CorrectionError("the scale must be between 0.001 and 5 mm per pixel")
@@ -178,7 +191,8 @@ def correct(photo: AssessmentPhoto, moves: dict[str, Any], mm_per_px: float | No
     doc = {**measured.to_dict(), "image": photo.result.get("image", ""),
            "image_size_px": photo.result.get("image_size_px"),
            "corrected": {"by": getattr(user, "username", ""), "at": timezone.now().isoformat(timespec="seconds"),
-                         "handles": sorted(str(k) for k in moves), "scale_given": mm_per_px is not None},
+                         "handles": sorted(str(k) for k in moves), "scale_given": mm_per_px is not None,
+                         "mirror_changed": flip},
            "automatic": original}
     doc["automatic"].setdefault("annotated_sha256", photo.annotated_sha256)
     rgb = _original_rgb(photo)

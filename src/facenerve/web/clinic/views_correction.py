@@ -43,7 +43,8 @@ def landmarks(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             moves = _moves(request.POST.get("handles", ""))
             mm_per_px = _scale(request.POST.get("mm_per_px", ""))
-            correction.correct(photo, moves, mm_per_px, request.user)
+            mirrored = request.POST.get("mirrored") == "1" if "mirror_shown" in request.POST else None
+            correction.correct(photo, moves, mm_per_px, request.user, mirrored)
         except correction.CorrectionError as exc:
             error, status = str(exc), 400
         else:
@@ -56,6 +57,7 @@ def landmarks(request: HttpRequest, pk: int) -> HttpResponse:
         "photo": photo, "assessment": photo.assessment, "patient": photo.assessment.episode.patient,
         "label": labels.expression(photo.expression), "handles": points, "error": error,
         "scale": (photo.result or {}).get("scale") or {}, "corrected": (photo.result or {}).get("corrected"),
+        "mirrored": bool((photo.result or {}).get("mirrored")),
     }
     return render(request, "clinic/landmarks.html", context, status=status)
 
