@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from facenerve.interop.fhir_import import read_bundle
 from facenerve.web.clinic.imports import import_course
@@ -87,6 +88,10 @@ def test_round_trip_through_an_empty_database(world: World) -> None:
     second = _fhir(world)
     assert second != first  # new rows, new ids ...
     assert normalised(second) == normalised(first)  # ... the same records
+    client = _client(world.clinician_b)  # the imported records show (no photos: their measures are in the exports)
+    assert client.get(reverse("clinic:patient", kwargs={"pk": patient.pk})).status_code == 200
+    for assessment in Assessment.objects.filter(episode__patient=patient):
+        assert client.get(reverse("clinic:assessment", kwargs={"pk": assessment.pk})).status_code == 200
 
 
 def test_import_refuses_a_taken_identifier_and_writes_nothing_on_a_bad_record(world: World) -> None:
