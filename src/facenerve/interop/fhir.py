@@ -143,7 +143,7 @@ def _observations(assessment: Mapping[str, Any], subject: dict[str, str]) -> lis
         found.append(observation)
     if assessment.get("affected_side") in LATERALITY:
         side = str(assessment["affected_side"])
-        observation = _observation("affected_side", "Affected side (automated)", subject, when)
+        observation = _observation("affected_side", "Affected side", subject, when)
         observation["valueCodeableConcept"] = {**_laterality(side), "text": f"patient's {side}"}
         found.append(observation)
     for expression, metrics in sorted((assessment.get("photos") or {}).items()):
