@@ -180,3 +180,8 @@ def test_a_broken_reference_or_value_is_named() -> None:
     observation["valueQuantity"]["value"] = "four"
     with pytest.raises(BundleError, match="not a number"):
         read_bundle(doc)
+    doc = json.loads(json.dumps(bundle(COURSE)))
+    photo = next(e["resource"] for e in doc["entry"] if e["resource"].get("component"))
+    photo["component"] = ["not an object"]
+    with pytest.raises(BundleError, match="malformed"):
+        read_bundle(doc)

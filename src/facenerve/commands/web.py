@@ -279,6 +279,8 @@ def import_fhir(
         usage_error(f"import-fhir: {file}: {exc}")
     _django()
     _call("migrate", interactive=False, verbosity=0)
+    from django.db import DatabaseError
+
     from facenerve.web.audit.record import record
     from facenerve.web.clinic.imports import import_course
     from facenerve.web.clinic.models import CareTeam
@@ -291,6 +293,9 @@ def import_fhir(
         patient = import_course(course, care_team)
     except InputError as exc:
         usage_error(f"import-fhir: {file}: {exc}")
+    except DatabaseError as exc:
+        err.print(f"error: import-fhir: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", markup=False)
+        raise typer.Exit(EXIT_FAILED) from None
     record(None, "command line", "create", "patient", patient.pk, method="CLI", path="import-fhir")
     out.print(f"imported patient {patient.identifier} into care team {team}: {len(course['episodes'])} episodes, "
               f"{len(course['assessments'])} assessments, {len(course['treatments'])} treatments", markup=False)

@@ -43,6 +43,13 @@ class BundleError(ValueError):
 
 def read_bundle(doc: Any) -> dict[str, Any]:
     """The course held in ``doc`` (a parsed FHIR Bundle), else :class:`BundleError`."""
+    try:
+        return _read(doc)
+    except (AttributeError, TypeError, KeyError, IndexError) as exc:  # an element of the wrong JSON type
+        raise BundleError(f"the Bundle is malformed ({type(exc).__name__}: {str(exc).splitlines()[0][:120]})") from None
+
+
+def _read(doc: Any) -> dict[str, Any]:
     if not isinstance(doc, Mapping) or doc.get("resourceType") != "Bundle":
         raise BundleError("not a FHIR Bundle (resourceType must be 'Bundle')")
     entries = doc.get("entry")
