@@ -1,5 +1,6 @@
 """The FHIR R4 Bundle of a patient's course (facenerve.interop.fhir), checked for structure: resource types and
-required elements, every reference resolving inside the bundle, codes and UCUM units."""
+required elements, every reference resolving inside the bundle, codes and UCUM units; validated with
+``fhir.resources``; read back (facenerve.interop.fhir_import) into the same course."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ import re
 from datetime import date
 from typing import Any
 
+import pytest
+
 from facenerve.interop.fhir import ICD10, MEASURE_SYSTEM, SNOMED, UCUM, bundle
+from facenerve.interop.fhir_import import BundleError, read_bundle
 
 COURSE: dict[str, Any] = {
     "patient": {"identifier": "DEMO-001", "birth_date": date(1974, 3, 14), "sex": "female"},
@@ -27,7 +31,9 @@ COURSE: dict[str, Any] = {
                     "stop": "2026-04-30", "dose": "50 mg daily"},
                    {"id": 4, "episode": 1, "kind": "botulinum_toxin", "name": "botulinum_toxin",
                     "start": "2026-09-01", "stop": None, "muscle": "mentalis", "muscle_label": "Mentalis",
-                    "side": "left", "units": 5.0}],
+                    "side": "left", "units": 5.0, "notes": "=1+1 typed by a clinician"},
+                   {"id": 5, "episode": 2, "kind": "therapy", "name": "other:Mirror therapy", "start": "2026-10-05",
+                    "stop": None, "kind_label": "Therapy session"}],
 }
 REQUIRED = {"Patient": (), "Condition": ("subject", "code"), "Observation": ("status", "code", "subject"),
             "DiagnosticReport": ("status", "code", "subject"), "MedicationStatement": ("status", "subject",
@@ -60,7 +66,7 @@ def test_bundle_structure_references_codes_and_units() -> None:
     assert len(urls) == len(set(urls)) and all(re.fullmatch(r"urn:uuid:[0-9a-f-]{36}", u) for u in urls)
     kinds = [e["resource"]["resourceType"] for e in doc["entry"]]
     assert kinds.count("Patient") == 1 and kinds.count("Condition") == 2 and kinds.count("DiagnosticReport") == 1
-    assert kinds.count("MedicationStatement") == 1 and kinds.count("Procedure") == 1
+    assert kinds.count("MedicationStatement") == 1 and kinds.count("Procedure") == 2
     for entry in doc["entry"]:
         resource = entry["resource"]
         assert entry["fullUrl"].endswith(resource["id"])
@@ -74,11 +80,12 @@ def test_bundle_structure_references_codes_and_units() -> None:
     assert conditions[0]["bodySite"][0]["coding"][0]["code"] == "7771000"  # left
     assert (ICD10, "G51.9") in {(c["system"], c["code"]) for c in conditions[1]["code"]["coding"]}
     quantities = _quantities(doc)
-    assert quantities and all(q["system"] == UCUM and q["code"] in ("mm", "mm2", "deg", "{score}") for q in quantities)
+    assert quantities and all(q["system"] == UCUM and q["code"] in ("mm", "mm2", "deg", "{score}", "[U]")
+                          for q in quantities)
     observations = [e["resource"] for e in doc["entry"] if e["resource"]["resourceType"] == "Observation"]
     codes = {o["code"]["coding"][0]["code"]: o for o in observations}
     assert codes["house_brackmann"]["valueCodeableConcept"]["coding"][0]["display"] == "House–Brackmann grade IV"
-    assert codes["house_brackmann"]["note"][0]["text"].startswith("automated")
+    assert codes["house_brackmann"]["method"]["text"].startswith("Automated")
     assert codes["rest.eye_area"]["component"][1]["valueQuantity"] == {"value": 80.2, "unit": "mm²",
                                                                         "system": UCUM, "code": "mm2"}
     assert "rest.smile_angle" not in codes and "eface_total" not in codes  # nothing measured, nothing sent
@@ -93,3 +100,88 @@ def test_the_same_course_gives_the_same_bundle() -> None:
     assert bundle(COURSE) == bundle(COURSE)
     other = {**COURSE, "patient": {**COURSE["patient"], "identifier": "DEMO-002"}}
     assert bundle(other)["entry"][0]["fullUrl"] != bundle(COURSE)["entry"][0]["fullUrl"]
+
+
+def validate(doc: dict[str, Any]) -> Any:
+    """``doc`` parsed by fhir.resources. fhir.resources 8 ships FHIR R5 (the default package), R4B and STU3, no R4:
+    R4B is R4 with the same Patient, Condition, Observation, DiagnosticReport, MedicationStatement and Procedure, so
+    the Bundle is validated against R4B (elements, types, cardinalities, code and id patterns)."""
+    from fhir.resources.R4B.bundle import Bundle
+
+    return Bundle.model_validate(json.loads(json.dumps(doc)))
+
+
+def normalised(doc: dict[str, Any]) -> Any:
+    """``doc`` with each generated id (``urn:uuid:…`` and the resource id) replaced by its entry's position."""
+    text = json.dumps(doc, sort_keys=True)
+    for number, entry in enumerate(doc["entry"]):
+        text = text.replace(entry["resource"]["id"], f"entry-{number}")
+    return json.loads(text)
+
+
+def test_bundle_validates_with_fhir_resources() -> None:
+    parsed = validate(bundle(COURSE))
+    assert parsed.type == "collection" and len(parsed.entry) == len(bundle(COURSE)["entry"])
+    kinds = {type(e.resource).__name__ for e in parsed.entry}
+    assert kinds == {"Patient", "Condition", "Observation", "DiagnosticReport", "MedicationStatement", "Procedure"}
+
+
+def test_validation_catches_a_defect() -> None:
+    """The validator is not a rubber stamp: a list where FHIR wants one CodeableConcept is refused."""
+    from pydantic import ValidationError
+
+    doc = bundle(COURSE)
+    condition = next(e["resource"] for e in doc["entry"] if e["resource"]["resourceType"] == "Condition")
+    condition["severity"] = [condition["severity"]]
+    with pytest.raises(ValidationError):
+        validate(doc)
+
+
+def test_bundle_reads_back_to_the_same_course() -> None:
+    doc = json.loads(json.dumps(bundle(COURSE)))
+    course = read_bundle(doc)
+    assert course["patient"] == COURSE["patient"]
+    assert [(e["onset_date"], e["side"], e["cause"], e["complete_at_onset"]) for e in course["episodes"]] == [
+        (e["onset_date"], e["side"], e["cause"], e["complete_at_onset"]) for e in COURSE["episodes"]]
+    (assessment,) = course["assessments"]
+    assert assessment["house_brackmann"] == 4 and assessment["summary_sources"] == {"house_brackmann": "automated"}
+    assert assessment["photos"]["rest"]["eye_area"] == {"left": 80.2, "right": 95.0, "unit": "mm2"}
+    treatments = {t["name"]: t for t in course["treatments"]}
+    assert treatments["botulinum_toxin"]["muscle"] == "mentalis" and treatments["botulinum_toxin"]["units"] == 5.0
+    assert treatments["botulinum_toxin"]["side"] == "left" and treatments["prednisolone"]["dose"] == "50 mg daily"
+    assert treatments["other:Mirror therapy"]["kind"] == "therapy"
+    assert normalised(bundle(course)) == normalised(doc)
+
+
+@pytest.mark.parametrize(("doc", "message"), [
+    ([], "not a FHIR Bundle"),
+    ({"resourceType": "Patient"}, "not a FHIR Bundle"),
+    ({"resourceType": "Bundle", "entry": []}, "no entries"),
+    ({"resourceType": "Bundle", "entry": [{"resource": {"resourceType": "Condition"}}]}, "exactly one Patient"),
+    ({"resourceType": "Bundle", "entry": [{"resource": {"resourceType": "Patient", "birthDate": "1970-01-01"}}]},
+     "no identifier"),
+    ({"resourceType": "Bundle", "entry": [{"resource": {"resourceType": "Patient", "birthDate": "1970-01-01",
+                                                        "identifier": [{"value": "X"}]}}]}, "no Condition"),
+])
+def test_unreadable_bundles_are_one_line_errors(doc: Any, message: str) -> None:
+    with pytest.raises(BundleError, match=message) as caught:
+        read_bundle(doc)
+    assert "\n" not in str(caught.value)
+
+
+def test_a_broken_reference_or_value_is_named() -> None:
+    doc = json.loads(json.dumps(bundle(COURSE)))
+    report = next(e["resource"] for e in doc["entry"] if e["resource"]["resourceType"] == "DiagnosticReport")
+    report["result"].append({"reference": "urn:uuid:00000000-0000-0000-0000-000000000000"})
+    with pytest.raises(BundleError, match="not in the Bundle"):
+        read_bundle(doc)
+    doc = json.loads(json.dumps(bundle(COURSE)))
+    observation = next(e["resource"] for e in doc["entry"] if e["resource"].get("valueQuantity"))
+    observation["valueQuantity"]["value"] = "four"
+    with pytest.raises(BundleError, match="not a number"):
+        read_bundle(doc)
+    doc = json.loads(json.dumps(bundle(COURSE)))
+    photo = next(e["resource"] for e in doc["entry"] if e["resource"].get("component"))
+    photo["component"] = ["not an object"]
+    with pytest.raises(BundleError, match="malformed"):
+        read_bundle(doc)

@@ -28,6 +28,7 @@ def _page_urls(w: World) -> dict[str, str]:
         "image": reverse("clinic:image", kwargs={"sha256": w.photo_b1.image_sha256}),
         "annotated_image": reverse("clinic:image", kwargs={"sha256": w.photo_b1.annotated_sha256}),
         **_workstation_pages(w),
+        **{name: reverse(f"clinic:{name}", kwargs={"pk": w.patient_b1.pk}) for name in EXPORT_PAGES},
     }
 
 
@@ -51,6 +52,8 @@ RECORD_PAGES = ["patient_edit", "patient_delete", "episode_edit", "episode_delet
 #: The clinician's workstation (issue 20): writes on patient B1 or its records.
 WORKSTATION_POSTS = ["alert_undismiss", "landmarks", "landmarks_reset", *RECORD_PAGES]
 WORKSTATION_PAGES = ["landmarks", "compare", "report", *RECORD_PAGES]
+#: A patient's series as a spreadsheet (issue 20).
+EXPORT_PAGES = ["export_csv", "export_xlsx"]
 
 
 def b1_treatment(w: World) -> Treatment:
@@ -141,7 +144,7 @@ def _api_posts(w: World) -> dict[str, tuple[str, dict[str, Any]]]:
 
 
 PAGE_NAMES = ["patient", "assessment_new", "treatment_new", "episode_new", "assessment", "scale", "image",
-              "annotated_image", *WORKSTATION_PAGES]
+              "annotated_image", *WORKSTATION_PAGES, *EXPORT_PAGES]
 POST_NAMES = ["assessment_new", "treatment_new", "scale", "observations", *WORKSTATION_POSTS]
 API_GET_NAMES = ["patient", "episodes", "assessments", "treatments", "alerts", "prognosis", "assessment", "fhir"]
 API_POST_NAMES = ["treatment", "scale"]
@@ -167,7 +170,8 @@ def test_page_allows_the_care_team(world: World, page: str) -> None:
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("page", ["patient", "assessment", "image", "annotated_image", "compare", "report"])
+@pytest.mark.parametrize("page", ["patient", "assessment", "image", "annotated_image", "compare", "report",
+                                  *EXPORT_PAGES])
 def test_patient_reads_only_their_own_record(world: World, page: str) -> None:
     assert _client(world.user_b1).get(_page_urls(world)[page]).status_code == 200
 

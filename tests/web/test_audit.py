@@ -59,6 +59,8 @@ def _requests(w: World) -> dict[tuple[str, str], tuple[str, str, dict[str, Any] 
         ("clinic", "compare"): ("GET", reverse("clinic:compare", kwargs={"pk": p}), None, "patient", str(p)),
         ("clinic", "report"): ("GET", reverse("clinic:report", kwargs={"pk": p}), None, "patient", str(p)),
         ("api", "get_fhir"): ("GET", f"/api/patients/{p}/fhir", None, "patient", str(p)),
+        ("clinic", "export_csv"): ("GET", reverse("clinic:export_csv", kwargs={"pk": p}), None, "patient", str(p)),
+        ("clinic", "export_xlsx"): ("GET", reverse("clinic:export_xlsx", kwargs={"pk": p}), None, "patient", str(p)),
         ("clinic", "landmarks"): ("GET", reverse("clinic:landmarks", kwargs={"pk": w.photo_b1.pk}), None, "photo",
                                   str(w.photo_b1.pk)),
         ("clinic", "landmarks_reset"): ("POST", reverse("clinic:landmarks_reset", kwargs={"pk": w.photo_b1.pk}), {},

@@ -254,3 +254,48 @@ def patient_erase(
         usage_error(exc.message)
     out.print(f"erased patient {identifier} and {removed} images")
 
+
+
+@web_app.command("import-fhir")
+def import_fhir(
+    file: Annotated[str, typer.Argument(help="A FHIR R4 Bundle (JSON), as GET /api/patients/{id}/fhir gives it.")],
+    team: Annotated[str, typer.Option(help="The care team that receives the patient (must exist).")],
+) -> None:
+    """Import one patient's course from a FHIR Bundle into a care team: all records, or none on the first problem."""
+    import json
+    from pathlib import Path
+
+    from facenerve.interop.fhir_import import BundleError, read_bundle
+
+    try:
+        doc = json.loads(Path(file).read_text(encoding="utf-8"))
+    except OSError as exc:
+        usage_error(f"import-fhir: cannot read {file} ({exc.strerror or type(exc).__name__})")
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        usage_error(f"import-fhir: {file} is not JSON ({str(exc).splitlines()[0]})")
+    try:
+        course = read_bundle(doc)
+    except BundleError as exc:
+        usage_error(f"import-fhir: {file}: {exc}")
+    _django()
+    _call("migrate", interactive=False, verbosity=0)
+    from django.db import DatabaseError
+
+    from facenerve.web.audit.record import record
+    from facenerve.web.clinic.imports import import_course
+    from facenerve.web.clinic.models import CareTeam
+    from facenerve.web.clinic.services import InputError
+
+    care_team = CareTeam.objects.filter(name=team).first()
+    if care_team is None:
+        usage_error(f"import-fhir: no care team named {team!r}")
+    try:
+        patient = import_course(course, care_team)
+    except InputError as exc:
+        usage_error(f"import-fhir: {file}: {exc}")
+    except DatabaseError as exc:
+        err.print(f"error: import-fhir: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", markup=False)
+        raise typer.Exit(EXIT_FAILED) from None
+    record(None, "command line", "create", "patient", patient.pk, method="CLI", path="import-fhir")
+    out.print(f"imported patient {patient.identifier} into care team {team}: {len(course['episodes'])} episodes, "
+              f"{len(course['assessments'])} assessments, {len(course['treatments'])} treatments", markup=False)

@@ -6,11 +6,14 @@ cause, complete_at_onset), ``assessments`` (id, episode, taken_on, the summary f
 Out: a JSON-ready dict with one Patient, a Condition per episode (SNOMED CT and ICD-10 where a code exists), an
 Observation per measure and per grade (UCUM units; FaceNerve's own code system where LOINC has none), a
 DiagnosticReport per assessment linking its Observations, and a MedicationStatement or Procedure per treatment.
-Every reference points inside the bundle (``urn:uuid:`` full URLs, stable for the same data).
+Every reference points inside the bundle (``urn:uuid:`` full URLs, stable for the same data). Beside each display,
+FaceNerve's own codes (cause, severity at onset, side, treatment kind and name, muscle, summary source) make the
+bundle readable back without loss (:mod:`facenerve.interop.fhir_import`).
 """
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections.abc import Mapping
 from datetime import date
@@ -25,6 +28,16 @@ ICD10 = "http://hl7.org/fhir/sid/icd-10"
 MEASURE_SYSTEM = "urn:facenerve:measure"
 CAUSE_SYSTEM = "urn:facenerve:cause"
 TREATMENT_SYSTEM = "urn:facenerve:treatment"
+TREATMENT_KIND_SYSTEM = "urn:facenerve:treatment-kind"
+MUSCLE_SYSTEM = "urn:facenerve:muscle"
+SEVERITY_SYSTEM = "urn:facenerve:severity-at-onset"
+#: How a summary figure was found: ``automated`` (the session's estimate, provisional) or ``clinician``.
+METHOD_SYSTEM = "urn:facenerve:method"
+METHODS = {"automated": "Automated estimate (provisional)", "clinician": "Entered by a clinician"}
+#: FaceNerve extensions: an assessment's episode, a treatment's side (patient's) and botulinum toxin units.
+CONDITION_EXTENSION = "urn:facenerve:condition"
+SIDE_EXTENSION = "urn:facenerve:side"
+UNITS_EXTENSION = "urn:facenerve:botulinum-units"
 IDENTIFIER_SYSTEM = "urn:facenerve:patient-identifier"
 OBSERVATION_CATEGORY = {"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "exam",
                         "display": "Exam"}
@@ -72,7 +85,7 @@ def bundle(course: Mapping[str, Any]) -> dict[str, Any]:
             "subject": subject, "effectiveDateTime": _day(assessment["taken_on"]), "result": results,
         }
         if assessment.get("episode") in conditions:
-            report["extension"] = [{"url": "urn:facenerve:condition",
+            report["extension"] = [{"url": CONDITION_EXTENSION,
                                     "valueReference": {"reference": conditions[assessment["episode"]]}}]
         add("DiagnosticReport", f"assessment-{assessment['id']}", report)
     for treatment in course.get("treatments", ()):
@@ -93,20 +106,26 @@ def _condition(episode: Mapping[str, Any], subject: dict[str, str]) -> dict[str,
         "subject": subject, "onsetDateTime": _day(episode["onset_date"]),
     }
     if side in LATERALITY:
-        code, display = LATERALITY[side]
-        condition["bodySite"] = [{"coding": [{"system": SNOMED, "code": code, "display": display}],
-                                  "text": f"Face, {display.lower()} side"}]
+        condition["bodySite"] = [{**_laterality(side), "text": f"Face, {LATERALITY[side][1].lower()} side"}]
     if episode.get("complete_at_onset") is not None:
-        condition["severity"] = {"text": "complete at onset" if episode["complete_at_onset"] else "incomplete at onset"}
+        severity = "complete" if episode["complete_at_onset"] else "incomplete"
+        condition["severity"] = _code(SEVERITY_SYSTEM, severity, f"{severity} at onset")
     return condition
+
+
+def _laterality(side: str) -> dict[str, Any]:
+    """The patient's side as a SNOMED CT laterality qualifier (a CodeableConcept's ``coding``)."""
+    code, display = LATERALITY[side]
+    return {"coding": [{"system": SNOMED, "code": code, "display": display}]}
 
 
 def _observations(assessment: Mapping[str, Any], subject: dict[str, str]) -> list[dict[str, Any]]:
     when = _day(assessment["taken_on"])
+    sources = assessment.get("summary_sources") or {}
     found = []
     for key in SUMMARY:
         value = assessment.get(key)
-        if value is None or isinstance(value, bool):
+        if value is None or isinstance(value, bool) or not math.isfinite(float(value)):
             continue
         observation = _observation(key, labels.measure(key), subject, when)
         if key == "house_brackmann":
@@ -115,19 +134,25 @@ def _observations(assessment: Mapping[str, Any], subject: dict[str, str]) -> lis
                                                         f"House–Brackmann grade {grade}")
         else:
             observation["valueQuantity"] = _quantity(float(value), labels.SUMMARY_UNITS.get(key, ""))
-        if (assessment.get("summary_sources") or {}).get(key) == "automated":
-            observation["note"] = [{"text": "automated estimate (provisional)"}]
+        if sources.get(key) in METHODS:
+            observation["method"] = _code(METHOD_SYSTEM, sources[key], METHODS[sources[key]])
         found.append(observation)
     if assessment.get("eye_closure_complete") is not None:
         observation = _observation("eye_closure_complete", labels.measure("eye_closure_complete"), subject, when)
         observation["valueBoolean"] = bool(assessment["eye_closure_complete"])
+        found.append(observation)
+    if assessment.get("affected_side") in LATERALITY:
+        side = str(assessment["affected_side"])
+        observation = _observation("affected_side", "Affected side", subject, when)
+        observation["valueCodeableConcept"] = {**_laterality(side), "text": f"patient's {side}"}
         found.append(observation)
     for expression, metrics in sorted((assessment.get("photos") or {}).items()):
         for name, metric in sorted(metrics.items()):
             components = [
                 {"code": _code(MEASURE_SYSTEM, f"{name}.{side}", f"{labels.measure(name)}, patient's {side}"),
                  "valueQuantity": _quantity(float(metric[side]), str(metric.get("unit") or ""))}
-                for side in ("right", "left") if metric.get(side) is not None
+                for side in ("right", "left")
+                if isinstance(metric.get(side), int | float) and math.isfinite(float(metric[side]))
             ]
             if not components:
                 continue
@@ -150,26 +175,38 @@ def _treatment(t: Mapping[str, Any], subject: dict[str, str], condition: str | N
             {"coding": [{"system": TREATMENT_SYSTEM, "code": name, "display": labels.treatment(name)}],
              "text": labels.treatment(name)})
     period = {"start": _day(t["start"]), **({"end": _day(t["stop"])} if t.get("stop") else {})}
-    reason = [{"reference": condition}] if condition else []
+    common: dict[str, Any] = {}
+    if condition:
+        common["reasonReference"] = [{"reference": condition}]
+    if t.get("notes"):
+        common["note"] = [{"text": str(t["notes"])}]
     if t["kind"] == "medication":
         statement: dict[str, Any] = {"status": "completed" if t.get("stop") else "active",
                                      "medicationCodeableConcept": code, "subject": subject,
                                      "effectivePeriod": period}
         if t.get("dose"):
             statement["dosage"] = [{"text": str(t["dose"])}]
-        if reason:
-            statement["reasonReference"] = reason
-        return "MedicationStatement", statement
-    procedure: dict[str, Any] = {"status": "completed", "code": code, "subject": subject, "performedPeriod": period,
-                                 "category": {"text": str(t.get("kind_label") or t["kind"])}}
+        return "MedicationStatement", {**statement, **common}
+    kind = str(t["kind"])
+    ongoing = kind == "therapy" and not t.get("stop")  # an injection or an operation is done on its day
+    procedure: dict[str, Any] = {"status": "in-progress" if ongoing else "completed", "code": code,
+                                 "subject": subject, "performedPeriod": period,
+                                 "category": _code(TREATMENT_KIND_SYSTEM, kind, str(t.get("kind_label") or kind))}
+    side = str(t.get("side") or "")
+    extensions: list[dict[str, Any]] = []
+    if side in LATERALITY:
+        extensions.append({"url": SIDE_EXTENSION, "valueCodeableConcept": {**_laterality(side),
+                                                                           "text": f"patient's {side}"}})
+    if isinstance(t.get("units"), int | float) and math.isfinite(float(t["units"])):
+        extensions.append({"url": UNITS_EXTENSION, "valueQuantity": _quantity(float(t["units"]), "U")})
+    if extensions:
+        procedure["extension"] = extensions
     if t.get("muscle"):
-        side = str(t.get("side") or "")
-        procedure["bodySite"] = [{"text": f"{t.get('muscle_label') or t['muscle']}, patient's {side}".strip(", ")}]
-    if t.get("units") is not None:
-        procedure["note"] = [{"text": f"{float(t['units']):g} units"}]
-    if reason:
-        procedure["reasonReference"] = reason
-    return "Procedure", procedure
+        muscle = str(t["muscle"])
+        text = f"{t.get('muscle_label') or muscle}, patient's {side}" if side else str(t.get("muscle_label") or muscle)
+        procedure["bodySite"] = [{"coding": [{"system": MUSCLE_SYSTEM, "code": muscle,
+                                              "display": str(t.get("muscle_label") or muscle)}], "text": text}]
+    return "Procedure", {**procedure, **common}
 
 
 def _code(system: str, code: str, display: str) -> dict[str, Any]:
@@ -177,7 +214,7 @@ def _code(system: str, code: str, display: str) -> dict[str, Any]:
 
 
 def _quantity(value: float, unit: str) -> dict[str, Any]:
-    """A UCUM quantity (``mm``, ``mm2``, ``deg``, ``{score}``)."""
+    """A UCUM quantity (``mm``, ``mm2``, ``deg``, ``{score}``, ``[U]``)."""
     ucum = labels.UCUM.get(unit, "1")
     return {"value": round(value, 3), "unit": labels.unit(unit) or ucum, "system": UCUM, "code": ucum}
 

@@ -34,6 +34,8 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("clinic", "compare"): Route("patient", "pk"),
     ("clinic", "report"): Route("patient", "pk"),
     ("api", "get_fhir"): Route("patient", "pk"),
+    ("clinic", "export_csv"): Route("patient", "pk"),
+    ("clinic", "export_xlsx"): Route("patient", "pk"),
     ("clinic", "landmarks_reset"): Route("photo", "pk"),
     ("api", "list_patients"): Route("patient"),
     ("api", "create_patient"): Route("patient"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from facenerve.web.clinic.choices import Cause, Muscle, TreatmentKind
+from facenerve.web.clinic.imports import IMPORTED_PHOTOS
 from facenerve.web.clinic.models import Patient
 from facenerve.web.clinic.overview import assessment_doc, treatment_doc
 
@@ -18,6 +19,8 @@ def course(patient: Patient) -> dict[str, Any]:
                          "complete_at_onset": episode.complete_at_onset})
         for a in episode.assessments.prefetch_related("photos").order_by("taken_on", "id"):
             photos = {p.expression: (p.result or {}).get("metrics") or {} for p in a.photos.all()}
+            if not photos:  # an imported assessment: its measures came without photos
+                photos = dict((a.engine_result or {}).get(IMPORTED_PHOTOS) or {})
             assessments.append({**assessment_doc(a), "episode": episode.pk, "photos": photos})
         for t in episode.treatments.order_by("start", "id"):
             treatments.append({**treatment_doc(t), "episode": episode.pk,

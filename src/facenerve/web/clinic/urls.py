@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from facenerve.web.clinic import views, views_correction, views_records, views_visits
+from facenerve.web.clinic import views, views_correction, views_exports, views_records, views_visits
 
 app_name = "clinic"
 urlpatterns = [
@@ -22,6 +22,8 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("patients/<int:pk>/compare/", views_visits.compare_visits, name="compare"),
     path("patients/<int:pk>/report/", views_visits.report, name="report"),
+    path("patients/<int:pk>/export.csv", views_exports.export_csv, name="export_csv"),
+    path("patients/<int:pk>/export.xlsx", views_exports.export_xlsx, name="export_xlsx"),
     path("photos/<int:pk>/landmarks/", views_correction.landmarks, name="landmarks"),
     path("photos/<int:pk>/landmarks/reset/", views_correction.landmarks_reset, name="landmarks_reset"),
     path("patients/<int:pk>/edit/", views_records.patient_edit, name="patient_edit"),
