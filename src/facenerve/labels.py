@@ -45,7 +45,7 @@ MEASURES: dict[str, str] = {
 UNITS: dict[str, str] = {"mm": "mm", "mm2": "mm²", "deg": "°", "px": "px", "mm_per_px": "mm per pixel",
                          "points": "points", "grade": "grade", "U": "U"}
 UCUM: dict[str, str] = {"mm": "mm", "mm2": "mm2", "deg": "deg", "px": "{pixel}", "points": "{score}",
-                        "grade": "{grade}", "U": "[U]"}
+                        "grade": "{grade}", "U": "[arb'U]"}  # botulinum toxin: arbitrary units, not enzyme units
 #: The unit of each summary figure (the engine metrics carry their own).
 SUMMARY_UNITS: dict[str, str] = {"asymmetry_index_mm": "mm", "lagophthalmos_mm": "mm", "sunnybrook_composite": "points",
                                  "eface_total": "points", "synkinesis_score": "points", "house_brackmann": "grade"}

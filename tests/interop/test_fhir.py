@@ -80,7 +80,7 @@ def test_bundle_structure_references_codes_and_units() -> None:
     assert conditions[0]["bodySite"][0]["coding"][0]["code"] == "7771000"  # left
     assert (ICD10, "G51.9") in {(c["system"], c["code"]) for c in conditions[1]["code"]["coding"]}
     quantities = _quantities(doc)
-    assert quantities and all(q["system"] == UCUM and q["code"] in ("mm", "mm2", "deg", "{score}", "[U]")
+    assert quantities and all(q["system"] == UCUM and q["code"] in ("mm", "mm2", "deg", "{score}", "[arb'U]")
                           for q in quantities)
     observations = [e["resource"] for e in doc["entry"] if e["resource"]["resourceType"] == "Observation"]
     codes = {o["code"]["coding"][0]["code"]: o for o in observations}

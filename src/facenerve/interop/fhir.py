@@ -214,7 +214,7 @@ def _code(system: str, code: str, display: str) -> dict[str, Any]:
 
 
 def _quantity(value: float, unit: str) -> dict[str, Any]:
-    """A UCUM quantity (``mm``, ``mm2``, ``deg``, ``{score}``, ``[U]``)."""
+    """A UCUM quantity (``mm``, ``mm2``, ``deg``, ``{score}``, ``[arb'U]``)."""
     ucum = labels.UCUM.get(unit, "1")
     return {"value": round(value, 3), "unit": labels.unit(unit) or ucum, "system": UCUM, "code": ucum}
 
