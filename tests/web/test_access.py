@@ -27,6 +27,7 @@ def _page_urls(w: World) -> dict[str, str]:
         "scale": reverse("clinic:scale", kwargs={"pk": w.assessment_b1.pk, "scale": "sunnybrook"}),
         "image": reverse("clinic:image", kwargs={"sha256": w.photo_b1.image_sha256}),
         "annotated_image": reverse("clinic:image", kwargs={"sha256": w.photo_b1.annotated_sha256}),
+        "aligned_image": reverse("clinic:photo_aligned", kwargs={"pk": w.photo_b1.pk}),
         **_workstation_pages(w),
         **{name: reverse(f"clinic:{name}", kwargs={"pk": w.patient_b1.pk}) for name in EXPORT_PAGES},
     }
@@ -144,7 +145,7 @@ def _api_posts(w: World) -> dict[str, tuple[str, dict[str, Any]]]:
 
 
 PAGE_NAMES = ["patient", "assessment_new", "treatment_new", "episode_new", "assessment", "scale", "image",
-              "annotated_image", *WORKSTATION_PAGES, *EXPORT_PAGES]
+              "annotated_image", "aligned_image", *WORKSTATION_PAGES, *EXPORT_PAGES]
 POST_NAMES = ["assessment_new", "treatment_new", "scale", "observations", *WORKSTATION_POSTS]
 API_GET_NAMES = ["patient", "episodes", "assessments", "treatments", "alerts", "prognosis", "assessment", "fhir"]
 API_POST_NAMES = ["treatment", "scale"]
@@ -170,8 +171,8 @@ def test_page_allows_the_care_team(world: World, page: str) -> None:
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("page", ["patient", "assessment", "image", "annotated_image", "compare", "report",
-                                  *EXPORT_PAGES])
+@pytest.mark.parametrize("page", ["patient", "assessment", "image", "annotated_image", "aligned_image", "compare",
+                                  "report", *EXPORT_PAGES])
 def test_patient_reads_only_their_own_record(world: World, page: str) -> None:
     assert _client(world.user_b1).get(_page_urls(world)[page]).status_code == 200
 

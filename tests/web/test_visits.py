@@ -45,7 +45,7 @@ def test_compare_two_visits_shows_each_change_with_sign_and_unit(world: World) -
     assert "House–Brackmann grade V III −2 grade" in text
     assert "Sunnybrook composite 30 52.5 +22.5 points" in text
     assert "Brow height, patient's left" in text and "+1.0 mm" in text and "Brow height, patient's right" in text
-    assert body.count('class="card pair"') == 1 and body.count("<figure>") == 2
+    assert body.count('class="card pair"') == 1 and body.count('<figure class="visit-photo">') == 2
     explicit = _client(world.clinician_b).get(f"{url}?a={world.assessment_b1.pk}&b={later.pk}")
     assert explicit.status_code == 200
     for bad in ("?a=999999&b=1", "?a=x", "?treatment=999999", f"?a={world.assessment_a1.pk}&b={later.pk}"):

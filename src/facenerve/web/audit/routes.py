@@ -32,6 +32,7 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("clinic", "image"): Route("image", "sha256"),
     ("clinic", "landmarks"): Route("photo", "pk"),
     ("clinic", "compare"): Route("patient", "pk"),
+    ("clinic", "photo_aligned"): Route("photo", "pk"),
     ("clinic", "report"): Route("patient", "pk"),
     ("api", "get_fhir"): Route("patient", "pk"),
     ("clinic", "export_csv"): Route("patient", "pk"),

@@ -1,13 +1,16 @@
-"""Two visits side by side: for each expression both photos and the change of each measure (sign and unit), and
-the change of each summary figure and grade. Display only: differences of stored figures, no clinical logic."""
+"""Two visits side by side: for each expression both photos aligned on the pupils at one mm scale (``aligned.py``)
+and the change of each measure (sign and unit), and the change of each summary figure and grade. Display only:
+differences of stored figures, no clinical logic."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from facenerve import labels
 from facenerve.protocol import Expression
+from facenerve.web.clinic import aligned
 from facenerve.web.clinic.models import Assessment, AssessmentPhoto, Treatment
 
 SUMMARY_KEYS = ("asymmetry_index_mm", "house_brackmann", "sunnybrook_composite", "eface_total", "synkinesis_score",
@@ -24,12 +27,28 @@ class Change:
 
 
 @dataclass(frozen=True)
+class PhotoSide:
+    """One visit's photo of an expression: aligned on the pupils when it can be, else why not (``note``)."""
+
+    taken_on: date
+    photo: AssessmentPhoto | None
+    aligned: bool = False
+    note: str = ""
+    scale_source: str = ""
+
+
+@dataclass(frozen=True)
 class ExpressionPair:
     expression: str
     label: str
     before: AssessmentPhoto | None
     after: AssessmentPhoto | None
     changes: list[Change] = field(default_factory=list)
+    sides: tuple[PhotoSide, ...] = ()
+
+    @property
+    def both_aligned(self) -> bool:
+        return len(self.sides) == 2 and all(s.aligned for s in self.sides)
 
 
 def nearest_around(treatment: Treatment, assessments: list[Assessment]) -> tuple[Assessment | None, Assessment | None]:
@@ -67,8 +86,17 @@ def pairs(a: Assessment, b: Assessment) -> list[ExpressionPair]:
         x, y = first.get(expression.value), second.get(expression.value)
         if x is None and y is None:
             continue
-        found.append(ExpressionPair(expression.value, labels.expression(expression.value), x, y, _metric_changes(x, y)))
+        found.append(ExpressionPair(expression.value, labels.expression(expression.value), x, y, _metric_changes(x, y),
+                                    (photo_side(a.taken_on, x), photo_side(b.taken_on, y))))
     return found
+
+
+def photo_side(taken_on: date, photo: AssessmentPhoto | None) -> PhotoSide:
+    if photo is None:
+        return PhotoSide(taken_on, None, note="No photo of this expression at this visit.")
+    alignment, note = aligned.alignment_of(photo)
+    source = str(((photo.result or {}).get("scale") or {}).get("source") or "")
+    return PhotoSide(taken_on, photo, alignment is not None, note, source)
 
 
 def _metric_changes(x: AssessmentPhoto | None, y: AssessmentPhoto | None) -> list[Change]:

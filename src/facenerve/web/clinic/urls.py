@@ -25,6 +25,7 @@ urlpatterns = [
     path("patients/<int:pk>/export.csv", views_exports.export_csv, name="export_csv"),
     path("patients/<int:pk>/export.xlsx", views_exports.export_xlsx, name="export_xlsx"),
     path("photos/<int:pk>/landmarks/", views_correction.landmarks, name="landmarks"),
+    path("photos/<int:pk>/aligned.png", views_visits.photo_aligned, name="photo_aligned"),
     path("photos/<int:pk>/landmarks/reset/", views_correction.landmarks_reset, name="landmarks_reset"),
     path("patients/<int:pk>/edit/", views_records.patient_edit, name="patient_edit"),
     path("patients/<int:pk>/delete/", views_records.patient_delete, name="patient_delete"),

@@ -11,10 +11,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from facenerve.web.clinic import access, assessment_view, compare, services
+from facenerve.errors import ImageError
+from facenerve.web.clinic import access, aligned, assessment_view, compare, services
 from facenerve.web.clinic.choices import Comorbidity
 from facenerve.web.clinic.clock import clinic_today
-from facenerve.web.clinic.models import Assessment
+from facenerve.web.clinic.models import Assessment, AssessmentPhoto
 from facenerve.web.clinic.overview import overview
 
 
@@ -58,9 +59,32 @@ def compare_visits(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "patient": patient, "visits": ordered, "a": a, "b": b, "note": note, "treatment": chosen_treatment,
         "summary": compare.summary_changes(a, b) if a and b else [],
-        "pairs": compare.pairs(a, b) if a and b else [],
+        "pairs": compare.pairs(a, b) if a and b else [], "canvas": aligned.canvas(),
     }
     return render(request, "clinic/compare.html", context)
+
+
+@login_required
+def photo_aligned(request: HttpRequest, pk: int) -> HttpResponse:
+    """A photo on the comparison canvas (PNG): pupil line level, pupils' midpoint at a fixed point, a fixed number of
+    pixels per mm. For whoever may read the photo's assessment; 404 otherwise, and for a photo with no pupils."""
+    rows = AssessmentPhoto.objects.filter(assessment__in=access.visible_assessments(request.user))
+    photo: AssessmentPhoto = get_object_or_404(rows, pk=pk)
+    alignment, why = aligned.alignment_of(photo)
+    if alignment is None:
+        raise Http404(why)
+    tag = aligned.etag(photo, alignment)
+    if tag in request.headers.get("If-None-Match", ""):
+        response = HttpResponse(status=304)
+    else:
+        try:
+            response = HttpResponse(aligned.aligned_png(photo, alignment), content_type="image/png")
+        except (FileNotFoundError, ValueError, ImageError):
+            raise Http404("image missing from the store") from None
+        response["Content-Disposition"] = "inline"
+    response["ETag"] = tag
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 def _with_photos(pk: int) -> Assessment:

@@ -1,0 +1,171 @@
+"""Visit photos aligned on the pupils (issue 20): the canvas maths on generated faces with known pupils, and the
+aligned pictures on the comparison page (who may load them, the fallback for a photo with no pupils)."""
+
+from __future__ import annotations
+
+import io
+import math
+from datetime import timedelta
+from typing import Any
+
+import numpy as np
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from facenerve.web.clinic import aligned
+from facenerve.web.clinic.models import Assessment, AssessmentPhoto
+
+from .conftest import World
+
+#: A face in millimetres (x toward the patient's left, y down, origin midway between the pupils): the patient's
+#: right pupil, left pupil and a mark on the chin, each drawn in its own colour channel.
+FACE_MM = {"right": (-31.0, 0.0), "left": (31.0, 0.0), "chin": (0.0, 70.0)}
+CHANNEL = {"right": 0, "left": 1, "chin": 2}
+DOT_MM = 3.0
+
+
+def _photo(px_per_mm: float, tilt_deg: float, centre: tuple[float, float], size: tuple[int, int]) -> tuple[Any, ...]:
+    """A generated photo of :data:`FACE_MM` at ``px_per_mm``, turned by ``tilt_deg`` about ``centre``: the image
+    (H×W×3) and where each mark is, in pixels (pixel i spans [i, i + 1])."""
+    width, height = size
+    theta = math.radians(tilt_deg)
+    rotate = np.array([[math.cos(theta), -math.sin(theta)], [math.sin(theta), math.cos(theta)]])
+    where = {k: tuple(float(v) for v in rotate @ (px_per_mm * np.array(p)) + np.array(centre))
+             for k, p in FACE_MM.items()}
+    rgb = np.zeros((height, width, 3), dtype=np.uint8)
+    ys, xs = np.mgrid[0:height, 0:width] + 0.5
+    for name, (x, y) in where.items():
+        rgb[..., CHANNEL[name]][(xs - x) ** 2 + (ys - y) ** 2 <= (DOT_MM * px_per_mm) ** 2] = 255
+    return rgb, where
+
+
+def _centroid(canvas: np.ndarray, channel: int) -> tuple[float, float]:
+    weight = canvas[..., channel].astype(float) * (canvas[..., channel] > 60)
+    ys, xs = np.mgrid[0:canvas.shape[0], 0:canvas.shape[1]] + 0.5
+    return float((xs * weight).sum() / weight.sum()), float((ys * weight).sum() / weight.sum())
+
+
+def _expected(name: str) -> tuple[float, float]:
+    x_mm, y_mm = FACE_MM[name]
+    mid_x, mid_y = aligned.PUPIL_MIDPOINT_PX
+    return mid_x + x_mm * aligned.PX_PER_MM, mid_y + y_mm * aligned.PX_PER_MM
+
+
+@pytest.mark.parametrize(("px_per_mm", "tilt_deg", "centre", "size", "mirrored"), [
+    (4.0, 0.0, (300.0, 260.0), (640, 720), False),     # level, larger than the canvas
+    (2.2, -9.0, (170.3, 140.8), (400, 380), False),    # small and turned
+    (12.5, 14.0, (1100.0, 820.0), (2000, 1800), False),  # a large photo (shrunk before turning), turned the other way
+    (5.0, 6.0, (420.0, 300.0), (800, 720), True),      # declared mirrored: the landmarks are in the flipped image
+])
+def test_the_pupils_land_on_the_fixed_points_at_the_canvas_scale(
+        px_per_mm: float, tilt_deg: float, centre: tuple[float, float], size: tuple[int, int], mirrored: bool) -> None:
+    rgb, where = _photo(px_per_mm, tilt_deg, centre, size)
+    alignment = aligned.Alignment(where["right"], where["left"], 1.0 / px_per_mm, mirrored)
+    stored = rgb[:, ::-1] if mirrored else rgb  # a mirrored photo is stored as taken and flipped to be measured
+    canvas = np.asarray(aligned.render(stored, alignment))
+    assert canvas.shape == (aligned.CANVAS_PX[1], aligned.CANVAS_PX[0], 3)
+    for name in FACE_MM:
+        found, wanted = _centroid(canvas, CHANNEL[name]), _expected(name)
+        assert math.dist(found, wanted) < 1.0, (name, found, wanted)
+        assert math.dist(alignment.to_canvas(where[name]), wanted) < 1e-6
+    # The mm scale: the chin mark lies 70 mm below the pupil line, the pupils 62 mm apart, whatever the photo's scale.
+    right, left, chin = (_centroid(canvas, CHANNEL[k]) for k in ("right", "left", "chin"))
+    assert abs((left[0] - right[0]) / aligned.PX_PER_MM - 62.0) < 0.3
+    assert abs((chin[1] - (right[1] + left[1]) / 2) / aligned.PX_PER_MM - 70.0) < 0.3
+
+
+def test_two_photos_of_one_face_overlay() -> None:
+    first, where_first = _photo(3.1, 4.0, (260.0, 240.0), (560, 600))
+    second, where_second = _photo(7.4, -11.0, (700.0, 520.0), (1300, 1200))
+    one = np.asarray(aligned.render(first, aligned.Alignment(where_first["right"], where_first["left"], 1 / 3.1)))
+    two = np.asarray(aligned.render(second, aligned.Alignment(where_second["right"], where_second["left"], 1 / 7.4)))
+    for name in FACE_MM:
+        assert math.dist(_centroid(one, CHANNEL[name]), _centroid(two, CHANNEL[name])) < 1.0, name
+
+
+def _unsaved(result: dict[str, Any], landmarks: dict[str, Any] | None) -> AssessmentPhoto:
+    return AssessmentPhoto(expression="rest", image_sha256="0" * 64, width_px=10, height_px=10, result=result,
+                           landmarks=landmarks)
+
+
+def test_photos_that_cannot_be_aligned_say_why() -> None:
+    scale = {"scale": {"mm_per_px": 0.4, "source": "iris"}}
+    pupils = {"right": {"iris_center": [100.0, 100.0]}, "left": {"iris_center": [160.0, 102.0]}}
+    found, note = aligned.alignment_of(_unsaved(scale, pupils))
+    assert found is not None and note == "" and abs(found.tilt_deg - math.degrees(math.atan2(2, 60))) < 1e-9
+    cases = [
+        (_unsaved({"error": {"code": "no_face"}}, None), "not measured"),
+        (_unsaved(scale, None), "not measured"),
+        (_unsaved({}, pupils), "missing"),
+        (_unsaved({"scale": {"mm_per_px": 0}}, pupils), "no usable scale"),
+        (_unsaved(scale, {"right": {"iris_center": [100, 100]}, "left": {"iris_center": [101, 100]}}), "2 pixels"),
+        (_unsaved(scale, {"right": {"iris_center": [160, 100]}, "left": {"iris_center": [100, 100]}}), "tilted"),
+        (_unsaved(scale, {"right": {"iris_center": [float("nan"), 100]}, "left": {"iris_center": [1, 1]}}), "missing"),
+    ]
+    for photo, why in cases:
+        found, note = aligned.alignment_of(photo)
+        assert found is None and why in note, (why, note)
+
+
+def test_a_correction_moves_the_alignment() -> None:
+    """The current (corrected) pupils are used, not the automatic ones kept beside them."""
+    automatic = {"right": {"iris_center": [100.0, 100.0]}, "left": {"iris_center": [160.0, 100.0]}}
+    corrected = {"right": {"iris_center": [104.0, 98.0]}, "left": {"iris_center": [160.0, 100.0]},
+                 "automatic": automatic}
+    found, _ = aligned.alignment_of(_unsaved({"scale": {"mm_per_px": 0.5}}, corrected))
+    assert found is not None and found.right_pupil == (104.0, 98.0)
+
+
+# --- on the comparison page --------------------------------------------------------------------------------------
+
+def _client(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _later_visit(world: World, *, with_landmarks: bool = True) -> AssessmentPhoto:
+    """A later visit of B1 with the same photo, its scale read 5% larger."""
+    first = world.photo_b1
+    later = Assessment.objects.create(episode=world.episode_b1, taken_on=world.assessment_b1.taken_on + timedelta(1))
+    scale = first.result["scale"]
+    result = {**first.result, "scale": {**scale, "mm_per_px": scale["mm_per_px"] * 1.05}}
+    photo: AssessmentPhoto = AssessmentPhoto.objects.create(
+        assessment=later, expression=first.expression, image_sha256=first.image_sha256,
+        annotated_sha256=first.annotated_sha256, width_px=first.width_px, height_px=first.height_px, result=result,
+        landmarks=first.landmarks if with_landmarks else None)
+    return photo
+
+
+def test_the_comparison_shows_both_photos_aligned_and_they_load(world: World) -> None:
+    from PIL import Image
+
+    later = _later_visit(world)
+    client = _client(world.clinician_b)
+    body = client.get(reverse("clinic:compare", kwargs={"pk": world.patient_b1.pk})).content.decode()
+    urls = [reverse("clinic:photo_aligned", kwargs={"pk": p.pk}) for p in (world.photo_b1, later)]
+    for url in urls:
+        assert f'src="{url}"' in body
+        response = client.get(url)
+        assert response.status_code == 200 and response["Content-Type"] == "image/png"
+        picture = Image.open(io.BytesIO(response.content))
+        assert picture.size == aligned.CANVAS_PX
+        assert client.get(url, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+        for outsider in (world.clinician_a, world.user_a1, world.admin):
+            assert _client(outsider).get(url).status_code == 404
+        assert _client(world.user_b1).get(url).status_code == 200  # the patient sees their own
+    assert "Overlay the two visits" in body and 'type="range"' in body
+    assert f'href="{reverse("clinic:image", kwargs={"sha256": world.photo_b1.image_sha256})}"' in body  # raw photo
+    assert "Not aligned" not in body
+
+
+def test_a_photo_without_pupils_is_shown_as_stored_with_a_note(world: World) -> None:
+    later = _later_visit(world, with_landmarks=False)
+    client = _client(world.clinician_b)
+    body = client.get(reverse("clinic:compare", kwargs={"pk": world.patient_b1.pk})).content.decode()
+    assert "Not aligned: this photo was not measured" in body
+    assert reverse("clinic:photo_aligned", kwargs={"pk": later.pk}) not in body
+    assert reverse("clinic:image", kwargs={"sha256": later.annotated_sha256}) in body
+    assert "Overlay the two visits" not in body
+    assert client.get(reverse("clinic:photo_aligned", kwargs={"pk": later.pk})).status_code == 404
