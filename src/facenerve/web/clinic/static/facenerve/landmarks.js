@@ -47,6 +47,35 @@
     return point.matrixTransform(svg.getScreenCTM().inverse());
   }
 
+  // Drag a handle from where the pointer went down; it keeps its offset from the finger, so a touch beside a
+  // handle (a finger covers it) moves it without a jump.
+  function drag(handle, event) {
+    var c = handle.el;
+    event.preventDefault(); event.stopPropagation();
+    c.setPointerCapture(event.pointerId);
+    c.focus({preventScroll: true});
+    var start = imagePoint(event), dx = handle.x - start.x, dy = handle.y - start.y;
+    function move(e) { var p = imagePoint(e); place(handle, p.x + dx, p.y + dy); }
+    function up() {
+      c.removeEventListener("pointermove", move); c.removeEventListener("pointerup", up);
+      c.removeEventListener("pointercancel", up);
+      say(handle.label + " moved");
+    }
+    c.addEventListener("pointermove", move); c.addEventListener("pointerup", up); c.addEventListener("pointercancel", up);
+  }
+
+  // The handle within reach of a finger or pen (CSS pixels on the screen), else null: handles are drawn small.
+  var REACH = 24;
+  function nearestHandle(event) {
+    var m = svg.getScreenCTM(), best = null, bestDistance = REACH;
+    handles.forEach(function (handle) {
+      var sx = m.a * handle.x + m.c * handle.y + m.e, sy = m.b * handle.x + m.d * handle.y + m.f;
+      var d = Math.hypot(sx - event.clientX, sy - event.clientY);
+      if (d <= bestDistance) { best = handle; bestDistance = d; }
+    });
+    return best;
+  }
+
   handles.forEach(function (handle) {
     var c = document.createElementNS(SVG, "circle");
     c.setAttribute("cx", handle.x); c.setAttribute("cy", handle.y); c.setAttribute("r", radius);
@@ -60,18 +89,7 @@
     c.appendChild(title);
     handle.el = c;
     svg.appendChild(c);
-    c.addEventListener("pointerdown", function (event) {
-      event.preventDefault(); event.stopPropagation();
-      c.setPointerCapture(event.pointerId);
-      c.focus();
-      function move(e) { var p = imagePoint(e); place(handle, p.x, p.y); }
-      function up() {
-        c.removeEventListener("pointermove", move); c.removeEventListener("pointerup", up);
-        c.removeEventListener("pointercancel", up);
-        say(handle.label + " moved");
-      }
-      c.addEventListener("pointermove", move); c.addEventListener("pointerup", up); c.addEventListener("pointercancel", up);
-    });
+    c.addEventListener("pointerdown", function (event) { drag(handle, event); });
     c.addEventListener("keydown", function (event) {
       var step = (event.shiftKey ? 10 : 1);
       var dx = {ArrowLeft: -step, ArrowRight: step}[event.key] || 0;
@@ -107,6 +125,8 @@
   });
   viewer.addEventListener("pointerdown", function (event) {
     if (event.target.tagName === "circle") { return; }
+    var near = event.pointerType === "mouse" ? null : nearestHandle(event);
+    if (near) { drag(near, event); return; }
     var startX = event.clientX - panX, startY = event.clientY - panY;
     viewer.setPointerCapture(event.pointerId);
     function move(e) { panX = e.clientX - startX; panY = e.clientY - startY; layout(); }
