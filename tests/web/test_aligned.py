@@ -169,3 +169,25 @@ def test_a_photo_without_pupils_is_shown_as_stored_with_a_note(world: World) -> 
     assert reverse("clinic:image", kwargs={"sha256": later.annotated_sha256}) in body
     assert "Overlay the two visits" not in body
     assert client.get(reverse("clinic:photo_aligned", kwargs={"pk": later.pk})).status_code == 404
+
+
+def test_a_photo_marked_as_a_mirror_image_is_aligned_as_it_is_read(world: World) -> None:
+    """B1's photo is the astronaut's mirror image; A1's is the astronaut. Marked as a mirror image (the correction
+    page's tick), B1's aligned picture matches A1's, which it does not before."""
+    from PIL import Image
+
+    from facenerve.web.clinic import correction
+
+    def picture(client: Client, photo: AssessmentPhoto) -> np.ndarray:
+        reply = client.get(reverse("clinic:photo_aligned", kwargs={"pk": photo.pk}))
+        assert reply.status_code == 200
+        return np.asarray(Image.open(io.BytesIO(reply.content)).convert("L"), dtype=float)
+
+    astronaut = picture(_client(world.clinician_a), AssessmentPhoto.objects.get(assessment=world.assessment_a1))
+    client = _client(world.clinician_b)
+    as_stored = picture(client, world.photo_b1)
+    correction.correct(world.photo_b1, {}, None, world.clinician_b, mirrored=True)
+    world.photo_b1.refresh_from_db()
+    as_read = picture(client, world.photo_b1)
+    before, after = np.abs(as_stored - astronaut).mean(), np.abs(as_read - astronaut).mean()
+    assert after < 8 and after < before / 2, (before, after)
