@@ -52,7 +52,7 @@ RECORD_PAGES = ["patient_edit", "patient_delete", "episode_edit", "episode_delet
                 "assessment_delete", "treatment_edit", "treatment_delete"]
 #: The clinician's workstation (issue 20): writes on patient B1 or its records.
 WORKSTATION_POSTS = ["alert_undismiss", "landmarks", "landmarks_reset", *RECORD_PAGES]
-WORKSTATION_PAGES = ["landmarks", "compare", "report", *RECORD_PAGES]
+WORKSTATION_PAGES = ["landmarks", "compare", "report", "report_pdf", "report_pdf_patient", *RECORD_PAGES]
 #: A patient's series as a spreadsheet (issue 20).
 EXPORT_PAGES = ["export_csv", "export_xlsx"]
 
@@ -99,6 +99,8 @@ def _workstation_pages(w: World) -> dict[str, str]:
     return {"landmarks": reverse("clinic:landmarks", kwargs={"pk": w.photo_b1.pk}),
             "compare": reverse("clinic:compare", kwargs={"pk": w.patient_b1.pk}),
             "report": reverse("clinic:report", kwargs={"pk": w.patient_b1.pk}),
+            "report_pdf": reverse("clinic:report_pdf", kwargs={"pk": w.patient_b1.pk}),
+            "report_pdf_patient": reverse("clinic:report_pdf", kwargs={"pk": w.patient_b1.pk}) + "?version=patient",
             **{name: url for name, (url, _) in _record_posts(w).items()}}
 
 
@@ -172,7 +174,7 @@ def test_page_allows_the_care_team(world: World, page: str) -> None:
 
 
 @pytest.mark.parametrize("page", ["patient", "assessment", "image", "annotated_image", "aligned_image", "compare",
-                                  "report", *EXPORT_PAGES])
+                                  "report", "report_pdf", "report_pdf_patient", *EXPORT_PAGES])
 def test_patient_reads_only_their_own_record(world: World, page: str) -> None:
     assert _client(world.user_b1).get(_page_urls(world)[page]).status_code == 200
 

@@ -60,6 +60,7 @@ def _requests(w: World) -> dict[tuple[str, str], tuple[str, str, dict[str, Any] 
         ("clinic", "photo_aligned"): ("GET", reverse("clinic:photo_aligned", kwargs={"pk": w.photo_b1.pk}), None,
                                       "photo", str(w.photo_b1.pk)),
         ("clinic", "report"): ("GET", reverse("clinic:report", kwargs={"pk": p}), None, "patient", str(p)),
+        ("clinic", "report_pdf"): ("GET", reverse("clinic:report_pdf", kwargs={"pk": p}), None, "patient", str(p)),
         ("api", "get_fhir"): ("GET", f"/api/patients/{p}/fhir", None, "patient", str(p)),
         ("clinic", "export_csv"): ("GET", reverse("clinic:export_csv", kwargs={"pk": p}), None, "patient", str(p)),
         ("clinic", "export_xlsx"): ("GET", reverse("clinic:export_xlsx", kwargs={"pk": p}), None, "patient", str(p)),

@@ -172,4 +172,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("FACENERVE_LOG_LEVEL", "WARNING")},
+    # WeasyPrint (the report PDF) warns about every screen-only CSS rule of app.css it skips; a refused resource is
+    # logged by facenerve.web.clinic.report_pdf itself.
+    "loggers": {"weasyprint": {"level": "ERROR"}},
 }

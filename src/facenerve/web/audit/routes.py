@@ -34,6 +34,7 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("clinic", "compare"): Route("patient", "pk"),
     ("clinic", "photo_aligned"): Route("photo", "pk"),
     ("clinic", "report"): Route("patient", "pk"),
+    ("clinic", "report_pdf"): Route("patient", "pk"),
     ("api", "get_fhir"): Route("patient", "pk"),
     ("clinic", "export_csv"): Route("patient", "pk"),
     ("clinic", "export_xlsx"): Route("patient", "pk"),

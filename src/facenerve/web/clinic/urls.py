@@ -22,6 +22,7 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("patients/<int:pk>/compare/", views_visits.compare_visits, name="compare"),
     path("patients/<int:pk>/report/", views_visits.report, name="report"),
+    path("patients/<int:pk>/report.pdf", views_visits.report_pdf, name="report_pdf"),
     path("patients/<int:pk>/export.csv", views_exports.export_csv, name="export_csv"),
     path("patients/<int:pk>/export.xlsx", views_exports.export_xlsx, name="export_xlsx"),
     path("photos/<int:pk>/landmarks/", views_correction.landmarks, name="landmarks"),

@@ -10,13 +10,16 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 
 from facenerve.errors import ImageError
 from facenerve.web.clinic import access, aligned, assessment_view, compare, services
+from facenerve.web.clinic import report_pdf as report_pdf_module
 from facenerve.web.clinic.choices import Comorbidity
 from facenerve.web.clinic.clock import clinic_today
 from facenerve.web.clinic.models import Assessment, AssessmentPhoto
 from facenerve.web.clinic.overview import overview
+from facenerve.web.storage import default_store
 
 
 def _patient(request: HttpRequest, pk: int) -> Any:
@@ -92,10 +95,8 @@ def _with_photos(pk: int) -> Assessment:
     return found
 
 
-@login_required
-def report(request: HttpRequest, pk: int) -> HttpResponse:
-    """The course on printable pages: patient, episode, latest photos and measures, grades with their derivation,
-    the timeline, alerts, prognosis and treatments (print it, or save it as PDF from the browser)."""
+def _report_context(request: HttpRequest, pk: int) -> dict[str, Any]:
+    """What the report shows, for the page and the PDF alike (one source of content)."""
     patient = _patient(request, pk)
     today = clinic_today()
     view = overview(patient, None, today)
@@ -104,7 +105,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     if view and view.assessments:
         latest = _with_photos(view.assessments[-1].pk)
         cards = [c for c in assessment_view.photo_cards(latest) if c.photo.annotated_sha256]
-    context = {
+    return {
         "patient": patient, "view": view, "today": today, "latest": latest, "cards": cards,
         "chart": view.chart_svg(today) if view else "",
         "comorbidities": [dict(Comorbidity.choices).get(c, c) for c in patient.comorbidities or ()],
@@ -112,4 +113,25 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
         "clinician_scores": assessment_view.scale_entries(latest.scale_scores or {}) if latest else [],
         "plain": request.GET.get("version") == "patient",
     }
-    return render(request, "clinic/report.html", context)
+
+
+@login_required
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    """The course on printable pages: patient, episode, latest photos and measures, grades with their derivation,
+    the timeline, alerts, prognosis and treatments (print it, or download the PDF)."""
+    return render(request, "clinic/report.html", _report_context(request, pk))
+
+
+@login_required
+def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report as a PDF drawn on the server (``?version=patient`` for the plain-language summary), as a download
+    named from the patient identifier and the date. The pictures come from the image store, never over a network."""
+    context = _report_context(request, pk)
+    html = render_to_string("clinic/report.html", {**context, "pdf": True}, request=request)
+    allowed = {card.photo.annotated_sha256 for card in context["cards"]}
+    pdf = report_pdf_module.render_pdf(html, default_store(), allowed)
+    name = report_pdf_module.file_name(context["patient"].identifier, context["today"], plain=context["plain"])
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

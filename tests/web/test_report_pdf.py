@@ -1,0 +1,177 @@
+"""The report as a PDF (issue 20): drawn on the server by WeasyPrint, read back with poppler's pdftotext, page 1
+rendered with pdftoppm and kept as a test artifact (test-artifacts/web/report-pdf-*.png). Pictures come from the
+image store through the report's own URL fetcher; any other URL is refused and nothing goes over the network."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from facenerve.web.clinic import report_pdf
+from facenerve.web.clinic.clock import clinic_today
+from facenerve.web.storage import default_store
+
+from .conftest import ARTIFACTS, World
+from .test_access import HB_ITEMS
+from .test_workstation import INTERNAL
+
+requires_poppler = pytest.mark.skipif(
+    not (shutil.which("pdftotext") and shutil.which("pdftoppm") and shutil.which("pdfimages")),
+    reason="poppler-utils not installed (apt-get install poppler-utils; .ci/run does this)",
+)
+
+
+def _client(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _pdf_text(pdf: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True,
+                          timeout=60).stdout
+
+
+def _page_one_png(pdf: bytes, tmp_path: Path, name: str) -> Path:
+    """Page 1 as PNG with pdftoppm, copied to the test artifacts."""
+    source = tmp_path / f"{name}.pdf"
+    source.write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(source),
+                    str(tmp_path / name)], check=True, timeout=60)
+    folder = ARTIFACTS / "web"
+    folder.mkdir(parents=True, exist_ok=True)
+    kept = folder / f"{name}-page1.png"
+    shutil.copyfile(tmp_path / f"{name}.png", kept)
+    return kept
+
+
+def _images(pdf: bytes, tmp_path: Path) -> int:
+    path = tmp_path / "images.pdf"
+    path.write_bytes(pdf)
+    listing = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True,
+                             timeout=60).stdout
+    return sum(1 for line in listing.splitlines()[2:] if " image " in line)
+
+
+def _graded(world: World) -> None:
+    """B1's assessment gets a House–Brackmann grade (III) from the clinician's scale entry."""
+    url = reverse("clinic:scale", kwargs={"pk": world.assessment_b1.pk, "scale": "house_brackmann"})
+    assert _client(world.clinician_b).post(url, HB_ITEMS).status_code == 302
+
+
+@requires_poppler
+def test_the_clinical_pdf_holds_identifier_photo_measures_grades_and_timeline(world: World, tmp_path: Path) -> None:
+    _graded(world)
+    url = reverse("clinic:report_pdf", kwargs={"pk": world.patient_b1.pk})
+    response = _client(world.clinician_b).get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="facenerve-report-B-001-{clinic_today().isoformat()}.pdf"')
+    pdf = response.content
+    assert pdf.startswith(b"%PDF")
+    text = _pdf_text(pdf, tmp_path)
+    flat = " ".join(text.split())
+    assert "Facial palsy report — B-001" in flat
+    assert "House–Brackmann III" in flat  # the grade as a Roman numeral
+    brow = world.photo_b1.result["metrics"]["brow_height"]
+    assert "Brow height" in flat and "MRD1 (pupil to upper lid)" in flat
+    assert f"Brow height {brow['right']} {brow['left']} mm" in flat  # the measures, right and left
+    assert "House–Brackmann: grade III" in flat or "House–Brackmann III" in flat
+    assert "Sunnybrook composite (0–100)" in flat and "day 0" in flat  # the timeline SVG, drawn as vector text
+    assert "Treatments" in flat and "Alerts" in flat
+    assert _images(pdf, tmp_path) >= 1  # the annotated photo, embedded from the store
+    page = _page_one_png(pdf, tmp_path, "report-pdf-clinical")
+    from PIL import Image
+
+    with Image.open(page) as image:
+        assert image.width > 500 and image.height > image.width  # A4 portrait
+        colours = image.convert("RGB").getcolors(maxcolors=1 << 20)
+        assert colours is not None and len(colours) > 1000  # a photograph, not just text on white
+
+
+@requires_poppler
+def test_the_patient_summary_pdf_has_no_internal_keys(world: World, tmp_path: Path) -> None:
+    _graded(world)
+    url = reverse("clinic:report_pdf", kwargs={"pk": world.patient_b1.pk}) + "?version=patient"
+    response = _client(world.user_b1).get(url)  # the patient downloads their own summary
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="facenerve-summary-B-001-{clinic_today().isoformat()}.pdf"')
+    text = _pdf_text(response.content, tmp_path)
+    flat = " ".join(text.split())
+    assert "Your facial palsy: summary — B-001" in flat and "House–Brackmann III" in flat
+    assert "How it has changed" in flat and "Alerts" not in flat
+    for key in (*INTERNAL, "mrd1", "_mm", "house_brackmann", "asymmetry_index", "sha256"):
+        assert key not in text, key
+    assert _images(response.content, tmp_path) >= 1
+    _page_one_png(response.content, tmp_path, "report-pdf-patient")
+
+
+def test_other_teams_and_strangers_get_no_pdf(world: World) -> None:
+    url = reverse("clinic:report_pdf", kwargs={"pk": world.patient_b1.pk})
+    for user in (world.clinician_a, world.user_a1, world.admin):
+        assert _client(user).get(url).status_code == 404
+    assert Client().get(url).status_code == 302
+
+
+def test_the_file_name_is_sanitised(world: World) -> None:
+    assert report_pdf.file_name('B/001 "x";\r\n../', date(2026, 3, 4), plain=False) == (
+        "facenerve-report-B-001-x-2026-03-04.pdf")
+    assert report_pdf.file_name("...", date(2026, 3, 4), plain=True) == "facenerve-summary-patient-2026-03-04.pdf"
+    world.patient_b1.identifier = 'Ünïcode "quoted"\\name'
+    world.patient_b1.save()
+    response = _client(world.clinician_b).get(reverse("clinic:report_pdf", kwargs={"pk": world.patient_b1.pk}))
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="facenerve-report-Unicode-quoted-name-{clinic_today().isoformat()}.pdf"')
+
+
+def test_the_fetcher_reads_only_this_reports_images_and_stylesheets(world: World) -> None:
+    store = default_store()
+    own = world.photo_b1.annotated_sha256
+    fetcher = report_pdf.StoreFetcher(store, {own})
+    base = report_pdf.BASE_URL.rstrip("/")
+    data, kind = fetcher.resolve(f"{base}/images/{own}")
+    assert data == store.read(own) and kind == "image/png"
+    css, kind = fetcher.resolve(f"{base}/static/facenerve/report-pdf.css")
+    assert b"@page" in css and kind == "text/css"
+    other = world.photo_b1.image_sha256  # stored, visible to this clinician, but not a picture of this report
+    for url in (f"{base}/images/{other}", f"{base}/images/{own}?x=1", f"{base}/images/../{own}",
+                f"http://report.facenerve.invalid/images/{own}", f"https://example.org/images/{own}",
+                "file:///etc/passwd", "data:image/png;base64,iVBORw0KGgo=", f"{base}/static/facenerve/upload.js",
+                f"{base}/static/facenerve/../../settings.py", f"{base}/api/patients/{world.patient_b1.pk}/fhir"):
+        with pytest.raises(report_pdf.RefusedURLError):
+            fetcher.resolve(url)
+
+
+def test_a_report_never_fetches_over_the_network(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hostile markup in the HTML (as if a field had slipped through unescaped): each URL is refused, the PDF is
+    still made, and no socket is opened."""
+    attempts: list[Any] = []
+
+    def no_connect(self: socket.socket, address: Any) -> None:
+        attempts.append(address)
+        raise OSError("network used")
+
+    monkeypatch.setattr(socket.socket, "connect", no_connect)
+    fetcher = report_pdf.store_fetcher(default_store(), {world.photo_b1.annotated_sha256})
+    monkeypatch.setattr(report_pdf, "store_fetcher", lambda store, allowed: fetcher)
+    html = ('<link rel="stylesheet" href="https://example.org/x.css"><p>Report</p>'
+            '<img src="http://127.0.0.1:9/x.png"><img src="file:///etc/passwd">'
+            f'<img src="/images/{world.photo_b1.image_sha256}"><img src="/images/{world.photo_b1.annotated_sha256}">'
+            '<p style="background:url(https://example.org/bg.png)">x</p>')
+    pdf = report_pdf.render_pdf(html, default_store(), {world.photo_b1.annotated_sha256})
+    assert pdf.startswith(b"%PDF")
+    assert attempts == []
+    assert set(fetcher.rules.refused) >= {"https://example.org/x.css", "http://127.0.0.1:9/x.png", "file:///etc/passwd",
+                                    f"{report_pdf.BASE_URL}images/{world.photo_b1.image_sha256}"}
+    assert not any(world.photo_b1.annotated_sha256 in url for url in fetcher.rules.refused)
