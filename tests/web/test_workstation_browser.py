@@ -1,7 +1,8 @@
 """The clinician's workstation in a real browser (Debian's Chromium through Playwright): drag a mouth-corner handle
 and nudge a pupil with the arrow keys, save, see the measure change and the photo marked corrected, reset it; drag
-a handle with a finger on a phone; compare two visits aligned on the pupils; every clinic page checked with axe-core
-(no serious or critical violation) and at 390×844 without sideways scrolling. Screenshots go to test-artifacts/web/."""
+a handle with a finger on a phone; compare two visits aligned on the pupils; download the report PDF (both versions)
+from the report page; every clinic page checked with axe-core (no serious or critical violation) and at 390×844
+without sideways scrolling. Screenshots go to test-artifacts/web/."""
 
 from __future__ import annotations
 
@@ -176,3 +177,27 @@ def test_compare_two_visits_aligned_on_the_pupils(live_server: Any, browser: Any
     phone.goto(f"{live_server.url}/patients/{patient.pk}/compare/")
     phone.click("text=Overlay the two visits")
     assert no_sideways_scroll(phone)
+
+
+def test_download_the_report_pdf(live_server: Any, browser: Any, analysed_faces: list[Any]) -> None:
+    patient, _, _ = _world(analysed_faces[0])
+    page = new_page(browser)
+    page.goto(f"{live_server.url}/accounts/login/")
+    login(page, "clin-browser")
+    page.goto(f"{live_server.url}/patients/{patient.pk}/")
+    assert page.locator("a.pdf-link").count() == 2  # the clinical report and the patient's summary
+    page.click("text=Printable report")
+    page.wait_for_selector("#report-latest")
+    with page.expect_download() as started:
+        page.get_by_role("link", name="Download PDF", exact=True).click()
+    download = started.value
+    assert download.suggested_filename.startswith("facenerve-report-BR-001-")
+    assert download.suggested_filename.endswith(".pdf")
+    with open(download.path(), "rb") as fh:
+        assert fh.read(5) == b"%PDF-"
+    with page.expect_download() as started:
+        page.get_by_role("link", name="Download PDF, patient's summary").click()
+    assert started.value.suggested_filename.startswith("facenerve-summary-BR-001-")
+    with open(started.value.path(), "rb") as fh:
+        assert fh.read(5) == b"%PDF-"
+    shot(page, "workstation-report")
