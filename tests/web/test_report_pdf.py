@@ -164,7 +164,7 @@ def test_a_report_never_fetches_over_the_network(world: World, monkeypatch: pyte
 
     monkeypatch.setattr(socket.socket, "connect", no_connect)
     fetcher = report_pdf.store_fetcher(default_store(), {world.photo_b1.annotated_sha256})
-    monkeypatch.setattr(report_pdf, "store_fetcher", lambda store, allowed: fetcher)
+    monkeypatch.setattr(report_pdf, "store_fetcher", lambda store, allowed, base_url: fetcher)
     html = ('<link rel="stylesheet" href="https://example.org/x.css"><p>Report</p>'
             '<img src="http://127.0.0.1:9/x.png"><img src="file:///etc/passwd">'
             f'<img src="/images/{world.photo_b1.image_sha256}"><img src="/images/{world.photo_b1.annotated_sha256}">'

@@ -24,8 +24,8 @@ from facenerve.web.storage import ImageStore
 
 log = logging.getLogger(__name__)
 
-#: The origin the report's relative URLs are resolved against. Reserved (RFC 2606): never looked up, never fetched;
-#: the fetcher only compares URLs with it.
+#: The default origin the report's relative URLs are resolved against (the view passes the app's own, so links in
+#: the PDF lead back to it). Reserved (RFC 2606). Never fetched either way: the fetcher only compares URLs with it.
 BASE_URL = "https://report.facenerve.invalid/"
 #: Stylesheets the PDF may load: the app's stylesheet (its print rules) and the PDF's page rules.
 STYLESHEETS = ("facenerve/app.css", "facenerve/report-pdf.css")
@@ -50,8 +50,9 @@ class StoreFetcher:
     """What a report may load: ``allowed_images`` (sha256 digests) from ``store``, the :data:`STYLESHEETS` from the
     static files, nothing else. :func:`store_fetcher` wraps it for WeasyPrint; ``refused`` lists what was refused."""
 
-    def __init__(self, store: ImageStore, allowed_images: Iterable[str]) -> None:
+    def __init__(self, store: ImageStore, allowed_images: Iterable[str], base_url: str = BASE_URL) -> None:
         self.store = store
+        self.base_url = base_url
         self.allowed_images = frozenset(allowed_images)
         self.refused: list[str] = []
         self._image_prefix = reverse("clinic:image", kwargs={"sha256": "0" * 64})[:-64]
@@ -59,7 +60,7 @@ class StoreFetcher:
     def resolve(self, url: str) -> tuple[bytes, str]:
         """The bytes and media type of ``url``; :class:`RefusedURLError` for anything the report may not load."""
         parts = urlsplit(url)
-        base = urlsplit(BASE_URL)
+        base = urlsplit(self.base_url)
         if (parts.scheme, parts.netloc) != (base.scheme, base.netloc) or parts.query or parts.fragment:
             raise RefusedURLError(f"not a resource of this report: {url[:200]}")
         path = parts.path
@@ -78,11 +79,11 @@ class StoreFetcher:
         log.warning("report PDF: refused %s (%s)", url[:200], reason)
 
 
-def store_fetcher(store: ImageStore, allowed_images: Iterable[str]) -> Any:
+def store_fetcher(store: ImageStore, allowed_images: Iterable[str], base_url: str = BASE_URL) -> Any:
     """A WeasyPrint ``URLFetcher`` (WeasyPrint needs a subclass) whose ``fetch`` answers only from
     :class:`StoreFetcher`: its network, file and data handlers are never reached. ``.rules`` is the StoreFetcher."""
     weasyprint = _weasyprint()
-    rules = StoreFetcher(store, allowed_images)
+    rules = StoreFetcher(store, allowed_images, base_url)
     base: Any = weasyprint.urls.URLFetcher
 
     class _Fetcher(base):  # type: ignore[misc]
@@ -99,11 +100,11 @@ def store_fetcher(store: ImageStore, allowed_images: Iterable[str]) -> Any:
     return fetcher
 
 
-def render_pdf(html: str, store: ImageStore, allowed_images: Iterable[str]) -> bytes:
-    """The report's HTML as PDF bytes."""
+def render_pdf(html: str, store: ImageStore, allowed_images: Iterable[str], base_url: str = BASE_URL) -> bytes:
+    """The report's HTML as PDF bytes; relative URLs (and so the PDF's links) resolve against ``base_url``."""
     weasyprint = _weasyprint()
-    fetcher = store_fetcher(store, allowed_images)
-    document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher, media_type="print")
+    fetcher = store_fetcher(store, allowed_images, base_url)
+    document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher, media_type="print")
     pdf: bytes = document.write_pdf(dpi=IMAGE_DPI)
     return pdf
 

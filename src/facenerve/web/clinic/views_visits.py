@@ -129,7 +129,9 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     context = _report_context(request, pk)
     html = render_to_string("clinic/report.html", {**context, "pdf": True}, request=request)
     allowed = {card.photo.annotated_sha256 for card in context["cards"]}
-    pdf = report_pdf_module.render_pdf(html, default_store(), allowed)
+    # Relative URLs resolve against the app's own address (checked against ALLOWED_HOSTS), so the PDF's links lead
+    # back to the app; the fetcher reads only from the store and the static files, whatever the address.
+    pdf = report_pdf_module.render_pdf(html, default_store(), allowed, request.build_absolute_uri("/"))
     name = report_pdf_module.file_name(context["patient"].identifier, context["today"], plain=context["plain"])
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
