@@ -4,6 +4,7 @@ image store through the report's own URL fetcher; any other URL is refused and n
 
 from __future__ import annotations
 
+import io
 import shutil
 import socket
 import subprocess
@@ -141,7 +142,11 @@ def test_the_fetcher_reads_only_this_reports_images_and_stylesheets(world: World
     fetcher = report_pdf.StoreFetcher(store, {own})
     base = report_pdf.BASE_URL.rstrip("/")
     data, kind = fetcher.resolve(f"{base}/images/{own}")
-    assert data == store.read(own) and kind == "image/png"
+    assert store.read(own).startswith(b"\x89PNG") and data.startswith(b"\xff\xd8") and kind == "image/jpeg"
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as jpeg, Image.open(io.BytesIO(store.read(own))) as png:
+        assert jpeg.size == png.size  # the stored picture, re-encoded, not resized
     css, kind = fetcher.resolve(f"{base}/static/facenerve/report-pdf.css")
     assert b"@page" in css and kind == "text/css"
     other = world.photo_b1.image_sha256  # stored, visible to this clinician, but not a picture of this report
