@@ -82,3 +82,19 @@ def test_reading_a_photo_as_a_mirror_image_swaps_the_patients_sides(measured: ob
     for name in ("brow_height", "commissure_height", "palpebral_fissure_height"):
         assert detected.metrics[name].right == pytest.approx(swapped.metrics[name].right, abs=0.5), name
         assert detected.metrics[name].left == pytest.approx(swapped.metrics[name].left, abs=0.5), name
+
+
+def test_a_mirrored_reading_renames_the_sides_in_warnings_scale_and_open_eyes(measured: object) -> None:
+    from facenerve.engine.remeasure import mirror_result
+
+    photo: PhotoAssessment = measured  # type: ignore[assignment]
+    assert photo.quality is not None and photo.scale is not None
+    sided = replace(photo, warnings=("head turned 12° toward the patient's left: horizontal distances are corrected",
+                                     "scale from the right iris only (the other eye is closed)", "photo looks blurred"),
+                    quality=replace(photo.quality, open_eyes={"right": True, "left": False}),
+                    scale=replace(photo.scale, iris_diameter_px={"right": 30.0, "left": 33.0}))
+    flipped = mirror_result(sided, 512)
+    assert flipped.warnings == ("head turned 12° toward the patient's right: horizontal distances are corrected",
+                                "scale from the left iris only (the other eye is closed)", "photo looks blurred")
+    assert flipped.quality is not None and flipped.quality.open_eyes == {"left": True, "right": False}
+    assert flipped.scale is not None and flipped.scale.iris_diameter_px == {"left": 30.0, "right": 33.0}

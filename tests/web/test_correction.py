@@ -56,7 +56,7 @@ def test_moving_the_mouth_corner_bends_the_lips_with_it(world: World) -> None:
 def test_correction_measures_again_records_who_and_resets(world: World) -> None:
     client = _client(world.clinician_b)
     photo = world.photo_b1
-    before = photo.result
+    before, picture_before = photo.result, photo.annotated_sha256
     page = client.get(reverse("clinic:landmarks", kwargs={"pk": photo.pk}))
     assert page.status_code == 200 and b'id="lm-data"' in page.content and b"landmarks.js" in page.content
     x, y = _handle(photo, "left.commissure")
@@ -71,7 +71,7 @@ def test_correction_measures_again_records_who_and_resets(world: World) -> None:
     right = before["metrics"]["commissure_height"]["right"]
     assert doc["metrics"]["commissure_height"]["right"] == pytest.approx(right, abs=0.02)
     assert doc["asymmetry"]["index"] != before["asymmetry"]["index"]
-    assert photo.annotated_sha256 != before.get("annotated_sha256") and photo.landmarks["automatic"]
+    assert photo.annotated_sha256 != picture_before and photo.landmarks["automatic"]
     world.assessment_b1.refresh_from_db()
     assert world.assessment_b1.engine_result["regraded_from_landmarks"] is True
     assert world.assessment_b1.asymmetry_index_mm == pytest.approx(doc["asymmetry"]["index"], abs=0.05)
@@ -120,7 +120,7 @@ def test_marking_a_photo_as_a_mirror_image_swaps_the_patients_sides_and_back(wor
     session is graded again and the annotated picture redrawn); unticked again, the first reading returns."""
     client = _client(world.clinician_b)
     photo = world.photo_b1
-    before = photo.result
+    before, picture_before = photo.result, photo.annotated_sha256
     url = reverse("clinic:landmarks", kwargs={"pk": photo.pk})
     assert b'name="mirrored"' in client.get(url).content
     reply = client.post(url, {"handles": "{}", "mirror_shown": "1", "mirrored": "1"})
@@ -131,7 +131,7 @@ def test_marking_a_photo_as_a_mirror_image_swaps_the_patients_sides_and_back(wor
     for name, metric in before["metrics"].items():
         assert doc["metrics"][name]["left"] == pytest.approx(metric["right"], abs=0.02, rel=1e-3), name
         assert doc["metrics"][name]["right"] == pytest.approx(metric["left"], abs=0.02, rel=1e-3), name
-    assert photo.annotated_sha256 != before.get("annotated_sha256")
+    assert photo.annotated_sha256 != picture_before
     assert b'class="lm-mirrored"' in client.get(url).content  # the viewer shows the picture as it is read
     world.assessment_b1.refresh_from_db()
     assert world.assessment_b1.engine_result["regraded_from_landmarks"] is True
@@ -140,3 +140,16 @@ def test_marking_a_photo_as_a_mirror_image_swaps_the_patients_sides_and_back(wor
     assert photo.result["mirrored"] is False
     for name, metric in before["metrics"].items():
         assert photo.result["metrics"][name]["left"] == pytest.approx(metric["left"], abs=0.02, rel=1e-3), name
+
+
+def test_moves_are_placed_on_the_picture_as_shown_then_the_sides_swap(world: World) -> None:
+    """A pupil moved on the picture as shown and "mirror image" ticked in the same save: the move is applied where
+    it was placed, then the image is read flipped, so that pupil is the other side's, at width − x."""
+    photo = world.photo_b1
+    x, y = _handle(photo, "right.pupil")
+    reply = _client(world.clinician_b).post(reverse("clinic:landmarks", kwargs={"pk": photo.pk}), {
+        "handles": json.dumps({"right.pupil": [x + 3, y + 2]}), "mirror_shown": "1", "mirrored": "1"})
+    assert reply.status_code == 302
+    photo.refresh_from_db()
+    moved = anatomy_from_dict(photo.landmarks).left.iris_center.reshape(2)
+    assert np.allclose(moved, [photo.width_px - (x + 3), y + 2], atol=0.02)

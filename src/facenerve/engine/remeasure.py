@@ -13,6 +13,7 @@ optionally, another scale). :func:`anatomy_to_dict` / :func:`anatomy_from_dict` 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -105,8 +106,25 @@ def mirror_result(result: PhotoAssessment, width_px: int) -> PhotoAssessment:
         raise FaceNerveError("only a measured photo can be mirrored", code="bad_option")
     pose = result.pose
     flipped_pose = None if pose is None else replace(pose, yaw_deg=-pose.yaw_deg, roll_deg=-pose.roll_deg)
+    scale = result.scale
+    if scale is not None:
+        scale = replace(scale, iris_diameter_px=_swap_sides(scale.iris_diameter_px))
+    quality = result.quality
+    if quality is not None:
+        quality = replace(quality, open_eyes=_swap_sides(quality.open_eyes))
     return replace(result, mirrored=not result.mirrored, anatomy=mirror_anatomy(result.anatomy, width_px),
-                   pose=flipped_pose)
+                   pose=flipped_pose, scale=scale, quality=quality,
+                   warnings=tuple(_SIDE_WORD.sub(lambda m: _OTHER_SIDE[m.group(0)], w) for w in result.warnings))
+
+
+#: The photo's warnings name the patient's sides in these words ("head turned 12° toward the patient's left",
+#: "scale from the right iris only"); a mirrored reading swaps them.
+_SIDE_WORD = re.compile(r"\b(left|right)\b")
+_OTHER_SIDE = {"left": "right", "right": "left"}
+
+
+def _swap_sides(by_side: dict[Any, Any]) -> dict[Any, Any]:
+    return {_OTHER_SIDE.get(side, side): value for side, value in by_side.items()}
 
 
 def mirror_anatomy(anatomy: FaceAnatomy, width_px: int) -> FaceAnatomy:
