@@ -153,3 +153,22 @@ def test_moves_are_placed_on_the_picture_as_shown_then_the_sides_swap(world: Wor
     photo.refresh_from_db()
     moved = anatomy_from_dict(photo.landmarks).left.iris_center.reshape(2)
     assert np.allclose(moved, [photo.width_px - (x + 3), y + 2], atol=0.02)
+
+
+def test_a_correction_never_replaces_a_grade_that_was_not_automated(world: World) -> None:
+    """A House–Brackmann grade recorded without a source (entered through the API or the demo) and a clinician's
+    Sunnybrook stay through a correction and its reset; only automated or empty columns take the new estimates."""
+    assessment = world.assessment_b1
+    assessment.house_brackmann, assessment.sunnybrook_composite = 2, 71.0
+    assessment.summary_sources = {"sunnybrook_composite": "clinician"}
+    assessment.save()
+    client = _client(world.clinician_b)
+    photo = world.photo_b1
+    x, y = _handle(photo, "left.commissure")
+    url = reverse("clinic:landmarks", kwargs={"pk": photo.pk})
+    assert client.post(url, {"handles": json.dumps({"left.commissure": [x + 4, y - 15]})}).status_code == 302
+    assert client.post(reverse("clinic:landmarks_reset", kwargs={"pk": photo.pk})).status_code == 302
+    assessment.refresh_from_db()
+    assert (assessment.house_brackmann, assessment.sunnybrook_composite) == (2, 71.0)
+    assert assessment.summary_sources.get("house_brackmann") is None
+    assert assessment.summary_sources["sunnybrook_composite"] == "clinician"

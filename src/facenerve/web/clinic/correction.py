@@ -219,7 +219,8 @@ def reset(photo: AssessmentPhoto) -> None:
 
 def regrade(assessment: Assessment) -> None:
     """Grade the session again from every photo's stored landmarks (no detection): the summary figures, the
-    automated grades (unless a clinician entered that scale) and the session document follow."""
+    automated grades and the session document follow. Only an automated or empty column takes the new estimate;
+    a figure a clinician entered, or one recorded without a source, stays."""
     from facenerve.session.analyze import grade_photos
 
     photos = {}
@@ -239,8 +240,8 @@ def regrade(assessment: Assessment) -> None:
     assessment.affected_side = session.affected_side if session.affected_side in ("left", "right") else ""
     sources = dict(assessment.summary_sources or {})
     for scale, key, column in AUTOMATED_COLUMNS:
-        if sources.get(column) == "clinician":
-            continue
+        if sources.get(column) != "automated" and getattr(assessment, column) is not None:
+            continue  # a clinician's figure, or one recorded without a source, is never replaced by an estimate
         value = (engine_result.get("scores", {}).get(scale) or {}).get(key)
         if isinstance(value, int | float) and not isinstance(value, bool):
             setattr(assessment, column, int(value) if column == "house_brackmann" else float(value))

@@ -81,13 +81,21 @@ def add_demo_photos(assessments: dict[int, Assessment], *, landmark_passes: int)
 
 
 def _attach(assessment: Assessment, session: Any) -> None:
-    """Keep a session's photos and measured figures on a demo assessment (its illustrative grades stay)."""
+    """Keep a session's photos and measured figures on a demo assessment: its illustrative grades stay, and the
+    session's automated estimates fill the grades it lacks (marked automated, as an upload marks them)."""
     assessment.engine_result = session.engine_result
     if session.asymmetry_index_mm is not None:
         assessment.asymmetry_index_mm = session.asymmetry_index_mm
     assessment.affected_side = session.affected_side or assessment.affected_side
     assessment.notes = "demo: simulated photos of a recovering left palsy; grades are illustrative values"
-    assessment.save(update_fields=["engine_result", "asymmetry_index_mm", "affected_side", "notes"])
+    sources = dict(assessment.summary_sources or {})
+    for column, value in session.automated.items():  # as an upload does, but only where no grade is given
+        if getattr(assessment, column) is None:
+            setattr(assessment, column, value)
+            sources[column] = "automated"
+    assessment.summary_sources = sources
+    assessment.save(update_fields=["engine_result", "asymmetry_index_mm", "affected_side", "notes",
+                                   "summary_sources", *session.automated])
     AssessmentPhoto.objects.bulk_create(
         AssessmentPhoto(assessment=assessment, expression=p.expression.value, image_sha256=p.image_sha256,
                         annotated_sha256=p.annotated_sha256, width_px=p.width_px, height_px=p.height_px,
