@@ -73,23 +73,21 @@ def compare_visits(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def photo_aligned(request: HttpRequest, pk: int) -> HttpResponse:
     """A photo on the comparison canvas (PNG): pupil line level, pupils' midpoint at a fixed point, a fixed number of
-    pixels per mm. For whoever may read the photo's assessment; 404 otherwise, and for a photo with no pupils."""
+    pixels per mm. For whoever may read the photo's assessment; 404 otherwise, and for a photo with no pupils.
+
+    Not cached by the browser (the audit middleware sends ``no-store``, as for all patient data); the server keeps
+    recently drawn pictures (:func:`aligned.cached_png`), looked up only after the access check above."""
     rows = AssessmentPhoto.objects.filter(assessment__in=access.visible_assessments(request.user))
     photo: AssessmentPhoto = get_object_or_404(rows, pk=pk)
     alignment, why = aligned.alignment_of(photo)
     if alignment is None:
         raise Http404(why)
-    tag = aligned.etag(photo, alignment)
-    if tag in request.headers.get("If-None-Match", ""):
-        response = HttpResponse(status=304)
-    else:
-        try:
-            response = HttpResponse(aligned.aligned_png(photo, alignment), content_type="image/png")
-        except (FileNotFoundError, ValueError, ImageError):
-            raise Http404("image missing from the store") from None
-        response["Content-Disposition"] = "inline"
-    response["ETag"] = tag
-    response["Cache-Control"] = "private, max-age=3600"
+    try:
+        png = aligned.cached_png(photo, alignment)
+    except (FileNotFoundError, ValueError, ImageError):
+        raise Http404("image missing from the store") from None
+    response = HttpResponse(png, content_type="image/png")
+    response["Content-Disposition"] = "inline"
     return response
 
 
