@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from facenerve.web.clinic import aligned
 from facenerve.web.clinic.models import Assessment, AssessmentPhoto
+from facenerve.web.storage import default_store
 
 from .conftest import World
 
@@ -117,7 +118,42 @@ def test_a_correction_moves_the_alignment() -> None:
     assert found is not None and found.right_pupil == (104.0, 98.0)
 
 
+def test_the_cache_key_names_the_drawing_exactly() -> None:
+    photo = _unsaved({}, None)
+    base = aligned.Alignment((100.0, 100.0), (160.0, 102.0), 0.4)
+    variants = [aligned.Alignment((100.0, 100.0), (160.0, 102.0), 0.4, mirrored=True),
+                aligned.Alignment((100.00001, 100.0), (160.0, 102.0), 0.4),
+                aligned.Alignment((100.0, 100.0), (160.0, 102.0), 0.40000001)]
+    keys = {aligned.cache_key(photo, a) for a in (base, *variants)}
+    assert len(keys) == 4
+    other = AssessmentPhoto(expression="rest", image_sha256="1" * 64, width_px=10, height_px=10)
+    assert aligned.cache_key(other, base) != aligned.cache_key(photo, base)
+    assert aligned.cache_key(photo, aligned.Alignment((100.0, 100.0), (160.0, 102.0), 0.4)) == \
+        aligned.cache_key(photo, base)
+
+
+def test_the_server_cache_is_bounded_in_bytes() -> None:
+    cache = aligned._PngCache()
+    third = aligned.CACHE_MAX_BYTES // 3 + 1
+    for key in "abc":
+        cache.put(key, key.encode() * third)
+    assert cache.get("a") is None  # the oldest went out
+    assert cache.get("b") is not None  # read: "c" is now the least recently used
+    cache.put("d", b"d" * third)
+    assert cache.get("c") is None and cache.get("b") is not None and cache.get("d") is not None
+    cache.put("huge", b"x" * (aligned.CACHE_MAX_BYTES + 1))  # never kept, and pushes nothing out
+    assert cache.get("huge") is None and cache.get("b") is not None
+
+
 # --- on the comparison page --------------------------------------------------------------------------------------
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Any:
+    """Each test starts with no aligned picture kept by the server (the world's photos are the same in each)."""
+    aligned.clear_cache()
+    yield
+    aligned.clear_cache()
+
 
 def _client(user: Any) -> Client:
     client = Client()
@@ -151,7 +187,7 @@ def test_the_comparison_shows_both_photos_aligned_and_they_load(world: World) ->
         assert response.status_code == 200 and response["Content-Type"] == "image/png"
         picture = Image.open(io.BytesIO(response.content))
         assert picture.size == aligned.CANVAS_PX
-        assert client.get(url, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+        assert response["Cache-Control"] == "no-store" and not response.has_header("ETag")  # patient data
         for outsider in (world.clinician_a, world.user_a1, world.admin):
             assert _client(outsider).get(url).status_code == 404
         assert _client(world.user_b1).get(url).status_code == 200  # the patient sees their own
@@ -191,3 +227,23 @@ def test_a_photo_marked_as_a_mirror_image_is_aligned_as_it_is_read(world: World)
     as_read = picture(client, world.photo_b1)
     before, after = np.abs(as_stored - astronaut).mean(), np.abs(as_read - astronaut).mean()
     assert after < 8 and after < before / 2, (before, after)
+
+
+def test_the_server_keeps_drawn_pictures_and_checks_access_first(world: World) -> None:
+    """A picture drawn once is served again without the stored photo (removed here, so only the cache can answer),
+    to whoever may see the photo; anyone else still gets 404; another scale of the same photo is drawn anew."""
+    later = _later_visit(world)  # the same stored photo, its scale 5% larger
+    client = _client(world.clinician_b)
+    url = reverse("clinic:photo_aligned", kwargs={"pk": world.photo_b1.pk})
+    first = client.get(url)
+    assert first.status_code == 200
+    default_store().path_of(world.photo_b1.image_sha256).unlink()  # (the world fixture puts it back afterwards)
+    again = client.get(url)
+    assert again.status_code == 200 and again.content == first.content
+    assert again["Cache-Control"] == "no-store"
+    assert _client(world.user_b1).get(url).content == first.content  # the patient sees their own
+    for outsider in (world.clinician_a, world.user_a1, world.admin):
+        assert _client(outsider).get(url).status_code == 404
+    assert client.get(reverse("clinic:photo_aligned", kwargs={"pk": later.pk})).status_code == 404  # not kept
+    aligned.clear_cache()
+    assert client.get(url).status_code == 404

@@ -261,7 +261,7 @@ def test_analyses_beyond_the_cap_wait_then_answer_503(world: World, settings: An
 
     settings.FACENERVE_ANALYSIS_WAIT_S = 0
     held = []
-    slots = limits._semaphore()
+    slots = limits.ANALYSES.semaphore()
     while slots.acquire(blocking=False):  # every slot busy with other sessions
         held.append(True)
     try:

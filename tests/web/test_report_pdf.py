@@ -169,14 +169,77 @@ def test_a_report_never_fetches_over_the_network(world: World, monkeypatch: pyte
 
     monkeypatch.setattr(socket.socket, "connect", no_connect)
     fetcher = report_pdf.store_fetcher(default_store(), {world.photo_b1.annotated_sha256})
-    monkeypatch.setattr(report_pdf, "store_fetcher", lambda store, allowed, base_url: fetcher)
     html = ('<link rel="stylesheet" href="https://example.org/x.css"><p>Report</p>'
             '<img src="http://127.0.0.1:9/x.png"><img src="file:///etc/passwd">'
             f'<img src="/images/{world.photo_b1.image_sha256}"><img src="/images/{world.photo_b1.annotated_sha256}">'
             '<p style="background:url(https://example.org/bg.png)">x</p>')
-    pdf = report_pdf.render_pdf(html, default_store(), {world.photo_b1.annotated_sha256})
+    pdf = report_pdf.render_pdf(html, fetcher)
     assert pdf.startswith(b"%PDF")
     assert attempts == []
     assert set(fetcher.rules.refused) >= {"https://example.org/x.css", "http://127.0.0.1:9/x.png", "file:///etc/passwd",
-                                    f"{report_pdf.BASE_URL}images/{world.photo_b1.image_sha256}"}
+                                          f"{report_pdf.BASE_URL}images/{world.photo_b1.image_sha256}"}
     assert not any(world.photo_b1.annotated_sha256 in url for url in fetcher.rules.refused)
+
+
+def test_pdfs_beyond_the_cap_answer_503_with_retry_after(world: World, settings: Any) -> None:
+    """Every PDF slot busy: a one-line 503 with Retry-After, nothing drawn. The analyses' slots are another cap: all
+    of them busy does not stop a PDF once a PDF slot is free."""
+    from facenerve.web.clinic import limits
+
+    settings.FACENERVE_PDF_WAIT_S = 0
+    url = reverse("clinic:report_pdf", kwargs={"pk": world.patient_b1.pk})
+    held: list[Any] = []
+
+    def hold_all(cap: limits.Cap) -> None:
+        slots = cap.semaphore()
+        while slots.acquire(blocking=False):
+            held.append(slots)
+
+    try:
+        hold_all(limits.PDFS)
+        for user in (world.user_b1, world.clinician_b):
+            reply = _client(user).get(url)
+            assert reply.status_code == 503 and reply["Retry-After"].isdigit(), reply.status_code
+            assert reply["Content-Type"].startswith("text/plain") and "try again" in reply.content.decode()
+            assert "\n" not in reply.content.decode().strip()
+        hold_all(limits.ANALYSES)
+        for slots in [s for s in held if s is limits.PDFS.semaphore()]:
+            slots.release()
+            held.remove(slots)
+        reply = _client(world.clinician_b).get(url)
+        assert reply.status_code == 200 and reply.content.startswith(b"%PDF")
+    finally:
+        for slots in held:
+            slots.release()
+
+
+class _RefuseImport:
+    """A meta-path finder standing in for a server without Pango: importing WeasyPrint (only it) raises OSError,
+    as cffi's ``dlopen`` does when libpango cannot be loaded."""
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
+        if name == "weasyprint" or name.startswith("weasyprint."):
+            raise OSError("cannot load library 'libpango-1.0-0': libpango-1.0-0: cannot open shared object file")
+        return None
+
+
+@pytest.mark.parametrize("failure", ["ImportError", "OSError"])
+def test_without_weasyprint_or_pango_the_pdf_is_a_one_line_503(world: World, monkeypatch: pytest.MonkeyPatch,
+                                                                failure: str) -> None:
+    """WeasyPrint not installed (ImportError) or Pango missing (OSError on import): the third-party import alone is
+    made to fail; the report page still works and the PDF answers one line, not a traceback."""
+    import sys
+
+    if failure == "ImportError":
+        monkeypatch.setitem(sys.modules, "weasyprint", None)  # `import weasyprint` raises ImportError
+    else:
+        for name in [n for n in sys.modules if n == "weasyprint" or n.startswith("weasyprint.")]:
+            monkeypatch.delitem(sys.modules, name)
+        monkeypatch.setattr(sys, "meta_path", [_RefuseImport(), *sys.meta_path])
+    client = _client(world.clinician_b)
+    reply = client.get(reverse("clinic:report_pdf", kwargs={"pk": world.patient_b1.pk}))
+    assert reply.status_code == 503 and reply["Content-Type"].startswith("text/plain")
+    assert reply.content.decode() == "PDF reports need Pango (see docs)"
+    assert client.get(reverse("clinic:report", kwargs={"pk": world.patient_b1.pk})).status_code == 200
+    with pytest.raises(report_pdf.PdfUnavailableError):
+        report_pdf.store_fetcher(default_store(), set())

@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from facenerve.web.clinic.models import Patient
+from facenerve.web.filenames import safe_file_stem
 
 from .conftest import World
 from .test_fhir_exchange import _client, _full_course
@@ -73,10 +74,29 @@ def test_series_cells_never_run_as_formulas(world: World) -> None:
     response = client.get(reverse("clinic:export_xlsx", kwargs={"pk": world.patient_b1.pk}))
     cell = load_workbook(io.BytesIO(response.content)).active["A2"]
     assert cell.value == "=HYPERLINK(\"http://x\")" and cell.data_type == "s"
-    assert response["Content-Disposition"] == 'attachment; filename="HYPERLINK_http_x-series.xlsx"'
+    assert response["Content-Disposition"] == 'attachment; filename="HYPERLINK-http-x-series.xlsx"'
 
 
 def test_patient_page_links_the_downloads(world: World) -> None:
     body = _client(world.user_b1).get(reverse("clinic:patient", kwargs={"pk": world.patient_b1.pk})).content.decode()
     assert reverse("clinic:export_csv", kwargs={"pk": world.patient_b1.pk}) in body
     assert reverse("clinic:export_xlsx", kwargs={"pk": world.patient_b1.pk}) in body
+
+
+def test_safe_file_stem_keeps_only_safe_characters() -> None:
+    """One rule for every download name (series exports and report PDFs)."""
+    assert safe_file_stem("B-001") == "B-001"
+    assert safe_file_stem('Ünïcode "quoted"\\name') == "Unicode-quoted-name"  # accents dropped, the rest one dash
+    assert safe_file_stem('B/001 "x";\r\n../') == "B-001-x"
+    assert safe_file_stem("=HYPERLINK(\"http://x\")") == "HYPERLINK-http-x"
+    assert safe_file_stem("a.b_c-d") == "a.b_c-d"
+    assert safe_file_stem("..") == "patient" and safe_file_stem("") == "patient"
+    assert safe_file_stem("日本語", fallback="patient-7") == "patient-7"  # nothing ASCII left
+    assert safe_file_stem("x" * 59 + "/yy") == "x" * 59  # cut to 60, no trailing dash
+    assert len(safe_file_stem("z" * 200)) == 60
+
+
+def test_an_identifier_with_nothing_safe_falls_back_to_the_record_number(world: World) -> None:
+    Patient.objects.filter(pk=world.patient_b1.pk).update(identifier="日本語")
+    response = _client(world.clinician_b).get(reverse("clinic:export_csv", kwargs={"pk": world.patient_b1.pk}))
+    assert response["Content-Disposition"] == f'attachment; filename="patient-{world.patient_b1.pk}-series.csv"'

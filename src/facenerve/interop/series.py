@@ -112,6 +112,8 @@ def _summary_header(key: str) -> str:
 
 
 def _safe(text: str) -> str:
+    """A CSV cell's text that no spreadsheet runs as a formula: ``text`` with an apostrophe in front when it starts
+    with ``= + - @``, tab or CR (:data:`_FORMULA_START`), else unchanged."""
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 

@@ -124,6 +124,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FACENERVE_MAX_REQUEST_MEGAPIXELS = config.integer("FACENERVE_MAX_REQUEST_MEGAPIXELS", 150, minimum=1)
 FACENERVE_MAX_CONCURRENT_ANALYSES = config.integer("FACENERVE_MAX_CONCURRENT_ANALYSES", 2, minimum=1)
 FACENERVE_ANALYSIS_WAIT_S = config.integer("FACENERVE_ANALYSIS_WAIT_S", 60)
+# Report PDFs drawn at once per server process (WeasyPrint, about 1.1-1.4 s of CPU each; a cap of its own, see
+# clinic/limits.py); a request waits up to FACENERVE_PDF_WAIT_S for a slot, else 503 with Retry-After.
+FACENERVE_MAX_CONCURRENT_PDFS = config.integer("FACENERVE_MAX_CONCURRENT_PDFS", 1, minimum=1)
+FACENERVE_PDF_WAIT_S = config.integer("FACENERVE_PDF_WAIT_S", 10)
 # JSON API bodies are small: anything larger is refused before it is read (413).
 FACENERVE_API_MAX_BODY_BYTES = config.integer("FACENERVE_API_MAX_BODY_KB", 256, minimum=1) * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 20

@@ -6,8 +6,6 @@ patient themself; anyone else gets 404."""
 
 from __future__ import annotations
 
-import re
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -17,6 +15,7 @@ from facenerve.interop import series
 from facenerve.web.clinic import access
 from facenerve.web.clinic.exports import course
 from facenerve.web.clinic.models import Patient
+from facenerve.web.filenames import safe_file_stem
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -28,7 +27,9 @@ def _table(request: HttpRequest, pk: int) -> tuple[Patient, list[str], list[list
 
 
 def _download(patient: Patient, body: bytes, content_type: str, extension: str) -> HttpResponse:
-    name = re.sub(r"[^A-Za-z0-9._-]+", "_", patient.identifier).strip("._") or f"patient-{patient.pk}"
+    """``body`` (bytes of ``content_type``) as an attachment named ``<identifier>-series.<extension>``, the identifier
+    through :func:`safe_file_stem` (``patient-<pk>`` when nothing is left of it)."""
+    name = safe_file_stem(patient.identifier, fallback=f"patient-{patient.pk}")
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}-series.{extension}"'
     return response

@@ -13,13 +13,16 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 
 from facenerve.errors import ImageError
-from facenerve.web.clinic import access, aligned, assessment_view, compare, services
+from facenerve.web.clinic import access, aligned, assessment_view, compare, limits, services
 from facenerve.web.clinic import report_pdf as report_pdf_module
 from facenerve.web.clinic.choices import Comorbidity
 from facenerve.web.clinic.clock import clinic_today
 from facenerve.web.clinic.models import Assessment, AssessmentPhoto
 from facenerve.web.clinic.overview import overview
 from facenerve.web.storage import default_store
+
+#: Seconds a client is told to wait (``Retry-After``) when every PDF slot stayed busy: about a few PDFs' time.
+PDF_RETRY_AFTER_S = 5
 
 
 def _patient(request: HttpRequest, pk: int) -> Any:
@@ -70,23 +73,21 @@ def compare_visits(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def photo_aligned(request: HttpRequest, pk: int) -> HttpResponse:
     """A photo on the comparison canvas (PNG): pupil line level, pupils' midpoint at a fixed point, a fixed number of
-    pixels per mm. For whoever may read the photo's assessment; 404 otherwise, and for a photo with no pupils."""
+    pixels per mm. For whoever may read the photo's assessment; 404 otherwise, and for a photo with no pupils.
+
+    Not cached by the browser (the audit middleware sends ``no-store``, as for all patient data); the server keeps
+    recently drawn pictures (:func:`aligned.cached_png`), looked up only after the access check above."""
     rows = AssessmentPhoto.objects.filter(assessment__in=access.visible_assessments(request.user))
     photo: AssessmentPhoto = get_object_or_404(rows, pk=pk)
     alignment, why = aligned.alignment_of(photo)
     if alignment is None:
         raise Http404(why)
-    tag = aligned.etag(photo, alignment)
-    if tag in request.headers.get("If-None-Match", ""):
-        response = HttpResponse(status=304)
-    else:
-        try:
-            response = HttpResponse(aligned.aligned_png(photo, alignment), content_type="image/png")
-        except (FileNotFoundError, ValueError, ImageError):
-            raise Http404("image missing from the store") from None
-        response["Content-Disposition"] = "inline"
-    response["ETag"] = tag
-    response["Cache-Control"] = "private, max-age=3600"
+    try:
+        png = aligned.cached_png(photo, alignment)
+    except (FileNotFoundError, ValueError, ImageError):
+        raise Http404("image missing from the store") from None
+    response = HttpResponse(png, content_type="image/png")
+    response["Content-Disposition"] = "inline"
     return response
 
 
@@ -125,15 +126,32 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The report as a PDF drawn on the server (``?version=patient`` for the plain-language summary), as a download
-    named from the patient identifier and the date. The pictures come from the image store, never over a network."""
+    named from the patient identifier and the date. The pictures come from the image store, never over a network.
+    At most ``FACENERVE_MAX_CONCURRENT_PDFS`` are drawn at once per process (else 503 with ``Retry-After``); 503 too
+    when WeasyPrint or Pango is missing."""
     context = _report_context(request, pk)
     html = render_to_string("clinic/report.html", {**context, "pdf": True}, request=request)
     allowed = {card.photo.annotated_sha256 for card in context["cards"]}
-    # Relative URLs resolve against the app's own address (checked against ALLOWED_HOSTS), so the PDF's links lead
-    # back to the app; the fetcher reads only from the store and the static files, whatever the address.
-    pdf = report_pdf_module.render_pdf(html, default_store(), allowed, request.build_absolute_uri("/"))
+    with limits.pdf_slot() as slot:
+        if not slot:
+            busy = _one_line("the server is drawing other PDF reports; try again in a few seconds", 503)
+            busy["Retry-After"] = str(PDF_RETRY_AFTER_S)
+            return busy
+        try:
+            # Relative URLs resolve against the app's own address (checked against ALLOWED_HOSTS), so the PDF's
+            # links lead back to the app; the fetcher reads only from the store and the static files, whatever the
+            # address.
+            fetcher = report_pdf_module.store_fetcher(default_store(), allowed, request.build_absolute_uri("/"))
+            pdf = report_pdf_module.render_pdf(html, fetcher)
+        except report_pdf_module.PdfUnavailableError as exc:
+            return _one_line(str(exc), 503)
     name = report_pdf_module.file_name(context["patient"].identifier, context["today"], plain=context["plain"])
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _one_line(message: str, status: int) -> HttpResponse:
+    """A plain-text answer of one line (as :mod:`facenerve.web.faults` gives for the app's other failures)."""
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
