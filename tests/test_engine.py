@@ -313,3 +313,4 @@ def test_the_annotated_picture_writes_no_internal_key(
     words = " ".join(drawn)
     assert "Eye opening height (mm)" in words and "Rest" in words and "MediaPipe" in words
     assert not re.search(r"\b[a-z0-9]+_[a-z0-9_]+\b|\bmm2\b|\bmrd\d\b|\bmediapipe\b|\biris_one_eye\b", words), words
+    assert "-0.0" not in words

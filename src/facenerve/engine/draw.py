@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +26,10 @@ PANEL_COLOUR = (24, 26, 32)
 ALERT_COLOUR = (230, 60, 60)
 #: Width of the face view in the output, px; the table panel is added to its right.
 VIEW_WIDTH_PX = 900
-PANEL_WIDTH_PX = 460
+#: The side panel's text and spacing are designed at 1× and drawn at this factor, so the picture stays readable when
+#: a page or a PDF shows it at half its width (an engineering choice).
+PANEL_SCALE = 1.4
+PANEL_WIDTH_PX = int(460 * PANEL_SCALE)
 
 _Px = Callable[[np.ndarray], list[tuple[float, float]]]
 
@@ -47,11 +51,26 @@ _TABLE_ROWS = (
 
 
 def font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    """Pillow's default font at ``size`` px (its bitmap font when Pillow lacks FreeType)."""
+    """DejaVu Sans at ``size`` px where the system has it (it draws ² and −), else Pillow's default font."""
+    try:
+        return ImageFont.truetype("DejaVuSans.ttf", size)
+    except OSError:
+        pass
     try:
         return ImageFont.load_default(size=size)
     except TypeError:  # Pillow without FreeType
         return ImageFont.load_default()
+
+
+def _px(size: float) -> int:
+    """A panel size designed at 1×, in output pixels."""
+    return round(size * PANEL_SCALE)
+
+
+def _number(value: float) -> str:
+    """One decimal, with no "-0.0"."""
+    text = f"{value:.1f}"
+    return "0.0" if text == "-0.0" else text
 
 
 def render_annotation(rgb: np.ndarray, result: PhotoAssessment) -> Image.Image:
@@ -75,7 +94,7 @@ def render_annotation(rgb: np.ndarray, result: PhotoAssessment) -> Image.Image:
 
     canvas = Image.new("RGB", (VIEW_WIDTH_PX + PANEL_WIDTH_PX, max(view.height, 720)), PANEL_COLOUR)
     draw = ImageDraw.Draw(view)
-    small, normal, large = font(13), font(16), font(22)
+    small, normal, large = font(_px(13)), font(_px(16)), font(_px(22))
 
     for p in px(anatomy.points_px):
         draw.ellipse((p[0] - 1.2, p[1] - 1.2, p[0] + 1.2, p[1] + 1.2), fill=(200, 200, 200))
@@ -95,6 +114,10 @@ def render_annotation(rgb: np.ndarray, result: PhotoAssessment) -> Image.Image:
     if affected in ("left", "right"):
         bar_x = 0 if affected == "right" else VIEW_WIDTH_PX // 2
         draw.rectangle((bar_x, view.height - 10, bar_x + VIEW_WIDTH_PX // 2, view.height), fill=ALERT_COLOUR)
+        bar_label = f"weaker side: patient's {affected}"
+        label_x = bar_x + (VIEW_WIDTH_PX // 2 - draw.textlength(bar_label, font=normal)) / 2
+        draw.text((label_x, view.height - 14 - _px(16)), bar_label, fill=TEXT_COLOUR, font=normal, stroke_width=2,
+                  stroke_fill=(0, 0, 0))
     canvas.paste(view, (0, 0))
     _draw_panel(ImageDraw.Draw(canvas), result, VIEW_WIDTH_PX + 16, normal, large, small)
     return canvas
@@ -162,12 +185,12 @@ def _draw_panel(
     title_font: ImageFont.FreeTypeFont | ImageFont.ImageFont,
     small: ImageFont.FreeTypeFont | ImageFont.ImageFont,
 ) -> None:
-    y = 12
+    y = _px(12)
     draw.text((x, y), "FaceNerve photo assessment", fill=TEXT_COLOUR, font=title_font)
-    y += 32
+    y += _px(32)
     subtitle = f"{labels.expression(result.expression)} · landmarks by {labels.backend(result.backend)}"
     draw.text((x, y), subtitle, fill=(180, 180, 180), font=small)
-    y += 22
+    y += _px(22)
     if result.asymmetry:
         a = result.asymmetry
         if a.affected_side in ("left", "right"):
@@ -176,23 +199,23 @@ def _draw_panel(
         else:
             side_text, colour = "No side beyond normal asymmetry", LINE_COLOUR
         draw.text((x, y), side_text, fill=colour, font=font)
-        y += 22
+        y += _px(22)
         draw.text((x, y), f"Severity {a.severity:.1f} (0 = within normal asymmetry)", fill=TEXT_COLOUR, font=font)
-        y += 22
+        y += _px(22)
         draw.text((x, y), f"Asymmetry index {a.index:.2f} mm (0 = symmetric)", fill=TEXT_COLOUR, font=font)
-        y += 22
+        y += _px(22)
         regions = ", ".join(f"{labels.region(r.region).lower()} {r.z:+.1f}" for r in a.regions if not r.two_way)
         if regions:
             for chunk in _wrap(f"evidence in normal spreads (+ = left weaker): {regions}", 62):
                 draw.text((x, y), chunk, fill=(180, 180, 180), font=small)
-                y += 17
-        y += 3
+                y += _px(17)
+        y += _px(3)
     if result.scale:
         scale_text = f"scale {result.scale.mm_per_px:.3f} mm per pixel {labels.scale_source(result.scale.source)}"
         for chunk in _wrap(scale_text, 62):
             draw.text((x, y), chunk, fill=(180, 180, 180), font=small)
-            y += 17
-        y += 3
+            y += _px(17)
+        y += _px(3)
     if result.pose:
         p = result.pose
         draw.text(
@@ -201,11 +224,11 @@ def _draw_panel(
             fill=(180, 180, 180),
             font=small,
         )
-        y += 26
-    cols = (x, x + 250, x + 315, x + 380)
+        y += _px(26)
+    cols = (x, x + _px(250), x + _px(315), x + _px(380))
     for col, head in zip(cols, ("measure", "right", "left", "L - R"), strict=True):
         draw.text((col, y), head, fill=(180, 180, 180), font=small)
-    y += 20
+    y += _px(20)
     for name in _TABLE_ROWS:
         m = result.metrics.get(name)
         if m is None:
@@ -216,25 +239,25 @@ def _draw_panel(
             (cols[2], m.left, SIDE_COLOURS["left"]),
             (cols[3], m.difference, TEXT_COLOUR),
         ):
-            draw.text((col, y), "—" if value is None else f"{value:.1f}", fill=colour, font=small)
-        y += 19
+            draw.text((col, y), "—" if value is None else _number(value), fill=colour, font=small)
+        y += _px(19)
     if result.lip_midpoint_deviation_mm is not None:
-        y += 4
+        y += _px(4)
         draw.text(
             (cols[0], y),
             f"Lip midpoint {result.lip_midpoint_deviation_mm:+.1f} mm from the midline (+ = toward the left)",
             fill=TEXT_COLOUR,
             font=small,
         )
-        y += 22
+        y += _px(22)
     for warning in result.warnings:
         for chunk in _wrap(f"! {warning}", 62):
             draw.text((x, y), chunk, fill=(255, 200, 80), font=small)
-            y += 17
-    y += 8
+            y += _px(17)
+    y += _px(8)
     for chunk in _wrap("Decision support only: automated measures must be checked by a clinician.", 62):
         draw.text((x, y), chunk, fill=(150, 150, 150), font=small)
-        y += 17
+        y += _px(17)
 
 
 def save_annotation(rgb: np.ndarray, result: PhotoAssessment, path: Path) -> Path:
@@ -272,8 +295,14 @@ def _short(metric: str) -> str:
 
 
 def _unit(key: str) -> str:
-    """A unit in glyphs Pillow's default font has (it lacks the superscript two)."""
-    return "sq mm" if key == "mm2" else labels.unit(key)
+    """A unit as the page writes it (``mm²``); "sq mm" when only Pillow's default font, which lacks ², is there."""
+    return "sq mm" if key == "mm2" and not _has_dejavu() else labels.unit(key)
+
+
+@lru_cache(maxsize=1)
+def _has_dejavu() -> bool:
+    face = font(12)
+    return isinstance(face, ImageFont.FreeTypeFont) and "DejaVu" in (face.getname()[0] or "")
 
 
 def _row_label(metric: str) -> str:
