@@ -50,6 +50,14 @@ UCUM: dict[str, str] = {"mm": "mm", "mm2": "mm2", "deg": "deg", "px": "{pixel}",
 SUMMARY_UNITS: dict[str, str] = {"asymmetry_index_mm": "mm", "lagophthalmos_mm": "mm", "sunnybrook_composite": "points",
                                  "eface_total": "points", "synkinesis_score": "points", "house_brackmann": "grade"}
 
+#: Where a summary figure of an assessment came from (``Assessment.summary_sources``), as people read it. A figure
+#: read from a FHIR Bundle shows as imported whatever its method there: its derivation did not come with it.
+IMPORTED_NOTE = "imported from another record; derivation not available"
+SOURCES: dict[str, str] = {"automated": "automated estimate", "clinician": "entered by a clinician",
+                           "imported": f"{IMPORTED_NOTE} (an automated estimate there)",
+                           "imported_clinician": f"{IMPORTED_NOTE} (graded by a clinician there)",
+                           "imported_unstated": IMPORTED_NOTE}
+
 #: Score keys inside a scale result (``ScaleResult.scores``).
 SCORES: dict[str, str] = {
     "grade": "Grade", "grade_number": "Grade", "description": "Description", "percent_function": "Function (%)",
@@ -183,6 +191,11 @@ def backend(key: str | None) -> str:
 
 def region(key: str) -> str:
     return REGIONS.get(key) or humanise(key)
+
+
+def source(key: str | None) -> str:
+    """How a summary figure was found (``automated`` → "automated estimate"); "" when not recorded."""
+    return SOURCES.get(key or "", "")
 
 
 def scale_source(key: str | None) -> str:

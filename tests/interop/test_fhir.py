@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -15,11 +15,13 @@ from facenerve.interop.fhir import ICD10, MEASURE_SYSTEM, SNOMED, UCUM, bundle
 from facenerve.interop.fhir_import import BundleError, read_bundle
 
 COURSE: dict[str, Any] = {
-    "patient": {"identifier": "DEMO-001", "birth_date": date(1974, 3, 14), "sex": "female"},
+    "patient": {"identifier": "DEMO-001", "birth_date": date(1974, 3, 14), "sex": "female",
+                "comorbidities": ["diabetes", "hypertension"]},
     "episodes": [{"id": 1, "onset_date": date(2026, 4, 20), "side": "left", "cause": "bells",
-                  "cause_label": "Bell's palsy", "complete_at_onset": True},
+                  "cause_label": "Bell's palsy", "complete_at_onset": True,
+                  "onset_at": datetime(2026, 4, 20, 7, 30, tzinfo=UTC)},
                  {"id": 2, "onset_date": date(2026, 10, 1), "side": "right", "cause": "ramsay_hunt",
-                  "cause_label": "Ramsay Hunt syndrome", "complete_at_onset": False}],
+                  "cause_label": "Ramsay Hunt syndrome", "complete_at_onset": False, "recurrence": True}],
     "assessments": [{"id": 7, "episode": 1, "taken_on": "2026-05-02", "asymmetry_index_mm": 4.1, "house_brackmann": 4,
                      "sunnybrook_composite": 44.0, "eface_total": None, "synkinesis_score": 1.0,
                      "lagophthalmos_mm": None, "eye_closure_complete": True,
@@ -140,9 +142,11 @@ def test_validation_catches_a_defect() -> None:
 def test_bundle_reads_back_to_the_same_course() -> None:
     doc = json.loads(json.dumps(bundle(COURSE)))
     course = read_bundle(doc)
-    assert course["patient"] == COURSE["patient"]
+    assert course["patient"] == COURSE["patient"]  # comorbidities included
     assert [(e["onset_date"], e["side"], e["cause"], e["complete_at_onset"]) for e in course["episodes"]] == [
         (e["onset_date"], e["side"], e["cause"], e["complete_at_onset"]) for e in COURSE["episodes"]]
+    assert [(e["onset_at"], e["recurrence"]) for e in course["episodes"]] == [
+        (datetime(2026, 4, 20, 7, 30, tzinfo=UTC), False), (None, True)]
     (assessment,) = course["assessments"]
     assert assessment["house_brackmann"] == 4 and assessment["summary_sources"] == {"house_brackmann": "automated"}
     assert assessment["photos"]["rest"]["eye_area"] == {"left": 80.2, "right": 95.0, "unit": "mm2"}
@@ -183,5 +187,54 @@ def test_a_broken_reference_or_value_is_named() -> None:
     doc = json.loads(json.dumps(bundle(COURSE)))
     photo = next(e["resource"] for e in doc["entry"] if e["resource"].get("component"))
     photo["component"] = ["not an object"]
-    with pytest.raises(BundleError, match="malformed"):
+    with pytest.raises(BundleError, match=r"^Brow height \(Rest\): a component is not an object"):
         read_bundle(doc)
+
+
+def _observation(doc: dict[str, Any], code: str) -> dict[str, Any]:
+    found: dict[str, Any] = next(e["resource"] for e in doc["entry"] if e["resource"].get("code", {}).get(
+        "coding", [{}])[0].get("code") == code)
+    return found
+
+
+def test_the_comorbidities_go_out_with_snomed_codes() -> None:
+    doc = bundle(COURSE)
+    patient = doc["entry"][0]["resource"]
+    codes = [(c["system"], c["code"]) for x in patient["extension"] for c in x["valueCodeableConcept"]["coding"]]
+    assert (SNOMED, "73211009") in codes and (SNOMED, "38341003") in codes
+    conditions = [e["resource"] for e in doc["entry"] if e["resource"]["resourceType"] == "Condition"]
+    assert conditions[0]["onsetDateTime"] == "2026-04-20T07:30:00+00:00" and "extension" not in conditions[0]
+    assert conditions[1]["extension"] == [{"url": "urn:facenerve:recurrence", "valueBoolean": True}]
+    validate(doc)
+
+
+@pytest.mark.parametrize("raw", ["NaN", "Infinity", "-Infinity", "1e400", "1" + "0" * 400])
+def test_a_value_that_is_not_finite_is_refused_naming_it(raw: str) -> None:
+    """json.loads reads NaN, Infinity and 1e400 as floats that are not finite, and 400 digits as an int too large
+    for a float (OverflowError): each is one line naming the measure, in its label."""
+    text = json.dumps(bundle(COURSE))
+    doc = json.loads(text.replace('"value": 44.0', f'"value": {raw}'))
+    assert _observation(doc, "sunnybrook_composite")["valueQuantity"]["value"] != 44.0
+    with pytest.raises(BundleError, match=r"^Sunnybrook composite: the value is not a finite number") as caught:
+        read_bundle(doc)
+    assert "\n" not in str(caught.value)
+    doc = json.loads(text.replace('"value": 80.2', f'"value": {raw}'))
+    with pytest.raises(BundleError, match=r"^Eye opening area \(Rest\), patient's left: the value is not a finite"):
+        read_bundle(doc)
+
+
+def test_an_element_of_the_wrong_type_is_named_in_words() -> None:
+    doc = json.loads(json.dumps(bundle(COURSE)))
+    statement = next(e for e in doc["entry"] if e["resource"]["resourceType"] == "MedicationStatement")
+    statement["resource"]["reasonReference"] = 5
+    with pytest.raises(BundleError) as caught:
+        read_bundle(doc)
+    assert str(caught.value) == (f"MedicationStatement {statement['fullUrl']}: an element holds a number where "
+                                 "FHIR R4 expects a list")
+    photo = next(e for e in doc["entry"] if e["resource"].get("component"))
+    statement["resource"]["reasonReference"] = []
+    photo["resource"]["component"][0]["valueQuantity"] = "21.5 mm"
+    with pytest.raises(BundleError, match="the valueQuantity is not an object with a value") as caught:
+        read_bundle(doc)
+    for element in ("Error", "object has no attribute", "brow_height"):
+        assert element not in str(caught.value)

@@ -7,7 +7,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,9 @@ def _full_course(w: World) -> None:
     """Give patient B1 an earlier episode, grades from a clinician and from the session, a visit without photos and
     every kind of treatment (listed and typed names, a dose, a botulinum toxin injection)."""
     today = date.today()
+    w.patient_b1.comorbidities = ["diabetes", "hypertension"]
+    w.patient_b1.save()
+    Episode.objects.filter(pk=w.episode_b1.pk).update(onset_time=time(7, 30))
     a = w.assessment_b1
     a.house_brackmann, a.sunnybrook_composite, a.eye_closure_complete, a.lagophthalmos_mm = 3, 55.0, False, 2.5
     a.summary_sources = {"house_brackmann": "clinician", "sunnybrook_composite": "clinician"}
@@ -41,7 +44,7 @@ def _full_course(w: World) -> None:
     Assessment.objects.create(episode=w.episode_b1, taken_on=today - timedelta(days=20), house_brackmann=4,
                               synkinesis_score=2.0, eface_total=61.5, summary_sources={"house_brackmann": "automated"})
     old = Episode.objects.create(patient=w.patient_b1, onset_date=date(2019, 2, 3), side="right",
-                                 cause="ramsay_hunt", complete_at_onset=False)
+                                 cause="ramsay_hunt", complete_at_onset=False, recurrence=True)
     Treatment.objects.create(episode=old, kind="medication", name="valaciclovir", start=date(2019, 2, 3),
                              stop=date(2019, 2, 10), dose="1 g three times daily")
     onset = w.episode_b1.onset_date
@@ -88,6 +91,9 @@ def test_round_trip_through_an_empty_database(world: World) -> None:
     second = _fhir(world)
     assert second != first  # new rows, new ids ...
     assert normalised(second) == normalised(first)  # ... the same records
+    assert patient.comorbidities == ["diabetes", "hypertension"]
+    episodes = Episode.objects.filter(patient=patient).order_by("onset_date")
+    assert [(e.onset_time, e.recurrence) for e in episodes] == [(None, True), (time(7, 30), False)]
     client = _client(world.clinician_b)  # the imported records show (no photos: their measures are in the exports)
     assert client.get(reverse("clinic:patient", kwargs={"pk": patient.pk})).status_code == 200
     for assessment in Assessment.objects.filter(episode__patient=patient):
@@ -107,6 +113,102 @@ def test_import_refuses_a_taken_identifier_and_writes_nothing_on_a_bad_record(wo
         import_course(course, world.team_b)
     assert (Patient.objects.count(), Episode.objects.count(), Assessment.objects.count(),
             Treatment.objects.count()) == before
+
+
+def _one_assessment(w: World, **figures: Any) -> dict[str, Any]:
+    """B1's course read back from its Bundle under a new identifier, its one assessment given ``figures``."""
+    course = read_bundle(_fhir(w))
+    course["patient"]["identifier"] = "B-NEW"
+    course["assessments"][0].update(figures)
+    return course
+
+
+@pytest.mark.parametrize(("key", "value"), [("sunnybrook_composite", -15.0), ("sunnybrook_composite", -3.0),
+                                            ("sunnybrook_composite", 100.0), ("eface_total", 0.0),
+                                            ("synkinesis_score", 15.0), ("house_brackmann", 6),
+                                            ("lagophthalmos_mm", 30.0)])
+def test_every_value_a_scale_can_give_is_imported(world: World, key: str, value: float) -> None:
+    """A Sunnybrook composite below 0 is what the scale gives (voluntary 20 − resting 20 − synkinesis 15 = −15)."""
+    patient = import_course(_one_assessment(world, **{key: value}), world.team_b)
+    assert Assessment.objects.filter(episode__patient=patient, **{key: value}).exists()
+
+
+@pytest.mark.parametrize(("key", "value", "message"), [
+    ("sunnybrook_composite", -16.0, "Sunnybrook composite of .* is -16, outside -15 to 100"),
+    ("eface_total", 100.5, "eFACE total of .* outside 0 to 100"),
+    ("synkinesis_score", 16.0, r"Synkinesis \(Sunnybrook\) of .* outside 0 to 15"),
+    ("house_brackmann", 7, "House–Brackmann grade of .* is 7, outside I–VI"),
+    ("lagophthalmos_mm", 31.0, "Lagophthalmos of .* is 31 mm, outside 0 to 30"),
+    ("asymmetry_index_mm", float("nan"), "Asymmetry index of .* is not a finite number"),
+    ("eface_total", float("inf"), "eFACE total of .* is not a finite number"),
+])
+def test_a_value_outside_its_scale_is_refused(world: World, key: str, value: float, message: str) -> None:
+    with pytest.raises(InputError, match=f"^{message}$"):
+        import_course(_one_assessment(world, **{key: value}), world.team_b)
+    assert not Patient.objects.filter(identifier="B-NEW").exists()
+
+
+@pytest.mark.parametrize(("metric", "message"), [
+    ({"left": float("nan"), "right": 20.0, "unit": "mm"}, r"^Brow height \(Rest\), patient's left is not a finite"),
+    ({"left": 20.0, "right": 1e6, "unit": "mm"}, r"^Brow height \(Rest\), patient's right, is 1e\+06 mm: outside"),
+    ({"left": 20.0, "right": 21.0, "unit": "mm2"}, r"^Brow height \(Rest\) must be in mm, not mm²$"),
+])
+def test_photo_measures_must_be_finite_plausible_and_in_their_unit(world: World, metric: dict[str, Any],
+                                                                   message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        import_course(_one_assessment(world, photos={"rest": {"brow_height": metric}}), world.team_b)
+    with pytest.raises(InputError, match=r"^the Bundle holds a photo measure FaceNerve does not take: Chin height"):
+        import_course(_one_assessment(world, photos={"rest": {"chin_height": metric}}), world.team_b)
+
+
+def test_only_a_taken_identifier_is_already_exists(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another broken database rule is a one-line 400, never a false "already exists" 409."""
+    from django.db import IntegrityError
+
+    course = _one_assessment(world)
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise IntegrityError("NOT NULL constraint failed: clinic_episode.side\nDETAIL: more")
+
+    monkeypatch.setattr(Episode.objects, "create", broken)
+    with pytest.raises(InputError) as caught:
+        import_course(course, world.team_b)
+    assert caught.value.status == 400 and "already exists" not in str(caught.value)
+    assert str(caught.value) == ("a record breaks a rule of the database (NOT NULL constraint failed: "
+                                 "clinic_episode.side)")
+    monkeypatch.setattr(Patient.objects, "create", broken)
+    with pytest.raises(InputError, match="breaks a rule") as caught:
+        import_course(course, world.team_b)
+    assert caught.value.status == 400
+    assert not Patient.objects.filter(identifier="B-NEW").exists()
+
+
+def test_imported_figures_show_their_provenance_and_stay_estimates_for_the_care_pathway(world: World) -> None:
+    """An imported automated grade shows no "automated estimate" badge with no derivation behind it, but "imported
+    from another record; derivation not available"; for the care pathway it is still an automated estimate (it never
+    settles a concern), a clinician's imported grade a clinician's; the export gives the original methods back."""
+    from facenerve.web.clinic.care_bridge import assessment_facts
+
+    _full_course(world)
+    patient = import_course(_one_assessment(world), world.team_b)
+    rows = {a.taken_on: a for a in Assessment.objects.filter(episode__patient=patient)}
+    earlier, later = sorted(rows.values(), key=lambda a: a.taken_on)
+    assert earlier.summary_sources == {"house_brackmann": "imported", "synkinesis_score": "imported_unstated",
+                                       "eface_total": "imported_unstated"}
+    assert later.summary_sources["house_brackmann"] == "imported_clinician"
+    assert later.summary_sources["eye_closure_complete"] == "imported_unstated"
+    assert assessment_facts(earlier).automated == {"house_brackmann", "synkinesis_score", "eface_total"}
+    assert "house_brackmann" not in assessment_facts(later).automated
+    assert {"eye_closure_complete", "lagophthalmos_mm"} <= assessment_facts(later).automated
+    client = _client(world.clinician_b)
+    page = client.get(reverse("clinic:assessment", kwargs={"pk": earlier.pk})).content.decode()
+    assert "imported from another record; derivation not available" in page and "automated estimate</span>" not in page
+    listing = client.get(reverse("clinic:patient", kwargs={"pk": patient.pk})).content.decode()
+    assert ">imported</sup>" in listing and ">auto</sup>" not in listing
+    doc = client.get(f"/api/patients/{patient.pk}/fhir").json()
+    methods = sorted(o["resource"]["method"]["coding"][0]["code"] for o in doc["entry"]
+                     if o["resource"].get("method"))
+    assert methods == ["automated", "clinician", "clinician"]
 
 
 # --- the command line ----------------------------------------------------------------------------------------------
@@ -147,13 +249,19 @@ def test_import_fhir_command(cli_db: Path) -> None:
     ('{"resourceType": "Patient"}', "ENT clinic", "not a FHIR Bundle"),
     ('{"resourceType": "Bundle", "entry": []}', "ENT clinic", "the Bundle has no entries"),
     (None, "No such team", "no care team named 'No such team'"),
+    ('{"resourceType": "Bundle", "total": ' + "9" * 5000 + "}", "ENT clinic", "a number in it has too many digits"),
+    ("[" * 100_000 + "]" * 100_000, "ENT clinic", "nested too deeply"),
+    ("OVERFLOW", "ENT clinic", "Sunnybrook composite: the value is not a finite number"),
+    ("NAN", "ENT clinic", "Sunnybrook composite: the value is not a finite number"),
 ])
 def test_import_fhir_errors_are_one_line(cli_db: Path, content: str | None, team: str, message: str) -> None:
     from facenerve.interop.fhir import bundle
 
     path = cli_db / "bad.json"
-    path.write_text(content if content is not None else json.dumps(bundle({**COURSE, "patient": {
-        **COURSE["patient"], "identifier": "OTHER-1"}})))
+    other = json.dumps(bundle({**COURSE, "patient": {**COURSE["patient"], "identifier": "OTHER-1"}}))
+    if content in ("OVERFLOW", "NAN"):  # a float() OverflowError (400 digits), a NaN
+        content = other.replace('"value": 44.0', '"value": ' + ("1" + "0" * 400 if content == "OVERFLOW" else "NaN"))
+    path.write_text(content if content is not None else other)
     done = _facenerve(["import-fhir", str(path), "--team", team], cli_db)
     assert done.returncode == 2
     assert message in done.stderr and done.stderr.startswith("error: import-fhir: ")

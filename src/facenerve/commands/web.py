@@ -271,8 +271,14 @@ def import_fhir(
         doc = json.loads(Path(file).read_text(encoding="utf-8"))
     except OSError as exc:
         usage_error(f"import-fhir: cannot read {file} ({exc.strerror or type(exc).__name__})")
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        usage_error(f"import-fhir: {file} is not JSON ({str(exc).splitlines()[0]})")
+    except RecursionError:
+        usage_error(f"import-fhir: {file} is not a Bundle FaceNerve can read (its JSON is nested too deeply)")
+    except UnicodeDecodeError:
+        usage_error(f"import-fhir: {file} is not JSON (it is not UTF-8 text)")
+    except ValueError as exc:  # json.JSONDecodeError, or a number of more digits than Python converts
+        text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        reason = "a number in it has too many digits" if "digits" in text else text
+        usage_error(f"import-fhir: {file} is not JSON ({reason})")
     try:
         course = read_bundle(doc)
     except BundleError as exc:

@@ -20,6 +20,14 @@ from facenerve.engine.landmarks.base import SIDES, FaceAnatomy, Side, SideAnatom
 
 Unit = Literal["mm", "deg", "mm2"]
 
+FACE_SPAN_MM = 300.0
+"""Engineering limit, not a clinical number: no distance on a face (hairline to chin about 190 mm, ear to ear about
+150 mm) comes near it, so a measure beyond it is pixels, a wrong unit or a corrupt file."""
+PLAUSIBLE: dict[str, tuple[float, float]] = {
+    "mm": (-FACE_SPAN_MM, FACE_SPAN_MM), "mm2": (0.0, FACE_SPAN_MM**2), "deg": (-180.0, 180.0)}
+"""The values a metric of each unit can take on a face (signed distances, areas, angles): the bounds under which a
+measure read from elsewhere (a FHIR Bundle) is kept; derived from :data:`FACE_SPAN_MM`."""
+
 
 @dataclass(frozen=True)
 class SideGeometry:

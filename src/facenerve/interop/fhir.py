@@ -1,14 +1,17 @@
 """A patient's course of facial palsy as a FHIR R4 Bundle (type ``collection``), from plain data: no ORM, no I/O.
 
-In: ``course`` — a mapping with ``patient`` (identifier, birth_date, sex), ``episodes`` (id, onset_date, side,
-cause, complete_at_onset), ``assessments`` (id, episode, taken_on, the summary figures, ``photos``: expression →
+In: ``course`` — a mapping with ``patient`` (identifier, birth_date, sex, comorbidities and their labels),
+``episodes`` (id, onset_date, onset_at — the onset as an aware datetime when its time is known —, side, cause,
+complete_at_onset, recurrence), ``assessments`` (id, episode, taken_on, the summary figures, ``photos``: expression →
 ``facenerve.photo/1`` metrics) and ``treatments`` (id, episode, kind, name, start, stop, dose, muscle, side, units).
 Out: a JSON-ready dict with one Patient, a Condition per episode (SNOMED CT and ICD-10 where a code exists), an
 Observation per measure and per grade (UCUM units; FaceNerve's own code system where LOINC has none), a
 DiagnosticReport per assessment linking its Observations, and a MedicationStatement or Procedure per treatment.
 Every reference points inside the bundle (``urn:uuid:`` full URLs, stable for the same data). Beside each display,
-FaceNerve's own codes (cause, severity at onset, side, treatment kind and name, muscle, summary source) make the
-bundle readable back without loss (:mod:`facenerve.interop.fhir_import`).
+FaceNerve's own codes (cause, severity at onset, side, treatment kind and name, muscle, summary source, comorbidity)
+and extensions (recurrence) make the bundle readable back (:mod:`facenerve.interop.fhir_import`): what it carries is
+listed in docs/web.md, "Export and exchange"; photos, scale items, questionnaires, notes of an assessment and alert
+dismissals are not in it.
 """
 
 from __future__ import annotations
@@ -39,6 +42,13 @@ CONDITION_EXTENSION = "urn:facenerve:condition"
 SIDE_EXTENSION = "urn:facenerve:side"
 UNITS_EXTENSION = "urn:facenerve:botulinum-units"
 IDENTIFIER_SYSTEM = "urn:facenerve:patient-identifier"
+#: A patient's comorbidity (Patient extension, a code of ``urn:facenerve:comorbidity`` and SNOMED CT where known) and
+#: an episode that is a recurrence (Condition extension, valueBoolean).
+COMORBIDITY_EXTENSION = "urn:facenerve:comorbidity"
+COMORBIDITY_SYSTEM = "urn:facenerve:comorbidity"
+COMORBIDITY_SNOMED = {"diabetes": ("73211009", "Diabetes mellitus"),
+                      "hypertension": ("38341003", "Hypertensive disorder")}
+RECURRENCE_EXTENSION = "urn:facenerve:recurrence"
 OBSERVATION_CATEGORY = {"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "exam",
                         "display": "Exam"}
 #: Condition codes that exist for a cause: Bell's palsy (SNOMED CT 193093009, ICD-10 G51.0); every other cause is
@@ -68,11 +78,17 @@ def bundle(course: Mapping[str, Any]) -> dict[str, Any]:
         entries.append({"fullUrl": url, "resource": {"resourceType": kind, "id": url.rsplit(':', 1)[1], **resource}})
         return url
 
-    subject = {"reference": add("Patient", "patient", {
+    person: dict[str, Any] = {
         "identifier": [{"system": IDENTIFIER_SYSTEM, "value": key}],
         "birthDate": _day(patient.get("birth_date")),
         "gender": GENDER.get(str(patient.get("sex") or "unknown"), "unknown"),
-    })}
+    }
+    names = patient.get("comorbidity_labels") or {}
+    comorbidities = [{"url": COMORBIDITY_EXTENSION, "valueCodeableConcept": _comorbidity(str(c), names)}
+                     for c in patient.get("comorbidities") or ()]
+    if comorbidities:
+        person["extension"] = comorbidities
+    subject = {"reference": add("Patient", "patient", person)}
     conditions = {}
     for episode in course.get("episodes", ()):
         conditions[episode["id"]] = add("Condition", f"episode-{episode['id']}", _condition(episode, subject))
@@ -103,14 +119,25 @@ def _condition(episode: Mapping[str, Any], subject: dict[str, str]) -> dict[str,
         "clinicalStatus": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-clinical",
                                        "code": "active"}]},
         "code": {"coding": coding, "text": f"Facial palsy ({episode.get('cause_label') or cause})"},
-        "subject": subject, "onsetDateTime": _day(episode["onset_date"]),
+        "subject": subject,
+        "onsetDateTime": episode["onset_at"].isoformat() if episode.get("onset_at") else _day(episode["onset_date"]),
     }
+    if episode.get("recurrence"):
+        condition["extension"] = [{"url": RECURRENCE_EXTENSION, "valueBoolean": True}]
     if side in LATERALITY:
         condition["bodySite"] = [{**_laterality(side), "text": f"Face, {LATERALITY[side][1].lower()} side"}]
     if episode.get("complete_at_onset") is not None:
         severity = "complete" if episode["complete_at_onset"] else "incomplete"
         condition["severity"] = _code(SEVERITY_SYSTEM, severity, f"{severity} at onset")
     return condition
+
+
+def _comorbidity(code: str, names: Mapping[str, str]) -> dict[str, Any]:
+    concept = _code(COMORBIDITY_SYSTEM, code, str(names.get(code) or code))
+    if code in COMORBIDITY_SNOMED:
+        snomed, display = COMORBIDITY_SNOMED[code]
+        concept["coding"].append({"system": SNOMED, "code": snomed, "display": display})
+    return concept
 
 
 def _laterality(side: str) -> dict[str, Any]:

@@ -1,20 +1,25 @@
 """A FHIR R4 Bundle (as :func:`facenerve.interop.fhir.bundle` writes it) read back into a course: plain data, no ORM.
 
-In: the Bundle as parsed JSON. Out: the mapping :func:`facenerve.interop.fhir.bundle` takes (``patient``,
-``episodes``, ``assessments`` with their per-photo metrics, ``treatments``), local ids being the resources' full URLs.
+In: the Bundle as parsed JSON. Out: the mapping :func:`facenerve.interop.fhir.bundle` takes (``patient`` with its
+comorbidities, ``episodes`` with onset time and recurrence, ``assessments`` with their per-photo metrics,
+``treatments``), local ids being the resources' full URLs. Every number is finite (NaN, Infinity and numbers too
+large for a float are refused, naming the element).
 FaceNerve's own codes are read first; the standard codes (SNOMED CT Bell's palsy, laterality) where they are the
 only ones. Anything that cannot be read raises :class:`BundleError` with a one-line message.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from facenerve import labels
 from facenerve.interop.fhir import (
     CAUSE_SYSTEM,
+    COMORBIDITY_EXTENSION,
+    COMORBIDITY_SYSTEM,
     CONDITION_EXTENSION,
     GENDER,
     IDENTIFIER_SYSTEM,
@@ -23,6 +28,7 @@ from facenerve.interop.fhir import (
     METHOD_SYSTEM,
     METHODS,
     MUSCLE_SYSTEM,
+    RECURRENCE_EXTENSION,
     SEVERITY_SYSTEM,
     SIDE_EXTENSION,
     SNOMED,
@@ -41,12 +47,35 @@ class BundleError(ValueError):
     """A document that is not a readable FaceNerve Bundle (the message is one line)."""
 
 
+#: JSON types as the error messages name them.
+_JSON_TYPES = {"str": "text", "list": "a list", "dict": "an object", "int": "a number", "float": "a number",
+               "bool": "true or false", "NoneType": "null"}
+
+
 def read_bundle(doc: Any) -> dict[str, Any]:
     """The course held in ``doc`` (a parsed FHIR Bundle), else :class:`BundleError`."""
     try:
         return _read(doc)
-    except (AttributeError, TypeError, KeyError, IndexError) as exc:  # an element of the wrong JSON type
-        raise BundleError(f"the Bundle is malformed ({type(exc).__name__}: {str(exc).splitlines()[0][:120]})") from None
+    except RecursionError:
+        raise BundleError("the Bundle is nested too deeply to read") from None
+
+
+def _guarded(kind: str, url: str, read: Any, *args: Any) -> Any:
+    """``read(*args)`` for one resource; an element of the wrong JSON type is a :class:`BundleError` naming it."""
+    try:
+        return read(*args)
+    except (AttributeError, TypeError, KeyError, IndexError, ValueError, OverflowError) as exc:
+        if isinstance(exc, BundleError):
+            raise
+        if isinstance(exc, KeyError):
+            problem = f"the element {exc.args[0]!r} is missing"
+        else:
+            text = str(exc)
+            found = next((name for name in _JSON_TYPES if f"'{name}'" in text), None)
+            wanted = "an object" if "attribute" in text else "a list" if "iterable" in text else "another type"
+            problem = (f"an element holds {_JSON_TYPES[found]} where FHIR R4 expects {wanted}" if found else
+                       "an element is not of the type FHIR R4 gives it")
+        raise BundleError(f"{kind} {url}: {problem}") from None
 
 
 def _read(doc: Any) -> dict[str, Any]:
@@ -67,14 +96,15 @@ def _read(doc: Any) -> dict[str, Any]:
     patients = [r for r in resources.values() if r["resourceType"] == "Patient"]
     if len(patients) != 1:
         raise BundleError(f"the Bundle must hold exactly one Patient (it holds {len(patients)})")
-    patient = _patient(patients[0])
-    episodes = [_episode(url, r) for url, r in resources.items() if r["resourceType"] == "Condition"]
+    patient = _guarded("Patient", next(u for u, r in resources.items() if r is patients[0]), _patient, patients[0])
+    episodes = [_guarded("Condition", url, _episode, url, r) for url, r in resources.items()
+                if r["resourceType"] == "Condition"]
     if not episodes:
         raise BundleError("the Bundle holds no Condition (episode of facial palsy)")
     known = {e["id"] for e in episodes}
-    assessments = [_assessment(url, r, resources, known) for url, r in resources.items()
-                   if r["resourceType"] == "DiagnosticReport"]
-    treatments = [_treatment(url, r, known) for url, r in resources.items()
+    assessments = [_guarded("DiagnosticReport", url, _assessment, url, r, resources, known)
+                   for url, r in resources.items() if r["resourceType"] == "DiagnosticReport"]
+    treatments = [_guarded(r["resourceType"], url, _treatment, url, r, known) for url, r in resources.items()
                   if r["resourceType"] in ("MedicationStatement", "Procedure")]
     return {"patient": patient, "episodes": episodes, "assessments": assessments,
             "treatments": treatments}
@@ -86,8 +116,11 @@ def _patient(resource: Mapping[str, Any]) -> dict[str, Any]:
     if not ours:
         raise BundleError("the Patient has no identifier")
     gender = str(resource.get("gender") or "unknown")
+    comorbidities = [code for x in resource.get("extension") or ()
+                     if isinstance(x, Mapping) and x.get("url") == COMORBIDITY_EXTENSION
+                     for code in _codes_in(_codings(x.get("valueCodeableConcept")), COMORBIDITY_SYSTEM)[:1]]
     return {"identifier": str(ours[0]["value"]), "birth_date": _date(resource.get("birthDate"), "Patient birthDate"),
-            "sex": gender if gender in GENDER else "unknown"}
+            "sex": gender if gender in GENDER else "unknown", "comorbidities": list(dict.fromkeys(comorbidities))}
 
 
 def _episode(url: str, resource: Mapping[str, Any]) -> dict[str, Any]:
@@ -100,9 +133,13 @@ def _episode(url: str, resource: Mapping[str, Any]) -> dict[str, Any]:
     severity = _code_in(_codings(resource.get("severity")), SEVERITY_SYSTEM)
     if severity not in ("complete", "incomplete"):
         raise BundleError(f"Condition {url} has no severity at onset (complete or incomplete)")
-    return {"id": url, "onset_date": _date(resource.get("onsetDateTime"), f"Condition {url} onsetDateTime"),
+    onset = resource.get("onsetDateTime")
+    recurrence = any(isinstance(x, Mapping) and x.get("url") == RECURRENCE_EXTENSION and x.get("valueBoolean") is True
+                     for x in resource.get("extension") or ())
+    return {"id": url, "onset_date": _date(onset, f"Condition {url} onsetDateTime"),
+            "onset_at": _moment(onset, f"Condition {url} onsetDateTime"),
             "side": side, "cause": cause, "cause_label": _display_in(codings, CAUSE_SYSTEM),
-            "complete_at_onset": severity == "complete"}
+            "complete_at_onset": severity == "complete", "recurrence": recurrence}
 
 
 def _assessment(url: str, report: Mapping[str, Any], resources: Mapping[str, Mapping[str, Any]],
@@ -132,7 +169,7 @@ def _read_observation(observation: Mapping[str, Any], found: dict[str, Any]) -> 
             raise BundleError(f"House–Brackmann grade {grade!r} is not I–VI")
         found[code] = labels.ROMAN.index(grade) + 1
     elif code in SUMMARY:
-        found[code] = _number(observation.get("valueQuantity"), code)
+        found[code] = _number(observation.get("valueQuantity"), labels.measure(code))
     elif code == "eye_closure_complete":
         if not isinstance(observation.get("valueBoolean"), bool):
             raise BundleError("the eye closure observation has no valueBoolean")
@@ -143,12 +180,17 @@ def _read_observation(observation: Mapping[str, Any], found: dict[str, Any]) -> 
     elif "." in code and observation.get("component"):
         expression, name = code.split(".", 1)
         metric: dict[str, Any] = {"left": None, "right": None, "unit": ""}
+        what = f"{labels.measure(name)} ({labels.expression(expression)})"
+        if not isinstance(observation["component"], list):
+            raise BundleError(f"{what}: the components are not a list")
         for component in observation["component"]:
+            if not isinstance(component, Mapping):
+                raise BundleError(f"{what}: a component is not an object (a code and a valueQuantity)")
             part = _code_in(_codings(component.get("code")), MEASURE_SYSTEM) or ""
             side = part.rsplit(".", 1)[-1]
             if part != f"{name}.{side}" or side not in ("left", "right"):
-                raise BundleError(f"observation {code}: unknown component {part!r}")
-            metric[side] = _number(component.get("valueQuantity"), part)
+                raise BundleError(f"{what}: a component is neither the patient's left nor right of this measure")
+            metric[side] = _number(component.get("valueQuantity"), f"{what}, patient's {side}")
             metric["unit"] = _UNITS.get(str(component["valueQuantity"].get("code") or ""), "")
         found["photos"].setdefault(expression, {})[name] = metric
     else:
@@ -234,10 +276,30 @@ def _reference(link: Any) -> str | None:
 
 
 def _number(quantity: Any, what: str) -> float:
-    value = quantity.get("value") if isinstance(quantity, Mapping) else None
+    """The finite ``value`` of a Quantity; ``what`` names it (a label, never an internal key) in the error."""
+    if not isinstance(quantity, Mapping):
+        raise BundleError(f"{what}: the valueQuantity is not an object with a value")
+    value = quantity.get("value")
     if not isinstance(value, int | float) or isinstance(value, bool):
         raise BundleError(f"{what}: the value is not a number")
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        raise BundleError(f"{what}: the value is not a finite number (NaN, Infinity or too large)")
+    return number
+
+
+def _moment(raw: Any, what: str) -> datetime | None:
+    """The moment of a FHIR dateTime with a time of day (aware when it has an offset), None for a date alone."""
+    text = str(raw)
+    if len(text) <= 10:
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise BundleError(f"{what} is not a date and time: {text[:40]!r}") from None
 
 
 def _date(raw: Any, what: str) -> date:

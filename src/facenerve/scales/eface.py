@@ -46,6 +46,9 @@ BIDIRECTIONAL_GROUPS = ("static",)
 all four resting items (deviation either way from balance) are bidirectional and the dynamic and synkinesis items
 are 0–100 is FaceNerve's provisional reading, kept here so it can be corrected."""
 
+TOTAL_RANGE = (0.0, 100.0)
+"""What the total can be: every subscore is a mean of (folded) items of 0–100, and the total their weighted mean."""
+
 GROUPS: dict[str, tuple[tuple[str, str, str], ...]] = {
     "static": _STATIC,
     "dynamic": _DYNAMIC,

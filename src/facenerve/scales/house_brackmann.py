@@ -25,6 +25,7 @@ SOURCES = ["S1", "S2", "S3"]
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI")
 GRADE_NAMES = ("normal", "slight", "moderate", "moderately severe", "severe", "total")  # [S1, S2]
+GRADE_RANGE = (1, len(ROMAN))  # I–VI [S1, S2]
 PERCENT_FUNCTION = ("100", "76–99", "51–75", "26–50", "1–25", "0")  # per grade [S1, S2]
 
 MM_PER_POINT = 2.5  # 1 point per 0.25 cm of movement [S1]

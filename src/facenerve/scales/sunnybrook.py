@@ -58,6 +58,12 @@ SYNKINESIS_CHOICES: tuple[tuple[str, int], ...] = (  # [S4]
     ("severe", 3),
 )
 
+VOLUNTARY_MIN = len(EXPRESSIONS) * min(p for _, p in VOLUNTARY_CHOICES) * VOLUNTARY_MULTIPLIER  # 20 [S4, S5]
+VOLUNTARY_MAX = len(EXPRESSIONS) * max(p for _, p in VOLUNTARY_CHOICES) * VOLUNTARY_MULTIPLIER  # 100 [S4, S5]
+COMPOSITE_RANGE = (VOLUNTARY_MIN - RESTING_MAX - SYNKINESIS_MAX, VOLUNTARY_MAX)
+"""What the composite can be: −15 to 100 (reported 0–100; a raw value below 0 is kept and flagged) [S5, S7]."""
+SYNKINESIS_RANGE = (0, SYNKINESIS_MAX)
+
 RESTING_ITEMS = (
     ItemSpec(
         "resting.eye",

@@ -14,6 +14,7 @@ from typing import Any
 from facenerve.care import evaluate, prognosis
 from facenerve.care.facts import ASSESSMENT_MEASURE_FIELDS, AssessmentFacts, Cause, EpisodeFacts, TreatmentFacts
 from facenerve.errors import FaceNerveError
+from facenerve.web.clinic.choices import AUTOMATED_SOURCES
 from facenerve.web.clinic.models import Assessment, Episode, Patient, Treatment
 
 #: Fields of each row that the mapping below reads (for ``values()`` queries that skip model instances).
@@ -40,11 +41,14 @@ def episode_facts(episode: Any, patient: Any, all_episodes: Iterable[Any]) -> Ep
 
 
 def assessment_facts(row: Any) -> AssessmentFacts:
-    """Facts of one assessment (its summary columns); columns filled by the automated session grading are named
-    in ``automated``, so the care pathway flags every judgement resting on them as provisional."""
+    """Facts of one assessment (its summary columns); columns filled by the automated session grading, or imported
+    from a Bundle that gave them as automated or gave no method (:data:`AUTOMATED_SOURCES`), are named in
+    ``automated``, so the care pathway flags every judgement resting on them as provisional and none settles a
+    concern."""
     sources = getattr(row, "summary_sources", None) or {}
     automated = frozenset(
-        column for column, source in sources.items() if source == "automated" and column in ASSESSMENT_MEASURE_FIELDS
+        column for column, source in sources.items()
+        if source in AUTOMATED_SOURCES and column in ASSESSMENT_MEASURE_FIELDS
     )
     return AssessmentFacts(
         on=row.taken_on,

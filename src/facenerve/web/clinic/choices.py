@@ -86,3 +86,13 @@ class Muscle(models.TextChoices):
     BUCCINATOR = "buccinator", "Buccinator"
     FRONTALIS = "frontalis", "Frontalis"
     OTHER = "other", "Other"
+
+
+#: ``Assessment.summary_sources`` of a figure read from a FHIR Bundle, by the Bundle's method for it (``automated``,
+#: ``clinician`` or none stated): shown as imported (:data:`facenerve.labels.SOURCES`), exported with that method.
+IMPORTED_SOURCES: dict[str, str] = {"automated": "imported", "clinician": "imported_clinician", "": "imported_unstated"}
+#: The Bundle method each imported source goes back to on export (none for ``imported_unstated``).
+IMPORTED_METHODS: dict[str, str] = {"imported": "automated", "imported_clinician": "clinician"}
+#: Sources the care pathway reads as automated estimates: they may raise a concern but never settle one. An imported
+#: figure whose method was automated, or not stated, is one of them.
+AUTOMATED_SOURCES = frozenset({"automated", "imported", "imported_unstated"})

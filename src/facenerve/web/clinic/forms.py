@@ -129,12 +129,17 @@ class EyeClosureSelect(forms.NullBooleanSelect):
         self.choices = [("unknown", "not recorded"), ("true", "complete"), ("false", "incomplete")]
 
 
+#: The largest lagophthalmos (mm) a clinician may record: more than a whole palpebral fissure is a typo.
+LAGOPHTHALMOS_RANGE = (0.0, 30.0)
+
+
 class ObservationForm(forms.Form):
     """Clinician observations the care pathway reads: eye closure and lagophthalmos (mm)."""
 
     eye_closure_complete = forms.NullBooleanField(required=False, widget=EyeClosureSelect,
                                                   label="Eye closure")
-    lagophthalmos_mm = forms.FloatField(required=False, min_value=0, max_value=30, label="Lagophthalmos (mm)")
+    lagophthalmos_mm = forms.FloatField(required=False, min_value=LAGOPHTHALMOS_RANGE[0],
+                                        max_value=LAGOPHTHALMOS_RANGE[1], label="Lagophthalmos (mm)")
 
 
 def scale_form_class(spec: Any) -> type[forms.Form]:

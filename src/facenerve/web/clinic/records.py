@@ -14,42 +14,29 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Min, Q
 
-from facenerve.web.clinic.choices import Comorbidity, Sex
 from facenerve.web.clinic.clock import clinic_today
 from facenerve.web.clinic.models import Assessment, AssessmentPhoto, CareTeam, Episode, Patient, Treatment
-from facenerve.web.clinic.services import InputError, _episode_fields, plain_identifier, treatment_fields
+from facenerve.web.clinic.services import (
+    InputError,
+    broken_rule,
+    episode_fields,
+    patient_fields,
+    treatment_fields,
+)
 from facenerve.web.storage import default_store
-
-
-def comorbidity_list(raw: object) -> list[str]:
-    """A short, deduplicated list of known comorbidity codes, else :class:`InputError`."""
-    if raw is None:
-        return []
-    if not isinstance(raw, list | tuple) or len(raw) > 2 * len(Comorbidity.values):
-        raise InputError(f"comorbidities must be a short list from {', '.join(Comorbidity.values)}")
-    codes = list(dict.fromkeys(str(c) for c in raw))
-    unknown = [c for c in codes if c not in Comorbidity.values]
-    if unknown:
-        raise InputError(f"unknown comorbidity {unknown[0]!r}; choose from {', '.join(Comorbidity.values)}")
-    return codes
 
 
 def update_patient(patient: Patient, user: Any, data: dict[str, Any]) -> Patient:
     """Change a patient's identifier, birth date, sex, comorbidities or care team (one of ``user``'s teams)."""
-    identifier = plain_identifier(data.get("identifier"))
-    birth_date = data.get("birth_date")
-    if not isinstance(birth_date, date) or birth_date > clinic_today():
-        raise InputError("the birth date must be a date, not in the future")
+    fields = patient_fields(data)
+    identifier, birth_date = fields["identifier"], fields["birth_date"]
     first_onset = patient.episodes.aggregate(first=Min("onset_date"))["first"]
     if first_onset is not None and birth_date > first_onset:
         raise InputError(f"the birth date is after the onset of an episode ({first_onset.isoformat()})")
     team = CareTeam.objects.filter(pk=data.get("care_team"), members__user=user).first()
     if team is None:
         raise InputError("choose one of your care teams", status=404)
-    sex = data.get("sex") or "unknown"
-    if sex not in Sex.values:
-        raise InputError(f"sex must be one of {', '.join(Sex.values)}")
-    comorbidities = comorbidity_list(data.get("comorbidities"))
+    sex, comorbidities = fields["sex"], fields["comorbidities"]
     taken = Patient.objects.filter(care_team=team, identifier=identifier).exclude(pk=patient.pk)
     try:
         with transaction.atomic():
@@ -57,8 +44,10 @@ def update_patient(patient: Patient, user: Any, data: dict[str, Any]) -> Patient
                 raise InputError(f"a patient with identifier {identifier!r} already exists", status=409)
             Patient.objects.filter(pk=patient.pk).update(identifier=identifier, birth_date=birth_date, sex=sex,
                                                          comorbidities=comorbidities, care_team=team)
-    except IntegrityError:  # the identifier taken at the same moment, or elsewhere where it must be unique
-        raise InputError(f"a patient with identifier {identifier!r} already exists", status=409) from None
+    except IntegrityError as exc:
+        if taken.exists():  # the identifier taken at the same moment
+            raise InputError(f"a patient with identifier {identifier!r} already exists", status=409) from None
+        raise broken_rule(exc) from None
     patient.refresh_from_db()
     return patient
 
@@ -66,7 +55,7 @@ def update_patient(patient: Patient, user: Any, data: dict[str, Any]) -> Patient
 def update_episode(episode: Episode, data: dict[str, Any]) -> Episode:
     """Change an episode's onset, side, cause, severity at onset or recurrence (creation rules, and no assessment or
     treatment of it left before its onset)."""
-    fields = _episode_fields(data, episode.patient.birth_date)
+    fields = episode_fields(data, episode.patient.birth_date)
     onset: date = fields["onset_date"]
     if episode.assessments.filter(taken_on__lt=onset).exists():
         raise InputError("an assessment of this episode is dated before that onset: change or delete it first")

@@ -245,7 +245,8 @@ def undo_dismissal(episode: Episode, rule: str) -> None:
         raise InputError(f"no dismissed alert {rule!r} for this episode", status=404)
 
 
-def _episode_fields(data: dict[str, Any], birth_date: date) -> dict[str, Any]:
+def episode_fields(data: dict[str, Any], birth_date: date) -> dict[str, Any]:
+    """The validated columns of an episode of a patient born on ``birth_date``, else :class:`InputError`."""
     onset = data.get("onset_date")
     if not isinstance(onset, date):
         raise InputError("onset date is required")
@@ -269,40 +270,75 @@ def _episode_fields(data: dict[str, Any], birth_date: date) -> dict[str, Any]:
 
 def add_episode(patient: Patient, data: dict[str, Any]) -> Episode:
     """Validate and store a new episode of ``patient``."""
-    episode: Episode = Episode.objects.create(patient=patient, **_episode_fields(data, patient.birth_date))
+    episode: Episode = Episode.objects.create(patient=patient, **episode_fields(data, patient.birth_date))
     return episode
+
+
+def comorbidity_list(raw: object) -> list[str]:
+    """A short, deduplicated list of known comorbidity codes, else :class:`InputError`."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list | tuple) or len(raw) > 2 * len(Comorbidity.values):
+        raise InputError(f"comorbidities must be a short list from {_choices(Comorbidity)}")
+    codes = list(dict.fromkeys(str(c) for c in raw))
+    unknown = [c for c in codes if c not in Comorbidity.values]
+    if unknown:
+        raise InputError(f"unknown comorbidity {unknown[0]!r}; choose from {_choices(Comorbidity)}")
+    return codes
+
+
+def _choices(kind: Any) -> str:
+    """The choices of a ``TextChoices`` as people read them, each with the code a program sends."""
+    return ", ".join(f"{label} ({value})" for value, label in kind.choices)
+
+
+def patient_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """The validated columns of a new patient (identifier, birth date, sex, comorbidities), else :class:`InputError`:
+    the one set of checks for the pages, the API and the FHIR import."""
+    identifier = plain_identifier(data.get("identifier"))
+    birth_date = data.get("birth_date")
+    if not isinstance(birth_date, date) or birth_date > clinic_today():
+        raise InputError("the birth date must be a date, not in the future")
+    sex = data.get("sex") or "unknown"
+    if sex not in Sex.values:
+        raise InputError(f"sex must be one of {_choices(Sex)}")
+    return {"identifier": identifier, "birth_date": birth_date, "sex": sex,
+            "comorbidities": comorbidity_list(data.get("comorbidities"))}
+
+
+def store_patient(team: Any, fields: dict[str, Any]) -> Patient:
+    """Create the patient of :func:`patient_fields` in ``team`` (call inside a transaction); an identifier the team
+    already has is :class:`InputError` 409, any other broken database rule a one-line 400."""
+    identifier = fields["identifier"]
+    taken = f"a patient with identifier {identifier!r} already exists in care team {team.name!r}"
+    if Patient.objects.filter(care_team=team, identifier=identifier).exists():
+        raise InputError(taken, status=409)
+    try:
+        with transaction.atomic():
+            patient: Patient = Patient.objects.create(care_team=team, **fields)
+    except IntegrityError as exc:
+        if Patient.objects.filter(care_team=team, identifier=identifier).exists():  # registered at the same moment
+            raise InputError(taken, status=409) from None
+        raise broken_rule(exc) from None
+    return patient
+
+
+def broken_rule(exc: IntegrityError) -> InputError:
+    """A database rule other than the unique identifier, broken (a NOT NULL or CHECK constraint): one line, 400."""
+    first = str(exc).strip().splitlines()[0][:160] if str(exc).strip() else type(exc).__name__
+    return InputError(f"a record breaks a rule of the database ({first})")
 
 
 def create_patient(user: Any, data: dict[str, Any]) -> Patient:
     """A new patient in one of ``user``'s care teams, with their first episode."""
     from facenerve.web.clinic.models import CareTeam
 
-    identifier = plain_identifier(data.get("identifier"))
-    birth_date = data.get("birth_date")
-    if not isinstance(birth_date, date) or birth_date > clinic_today():
-        raise InputError("the birth date must be a date, not in the future")
+    fields = patient_fields(data)
     team = CareTeam.objects.filter(pk=data.get("care_team"), members__user=user).first()
     if team is None:
         raise InputError("choose one of your care teams", status=404)
-    raw = data.get("comorbidities") or []
-    if not isinstance(raw, list | tuple) or len(raw) > 2 * len(Comorbidity.values):
-        raise InputError(f"comorbidities must be a short list from {', '.join(Comorbidity.values)}")
-    comorbidities = list(dict.fromkeys(str(c) for c in raw))
-    unknown = [c for c in comorbidities if c not in Comorbidity.values]
-    if unknown:
-        raise InputError(f"unknown comorbidity {unknown[0]!r}; choose from {', '.join(Comorbidity.values)}")
-    if data.get("sex", "unknown") not in Sex.values:
-        raise InputError(f"sex must be one of {', '.join(Sex.values)}")
-    episode = _episode_fields(data, birth_date)
+    episode = episode_fields(data, fields["birth_date"])
     with transaction.atomic():
-        if Patient.objects.filter(care_team=team, identifier=identifier).exists():
-            raise InputError(f"a patient with identifier {identifier!r} already exists", status=409)
-        try:
-            with transaction.atomic():
-                patient: Patient = Patient.objects.create(identifier=identifier, birth_date=birth_date,
-                                                          sex=data.get("sex", "unknown"),
-                                                          comorbidities=comorbidities, care_team=team)
-        except IntegrityError:  # the same identifier, created at the same moment by another request
-            raise InputError(f"a patient with identifier {identifier!r} already exists", status=409) from None
+        patient = store_patient(team, fields)
         Episode.objects.create(patient=patient, **episode)
     return patient

@@ -50,6 +50,34 @@ def figure(raw: Any, key: str) -> str:
 
 
 @register.filter
+def source_badge(summary_sources: Any, key: str) -> SafeString:
+    """``{{ a.summary_sources|source_badge:"house_brackmann" }}``: a badge saying how the figure was found
+    (automated estimate, imported from another record); nothing for a clinician's entry or no record."""
+    found = (summary_sources or {}).get(key) if isinstance(summary_sources, dict) else None
+    if found not in labels.SOURCES or found == "clinician":
+        return format_html("")
+    return format_html(' <span class="badge">{}</span>', labels.source(found))
+
+
+@register.filter
+def source_mark(summary_sources: Any, key: str) -> SafeString:
+    """``{{ a.summary_sources|source_mark:"eface_total" }}``: a short mark for a table cell (``auto``,
+    ``imported``), its title the full label."""
+    found = (summary_sources or {}).get(key) if isinstance(summary_sources, dict) else None
+    if found not in labels.SOURCES or found == "clinician":
+        return format_html("")
+    return format_html('<sup title="{}">{}</sup>', labels.source(found),
+                       "auto" if found == "automated" else "imported")
+
+
+@register.filter
+def source_note(summary_sources: Any, key: str) -> str:
+    """``{{ a.summary_sources|source_note:"house_brackmann" }}``: " (automated estimate)" and the like, for print."""
+    found = (summary_sources or {}).get(key) if isinstance(summary_sources, dict) else None
+    return f" ({labels.source(found)})" if found in labels.SOURCES and found != "clinician" else ""
+
+
+@register.filter
 def sources(keys: str | Iterable[str] | None) -> SafeString:
     """Source keys (``"S41, S34"`` or a list) as links to their entry on the references page."""
     text = keys if isinstance(keys, str) else ", ".join(str(k) for k in keys or ())
