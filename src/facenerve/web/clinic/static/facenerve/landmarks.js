@@ -14,16 +14,17 @@
   var handles = JSON.parse(data.textContent);
   var moves = {};
   var zoom = 1, fit = 1, panX = 0, panY = 0;
-  var radius = Math.max(width, height) / 200;
+  var HANDLE_RADIUS_PX = 5;  // on screen, at every zoom and photo size
 
   function layout() {
-    fit = viewer.clientWidth / width;
+    // "Fit" shows the whole photo: as wide as the viewer, unless that would be taller than 80% of the window.
+    fit = Math.min(viewer.clientWidth / width, window.innerHeight * 0.8 / height);
     stage.style.width = width + "px";
     stage.style.height = height + "px";
     stage.style.transform = "translate(" + panX + "px," + panY + "px) scale(" + fit * zoom + ")";
-    viewer.style.height = Math.min(height * fit, window.innerHeight * 0.8) + "px";
-    var r = radius / zoom;
-    svg.querySelectorAll("circle").forEach(function (c) { c.setAttribute("r", Math.max(r, 1.5)); });
+    viewer.style.height = height * fit + "px";
+    var r = HANDLE_RADIUS_PX / (fit * zoom);
+    svg.querySelectorAll("circle").forEach(function (c) { c.setAttribute("r", r); });
   }
 
   function say(text) { if (status) { status.textContent = text; } }
@@ -78,7 +79,7 @@
 
   handles.forEach(function (handle) {
     var c = document.createElementNS(SVG, "circle");
-    c.setAttribute("cx", handle.x); c.setAttribute("cy", handle.y); c.setAttribute("r", radius);
+    c.setAttribute("cx", handle.x); c.setAttribute("cy", handle.y); c.setAttribute("r", HANDLE_RADIUS_PX);
     c.setAttribute("class", "lm-handle" + (handle.id.indexOf(".") < 0 ? " midline" : ""));
     c.setAttribute("tabindex", "0");
     c.setAttribute("role", "button");
