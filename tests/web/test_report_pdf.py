@@ -110,8 +110,10 @@ def test_the_patient_summary_pdf_has_no_internal_keys(world: World, tmp_path: Pa
         f'attachment; filename="facenerve-summary-B-001-{clinic_today().isoformat()}.pdf"')
     text = _pdf_text(response.content, tmp_path)
     flat = " ".join(text.split())
-    assert "Your facial palsy: summary — B-001" in flat and "House–Brackmann III" in flat
-    assert "How it has changed" in flat and "Alerts" not in flat
+    assert "Your facial palsy: summary — B-001" in flat
+    # The grade in plain words, not by its scale's name; the alerts as "What to do now".
+    assert "Overall grade, from I (normal) to VI (no movement) III" in flat and "House–Brackmann" not in flat
+    assert "How it has changed" in flat and "Alerts" not in flat and "What to do now" in flat
     for key in (*INTERNAL, "mrd1", "_mm", "house_brackmann", "asymmetry_index", "sha256"):
         assert key not in text, key
     assert _images(response.content, tmp_path) >= 1

@@ -66,3 +66,9 @@ def visible_photo(user: Any, sha256: str) -> AssessmentPhoto | None:
         .first()
     )
     return photo
+
+
+def is_own_record(user: Any, patient: Patient) -> bool:
+    """True when ``user`` is the patient themself (a patient account linked to this record): they get their own
+    page, in plain words, instead of the clinician's."""
+    return role_of(user) == ROLE_PATIENT and user.profile.patient_id == patient.pk

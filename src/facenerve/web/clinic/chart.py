@@ -84,7 +84,9 @@ def values_table(onset: date, series: list[Series]) -> str:
         for d in days
     )
     return ('<details class="chart-values"><summary>The timeline\'s values as a table</summary>'
-            '<div class="table-scroll"><table><caption class="visually-hidden">Timeline values by date</caption>'
+            # Focusable and named, so a keyboard can scroll the table on a narrow screen.
+            '<div class="table-scroll" tabindex="0" role="region" aria-label="Timeline values by date"><table>'
+            '<caption class="visually-hidden">Timeline values by date</caption>'
             f'<thead><tr><th scope="col">Date</th><th scope="col">Day since onset</th>{head}</tr></thead>'
             f"<tbody>{rows}</tbody></table></div></details>")
 

@@ -20,6 +20,12 @@ from facenerve.web.clinic.choices import Cause, PalsySide
 from facenerve.web.clinic.models import AlertDismissal, Assessment, Episode, Patient, Treatment
 
 HB_TICKS = {1.0: "I", 2.0: "II", 3.0: "III", 4.0: "IV", 5.0: "V", 6.0: "VI"}
+CHART_TITLES = {"asymmetry_index_mm": "Asymmetry index (mm, lower is better)",
+                "house_brackmann": "House–Brackmann grade", "sunnybrook_composite": "Sunnybrook composite (0–100)"}
+#: The same panels for the patient (their own page and summary): what each shows, in plain words.
+PLAIN_CHART_TITLES = {"asymmetry_index_mm": "Sides differ by (mm, lower is better)",
+                      "house_brackmann": "Grade (I normal … VI no movement)",
+                      "sunnybrook_composite": "Movement score (100 is normal)"}
 
 
 def episode_order(episode: Any) -> tuple[date, int]:
@@ -48,9 +54,10 @@ class EpisodeOverview:
             shown.append({**alert, "by": who or "a former user", "at": row.dismissed_at if row is not None else None})
         return shown
 
-    def chart_svg(self, today: date) -> str:
+    def chart_svg(self, today: date, *, plain: bool = False) -> str:
         """The timeline: asymmetry index, House–Brackmann and Sunnybrook over days since onset (a wide and a narrow
-        SVG, and the values as a table)."""
+        SVG, and the values as a table). ``plain`` (the patient's own page and summary): the panels named in plain
+        words, and no projected curve (the outlook is said in words instead)."""
         a = self.assessments
         asym = [(x.taken_on, x.asymmetry_index_mm) for x in a if x.asymmetry_index_mm is not None]
         hb = [(x.taken_on, float(x.house_brackmann)) for x in a if x.house_brackmann is not None]
@@ -60,14 +67,15 @@ class EpisodeOverview:
         projected = tuple((date.fromisoformat(p["date"]), float(p["value"])) for p in outlook.get("curve") or ())
 
         def projection(key: str) -> tuple[tuple[date, float], ...]:
-            return projected if outlook.get("measure") == key else ()
+            return projected if outlook.get("measure") == key and not plain else ()
 
+        titles = PLAIN_CHART_TITLES if plain else CHART_TITLES
         series = [
-            Series("asymmetry_index_mm", "Asymmetry index (mm, lower is better)", asym, 0.0, float(round(top + 1)),
+            Series("asymmetry_index_mm", titles["asymmetry_index_mm"], asym, 0.0, float(round(top + 1)),
                    projection=projection("asymmetry_index_mm")),
-            Series("house_brackmann", "House–Brackmann grade", hb, 1.0, 6.0, lower_is_up=True, tick_labels=HB_TICKS,
+            Series("house_brackmann", titles["house_brackmann"], hb, 1.0, 6.0, lower_is_up=True, tick_labels=HB_TICKS,
                    projection=projection("house_brackmann")),
-            Series("sunnybrook_composite", "Sunnybrook composite (0–100)", sb, 0.0, 100.0,
+            Series("sunnybrook_composite", titles["sunnybrook_composite"], sb, 0.0, 100.0,
                    projection=projection("sunnybrook_composite")),
         ]
         events = [Event(t.start, labels.treatment(t.name), t.kind) for t in self.treatments]

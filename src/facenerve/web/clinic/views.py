@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods
 from facenerve.protocol import Expression
 from facenerve.web.accounts.models import ROLE_ADMIN, ROLE_CLINICIAN, ROLE_PATIENT
 from facenerve.web.audit.record import note
-from facenerve.web.clinic import access, assessment_view, services
+from facenerve.web.clinic import access, assessment_view, patient_own, services
 from facenerve.web.clinic.choices import Comorbidity
 from facenerve.web.clinic.clock import clinic_today
 from facenerve.web.clinic.forms import (
@@ -95,7 +95,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The patient page: episode, timeline, assessments, treatments, alerts and prognosis."""
+    """The patient page: episode, timeline, assessments, treatments, alerts and prognosis; the patient themself
+    gets their own page in plain words (:mod:`patient_own`)."""
     patient = get_object_or_404(services.with_course(access.visible_patients(request.user)), pk=pk)
     episode = None
     if "episode" in request.GET:
@@ -104,6 +105,8 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
             raise Http404("no such episode")
     today = _today()
     view = overview(patient, episode, today)
+    if access.is_own_record(request.user, patient):
+        return render(request, "clinic/patient_own.html", patient_own.context(patient, view, today))
     context: dict[str, Any] = {
         "patient": patient,
         "comorbidities": [dict(Comorbidity.choices).get(c, c) for c in patient.comorbidities or ()],

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 
 from facenerve.errors import ImageError
-from facenerve.web.clinic import access, aligned, assessment_view, compare, limits, services
+from facenerve.web.clinic import access, aligned, assessment_view, compare, limits, plain, services
 from facenerve.web.clinic import report_pdf as report_pdf_module
 from facenerve.web.clinic.choices import Comorbidity
 from facenerve.web.clinic.clock import clinic_today
@@ -106,13 +106,17 @@ def _report_context(request: HttpRequest, pk: int) -> dict[str, Any]:
     if view and view.assessments:
         latest = _with_photos(view.assessments[-1].pk)
         cards = [c for c in assessment_view.photo_cards(latest) if c.photo.annotated_sha256]
+    is_plain = request.GET.get("version") == "patient"
     return {
         "patient": patient, "view": view, "today": today, "latest": latest, "cards": cards,
-        "chart": view.chart_svg(today) if view else "",
+        "chart": view.chart_svg(today, plain=is_plain) if view else "",
         "comorbidities": [dict(Comorbidity.choices).get(c, c) for c in patient.comorbidities or ()],
         "auto_scores": assessment_view.auto_scores(latest.engine_result or {}) if latest else [],
         "clinician_scores": assessment_view.scale_entries(latest.scale_scores or {}) if latest else [],
-        "plain": request.GET.get("version") == "patient",
+        "plain": is_plain,
+        # The plain version says the alerts and the outlook in the patient's words (the same as their own page).
+        "plain_alerts": plain.patient_alerts(view.care.alerts) if is_plain and view else [],
+        "plain_outlook": plain.outlook(view.care.prognosis, today) if is_plain and view else None,
     }
 
 

@@ -97,3 +97,11 @@ def overdue(due: str | date | None, today: date) -> bool:
     except ValueError:
         return False
     return when < today
+
+
+@register.filter
+def plain_muscle(treatment: Any) -> str:
+    """``{{ t|plain_muscle }}``: a treatment's muscle with what it does, for the patient's summary."""
+    from facenerve.web.clinic.plain import muscle
+
+    return muscle(str(treatment.muscle), str(treatment.get_muscle_display()))
