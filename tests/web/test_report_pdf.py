@@ -245,3 +245,15 @@ def test_without_weasyprint_or_pango_the_pdf_is_a_one_line_503(world: World, mon
     assert client.get(reverse("clinic:report", kwargs={"pk": world.patient_b1.pk})).status_code == 200
     with pytest.raises(report_pdf.PdfUnavailableError):
         report_pdf.store_fetcher(default_store(), set())
+
+
+def test_after_a_pdf_a_cut_photo_is_still_refused(world: World, face_jpeg: bytes) -> None:
+    """WeasyPrint's import turns on Pillow's process-wide LOAD_TRUNCATED_IMAGES; the report restores it, so an
+    upload cut short is still "not a usable image" after the server has made a PDF."""
+    from facenerve.errors import ImageError
+    from facenerve.io.images import load_image
+
+    reply = _client(world.clinician_b).get(reverse("clinic:report_pdf", kwargs={"pk": world.patient_b1.pk}))
+    assert reply.status_code == 200
+    with pytest.raises(ImageError):
+        load_image(face_jpeg[: len(face_jpeg) // 3], name="cut.jpg")

@@ -49,11 +49,18 @@ class PdfUnavailableError(RuntimeError):
 def _weasyprint() -> Any:
     """The ``weasyprint`` module, imported on first use (it takes a while to load, and loads Pango through cffi:
     a missing library is an ``OSError`` there); :class:`PdfUnavailableError` when it cannot be loaded."""
+    from PIL import ImageFile
+
+    truncated = ImageFile.LOAD_TRUNCATED_IMAGES
     try:
         import weasyprint
     except (ImportError, OSError) as exc:
         log.error("report PDF: WeasyPrint cannot be loaded (%s: %s)", type(exc).__name__, str(exc)[:300])
         raise PdfUnavailableError("PDF reports need Pango (see docs)") from exc
+    finally:
+        # WeasyPrint's import turns on Pillow's process-wide LOAD_TRUNCATED_IMAGES; uploads must still refuse a cut
+        # file, and a report embeds only whole pictures from the app's own store.
+        ImageFile.LOAD_TRUNCATED_IMAGES = truncated
     return weasyprint
 
 
