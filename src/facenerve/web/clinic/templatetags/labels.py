@@ -16,14 +16,18 @@ from datetime import date
 from typing import Any
 
 from django import template
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 from facenerve import labels
 
 register = template.Library()
 REFERENCES_URL = "/learn/references/"
 _KEY = re.compile(r"S\d{1,3}")
+#: A bracketed source note in a derivation line: ``[S10, S12; provisional]``, ``[S6; V2]``, ``[V2]``.
+_BRACKET = re.compile(r"\[([^\[\]]*\b(?:S\d{1,3}|V\d)\b[^\[\]]*)\]")
+#: The reference's tag for a value found only in a secondary summary (docs/scales.md, "Provisional").
+SECONDARY_TAG = "found only in a secondary summary or open-source code, not yet in the primary paper"
 
 register.filter("measure", labels.measure)
 register.filter("unit", labels.unit)
@@ -57,6 +61,19 @@ def sources(keys: str | Iterable[str] | None) -> SafeString:
     if not found:
         return format_html("{}", text)
     return format_html_join(", ", '<a class="ref" href="{}#{}">{}</a>', ((REFERENCES_URL, k, k) for k in found))
+
+
+def _link_keys(note: str) -> str:
+    linked = _KEY.sub(lambda m: f'<a class="ref" href="{REFERENCES_URL}#{m.group(0)}">{m.group(0)}</a>', note)
+    return re.sub(r"\bV\d\b", f'<abbr title="{SECONDARY_TAG}">secondary source</abbr>', linked)
+
+
+@register.filter
+def derivation(line: Any) -> SafeString:
+    """A derivation line for people: its text escaped, its bracketed source keys (``[S6; V2]``) as links to the
+    references page, the secondary-source tag in words."""
+    text = str(conditional_escape(str(line)))
+    return mark_safe(_BRACKET.sub(lambda m: f"[{_link_keys(m.group(1))}]", text))  # noqa: S308 (escaped above)
 
 
 @register.filter

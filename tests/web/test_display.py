@@ -1,0 +1,124 @@
+"""Display fixes from the new-user trial: each page says one thing, in words a clinician reads, with its sources."""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any
+
+from django.test import Client
+from django.urls import reverse
+
+from .conftest import World
+from .test_workstation import visible_text
+
+#: The automated part of a demo session (assessment of 2026-11-22 in the trial), as the engine stores it.
+ENGINE: dict[str, Any] = {
+    "affected_side": {
+        "side": "none",
+        "basis": "all photos pooled: none (probability 0.72); evidence in units of normal asymmetry (docs/metrics.md)",
+        "pooled": {"side": "none", "confidence": 0.718, "probabilities": {"none": 0.718, "left": 0.216,
+                                                                             "right": 0.067}},
+    },
+    "scores": {
+        "eface": {
+            "static": 96.43, "dynamic": 90.9, "synkinesis": 99.7, "total": 94.48, "partial": True,
+            "missing": ["static.nasolabial_fold_depth"],
+            "derivation": [
+                "static = mean of brow 91.9 → 91.9, palpebral_fissure 101.6 → 98.4, oral_commissure 101 → 99 "
+                "(0–200 items folded as 100 − |x − 100|) = 96.43, 3 of 4 items [S10, S12; provisional]",
+                "dynamic = mean of nasolabial_fold_orientation_smile 92.3, oral_commissure_smile 89.5 = 90.90, "
+                "2 of 7 items [S10, S12; provisional]",
+            ],
+            "sources": ["S10"], "provisional": True,
+        },
+        "sunnybrook": {
+            "resting": 0, "missing": ["voluntary.brow_lift"], "provisional": True, "sources": ["S4"],
+            "derivation": ["provisional: the resting item points come from a secondary source [S6; V2], not yet "
+                           "the primary paper [S4]"],
+        },
+        "house_brackmann": {
+            "missing": ["brow_excursion_mm.left", "brow_excursion_mm.right", "eye_closure_complete"],
+            "provisional": True, "sources": ["S85"],
+            "derivation": ["graded side left (all photos pooled: left (probability 1.00); evidence in units of "
+                           "normal asymmetry (docs/metrics.md))"],
+        },
+    },
+}
+
+
+def _client(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _assessment_page(world: World, **fields: Any) -> str:
+    assessment = world.assessment_b1
+    assessment.engine_result = copy.deepcopy(ENGINE)
+    assessment.affected_side = "left"
+    for name, value in fields.items():
+        setattr(assessment, name, value)
+    assessment.save()
+    url = reverse("clinic:assessment", kwargs={"pk": assessment.pk})
+    return str(_client(world.clinician_b).get(url).content.decode())
+
+
+def test_recorded_eye_closure_is_not_called_missing(world: World) -> None:
+    text = visible_text(_assessment_page(world, eye_closure_complete=True))
+    summary = re.search(r"House–Brackmann, grade: not estimated.*?(?=graded side)", text)
+    assert summary is not None
+    assert "Eye closure complete" not in summary.group(0)
+    assert "missing: Superior movement of the mid-brow, patient's left side (mm); Superior movement of the mid-brow, " \
+           "patient's right side (mm))" in summary.group(0)
+    assert "not measured in the photos: Eye closure on the weaker side (recorded by the clinician: complete)" \
+        in summary.group(0)
+    unrecorded = visible_text(_assessment_page(world, eye_closure_complete=None))
+    assert "right side (mm); Eye closure on the weaker side)" in unrecorded  # not recorded: missing it is
+
+
+def test_affected_side_names_each_source(world: World) -> None:
+    text = visible_text(_assessment_page(world))
+    assert ("Affected side (patient's) recorded: patient's left · photos pooled: no side beyond normal asymmetry "
+            "(probability 0.72)") in text
+    assert "none (probability" not in text
+
+
+def test_scores_block_shows_the_automated_estimate_when_the_summary_is_empty(world: World) -> None:
+    text = visible_text(_assessment_page(world, eface_total=None))
+    assert re.search(r"eFACE total 94\.48 automated estimate \(partial; from the photo session", text), text
+    assert "eFACE total —" not in text
+    recorded = visible_text(_assessment_page(world, eface_total=80.0))
+    assert "eFACE total 80" in recorded and "eFACE total 94.48" not in recorded
+
+
+def test_derivations_show_labels_no_paths_and_linked_sources(world: World) -> None:
+    page = _assessment_page(world)
+    text = visible_text(page)
+    for key in ("palpebral_fissure", "oral_commissure", "nasolabial_fold_orientation_smile", "Brow excursion mm",
+                "docs/metrics.md", "docs/", "V2"):
+        assert key not in text, key
+    assert "Palpebral fissure at rest 101.6 → 98.4" in text
+    assert "Nasolabial fold orientation with smile 92.3" in text
+    assert "Superior movement of the mid-brow, patient's left side (mm)" in text
+    assert "graded side: patient's left (all photos pooled: patient's left (probability 1.00); evidence in units of " \
+           "normal asymmetry)" in text
+    assert '[<a class="ref" href="/learn/references/#S6">S6</a>; <abbr' in page
+    assert '[<a class="ref" href="/learn/references/#S10">S10</a>, <a class="ref" href="/learn/references/#S12">S12' \
+           '</a>; provisional]' in page
+
+
+def test_correction_time_in_the_one_date_format(world: World) -> None:
+    photo = world.photo_b1
+    photo.result = {**photo.result, "corrected": {"by": "dr-x", "at": "2026-12-07T04:11:41+00:00"}}
+    photo.save()
+    text = visible_text(_client(world.clinician_b).get(
+        reverse("clinic:assessment", kwargs={"pk": world.assessment_b1.pk})).content.decode())
+    assert "T04:11" not in text and "+00:00" not in text
+    assert re.search(r"corrected by dr-x on \d{4}-\d{2}-\d{2} \d{2}:\d{2};", text), text
+
+
+def test_percent_of_reference_is_explained(world: World) -> None:
+    page = _assessment_page(world)
+    assert '<abbr title="the other side as a percentage of the reference side' in page
+    assert "the healthy side when an affected side was found, otherwise the side with the larger value" in page
