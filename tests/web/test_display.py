@@ -122,3 +122,41 @@ def test_percent_of_reference_is_explained(world: World) -> None:
     page = _assessment_page(world)
     assert '<abbr title="the other side as a percentage of the reference side' in page
     assert "the healthy side when an affected side was found, otherwise the side with the larger value" in page
+
+
+def _eface_doc(lines: int) -> dict[str, Any]:
+    doc = copy.deepcopy(ENGINE)
+    doc["scores"]["eface"]["derivation"] = [f"step {n} of the eFACE workings [S10]" for n in range(lines)]
+    return doc
+
+
+def test_report_prints_the_timeline_table_the_whole_derivation_and_one_footer(world: World) -> None:
+    from facenerve.web.clinic.models import Treatment
+
+    assessment = world.assessment_b1
+    assessment.engine_result = _eface_doc(9)
+    assessment.save()
+    Treatment.objects.create(episode=world.episode_b1, kind="medication", name="prednisolone",
+                             start=world.episode_b1.onset_date)
+    page = _client(world.clinician_b).get(reverse("clinic:report", kwargs={"pk": world.patient_b1.pk})) \
+        .content.decode()
+    text = visible_text(page)
+    assert text.count("Decision support only") == 1
+    assert page.count("<table class=\"report-series\"") == 1 and "The timeline's values as a table" not in text
+    assert all(f"step {n} of the eFACE workings" in text for n in range(9))
+    assert '<a class="ref" href="/learn/references/#S10">S10</a>' in page
+    assert "eFACE total 94.48 automated estimate" in text  # the latest visit's block agrees with the workings
+
+
+def test_timeline_legend_lists_only_what_is_drawn(world: World) -> None:
+    from facenerve.web.clinic.models import Treatment
+
+    Treatment.objects.create(episode=world.episode_b1, kind="medication", name="prednisolone",
+                             start=world.episode_b1.onset_date)
+    page = _client(world.clinician_b).get(reverse("clinic:patient", kwargs={"pk": world.patient_b1.pk})) \
+        .content.decode()
+    legend = re.search(r'<p class="legend">(.*?)</p>', page)
+    assert legend is not None
+    assert "medication" in legend.group(1)
+    for absent in ("procedure", "therapy", "botulinum toxin"):
+        assert absent not in legend.group(1), absent

@@ -48,7 +48,7 @@ class EpisodeOverview:
             shown.append({**alert, "by": who or "a former user", "at": row.dismissed_at if row is not None else None})
         return shown
 
-    def chart_svg(self, today: date) -> str:
+    def chart_svg(self, today: date, *, table: bool = True) -> str:
         """The timeline: asymmetry index, House–Brackmann and Sunnybrook over days since onset (a wide and a narrow
         SVG, and the values as a table)."""
         a = self.assessments
@@ -71,7 +71,7 @@ class EpisodeOverview:
                    projection=projection("sunnybrook_composite")),
         ]
         events = [Event(t.start, labels.treatment(t.name), t.kind) for t in self.treatments]
-        return timeline_html(self.episode.onset_date, today, series, events)
+        return timeline_html(self.episode.onset_date, today, series, events, table=table)
 
 
 def overview(

@@ -107,9 +107,10 @@ def _report_context(request: HttpRequest, pk: int) -> dict[str, Any]:
         cards = [c for c in assessment_view.photo_cards(latest) if c.photo.annotated_sha256]
     return {
         "patient": patient, "view": view, "today": today, "latest": latest, "cards": cards,
-        "chart": view.chart_svg(today) if view else "",
+        "chart": view.chart_svg(today, table=False) if view else "",  # the report prints its own table
         "comorbidities": [dict(Comorbidity.choices).get(c, c) for c in patient.comorbidities or ()],
-        "auto_scores": assessment_view.auto_scores(latest.engine_result or {}) if latest else [],
+        "auto_scores": assessment_view.auto_scores(latest.engine_result or {}, latest) if latest else [],
+        "fallbacks": assessment_view.automated_fallbacks(latest) if latest else {},
         "clinician_scores": assessment_view.scale_entries(latest.scale_scores or {}) if latest else [],
         "plain": request.GET.get("version") == "patient",
     }
