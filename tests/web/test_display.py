@@ -160,3 +160,24 @@ def test_timeline_legend_lists_only_what_is_drawn(world: World) -> None:
     assert "medication" in legend.group(1)
     for absent in ("procedure", "therapy", "botulinum toxin"):
         assert absent not in legend.group(1), absent
+
+
+def _css_background(css: str, selector: str) -> str | None:
+    found = re.findall(re.escape(selector) + r"\{background:(#[0-9a-f]{6})", css)
+    return found[-1] if found else None
+
+
+def test_overdue_badge_colour_follows_the_alert_level() -> None:
+    """An overdue INFO alert wore the red-flag red badge (trial: "reinjection can be considered")."""
+    from pathlib import Path
+
+    import facenerve.web.clinic as clinic
+
+    css = (Path(clinic.__file__).parent / "static" / "facenerve" / "app.css").read_text()
+    red = _css_background(css, ".badge.overdue")
+    assert red == "#c92a2a"  # red flags keep the red overdue badge
+    for level in ("info", "advisory", "urgent"):
+        badge = _css_background(css, f".alert.sev-{level} .badge.overdue")
+        card = _css_background(css, f".alert.sev-{level}.overdue")
+        assert badge is not None and badge != red, level
+        assert card is not None and card != "#fff5f5", level
