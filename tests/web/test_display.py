@@ -163,7 +163,7 @@ def test_timeline_legend_lists_only_what_is_drawn(world: World) -> None:
 
 
 def _css_background(css: str, selector: str) -> str | None:
-    found = re.findall(re.escape(selector) + r"\{background:(#[0-9a-f]{6})", css)
+    found = re.findall(r"(?:^|[}\n])" + re.escape(selector) + r"\{background:(#[0-9a-f]{6})", css)
     return found[-1] if found else None
 
 
