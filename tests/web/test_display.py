@@ -181,3 +181,23 @@ def test_overdue_badge_colour_follows_the_alert_level() -> None:
         card = _css_background(css, f".alert.sev-{level}.overdue")
         assert badge is not None and badge != red, level
         assert card is not None and card != "#fff5f5", level
+
+
+def test_side_and_severity_are_told_together_on_the_page_and_the_panel(world: World) -> None:
+    """Trial: "severity 0 (0 = within normal asymmetry) · weaker side: patient's right (probability 0.676)"."""
+    from facenerve.engine.draw import side_lines
+
+    photo = world.photo_b1
+    photo.result = {**photo.result, "asymmetry": {**(photo.result.get("asymmetry") or {}), "index": 1.2,
+                                                  "affected_side": "right", "confidence": 0.676, "severity": 0.0}}
+    photo.save()
+    page = _client(world.clinician_b).get(reverse("clinic:assessment", kwargs={"pk": world.assessment_b1.pk}))
+    line = re.search(r'<p class="photo-asymmetry">(.*?)</p>', page.content.decode(), re.S)
+    assert line is not None
+    text = visible_text(line.group(1))
+    assert "within normal asymmetry (severity 0); leans toward the patient's right (probability 0.68)" in text
+    assert "weaker side" not in text
+    panel = [t for t, _ in side_lines("right", 0.676, 0.0)]
+    assert panel == ["Within normal asymmetry (severity 0)", "leans toward patient's RIGHT (probability 0.68)"]
+    beyond = [t for t, _ in side_lines("left", 0.993, 0.17)]
+    assert beyond == ["Weaker side: patient's LEFT (probability 0.99)", "Severity 0.2 (0 = within normal asymmetry)"]

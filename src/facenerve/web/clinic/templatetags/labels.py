@@ -42,6 +42,13 @@ register.filter("day", labels.day)
 
 
 @register.filter
+def asymmetry_call(asymmetry: Any) -> str:
+    """``{{ doc.asymmetry|asymmetry_call }}``: a photo's side call with its severity, in one honest phrase."""
+    a = asymmetry or {}
+    return labels.asymmetry_call(a.get("affected_side"), a.get("confidence"), a.get("severity"))
+
+
+@register.filter
 def item_label(key: str, scale: str) -> str:
     """``{{ key|item_label:scale_name }}``: a scale item's label."""
     return labels.item(scale, key)
