@@ -46,12 +46,16 @@ class PhotoCard:
     @property
     def corrected_at(self) -> datetime | None:
         """When the landmarks were corrected, as a datetime in the clinic's time zone (stored as ISO text)."""
-        raw = (self.corrected or {}).get("at")
-        try:
-            when = datetime.fromisoformat(str(raw)) if raw else None
-        except ValueError:
-            return None
-        return timezone.localtime(when) if when is not None and timezone.is_aware(when) else when
+        return parsed_time((self.corrected or {}).get("at"))
+
+
+def parsed_time(raw: Any) -> datetime | None:
+    """An ISO timestamp stored in a document, as a datetime in the clinic's time zone (for ``labels.day``)."""
+    try:
+        when = datetime.fromisoformat(str(raw)) if raw else None
+    except ValueError:
+        return None
+    return timezone.localtime(when) if when is not None and timezone.is_aware(when) else when
 
     @property
     def scale_text(self) -> str:
