@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
+from datetime import timedelta
 from typing import Any
 
 from django.test import Client
@@ -115,6 +116,7 @@ def test_correction_time_in_the_one_date_format(world: World) -> None:
     text = visible_text(_client(world.clinician_b).get(
         reverse("clinic:assessment", kwargs={"pk": world.assessment_b1.pk})).content.decode())
     assert "T04:11" not in text and "+00:00" not in text
+    assert re.search(r"scale [\d.]+ mm per pixel, from", text)  # the photo's scale is still told
     assert re.search(r"corrected by dr-x on \d{4}-\d{2}-\d{2} \d{2}:\d{2};", text), text
 
 
@@ -201,3 +203,55 @@ def test_side_and_severity_are_told_together_on_the_page_and_the_panel(world: Wo
     assert panel == ["Within normal asymmetry (severity 0)", "leans toward patient's RIGHT (probability 0.68)"]
     beyond = [t for t, _ in side_lines("left", 0.993, 0.17)]
     assert beyond == ["Weaker side: patient's LEFT (probability 0.99)", "Severity 0.2 (0 = within normal asymmetry)"]
+
+
+def _visit(world: World, days: int, *, photo: bool, **fields: Any) -> Any:
+    from facenerve.web.clinic.models import Assessment, AssessmentPhoto
+
+    visit = Assessment.objects.create(episode=world.episode_b1, taken_on=world.assessment_b1.taken_on
+                                      + timedelta(days=days), **fields)
+    if photo:
+        source = world.photo_b1
+        AssessmentPhoto.objects.create(assessment=visit, expression=source.expression,
+                                       image_sha256=source.image_sha256, annotated_sha256=source.annotated_sha256,
+                                       width_px=source.width_px, height_px=source.height_px, result=source.result)
+    return visit
+
+
+def test_comparison_prefers_the_nearest_visits_with_photos_and_says_so(world: World) -> None:
+    from facenerve.web.clinic.models import Treatment
+
+    world.episode_b1.onset_date = world.assessment_b1.taken_on - timedelta(days=30)
+    world.episode_b1.save()
+    world.assessment_b1.taken_on -= timedelta(days=20)
+    world.assessment_b1.save()
+    photographed = _visit(world, 10, photo=True)
+    _visit(world, 14, photo=False)
+    _visit(world, 16, photo=False)
+    client = _client(world.clinician_b)
+    url = reverse("clinic:compare", kwargs={"pk": world.patient_b1.pk})
+    body = client.get(url).content.decode()
+    assert f'value="{world.assessment_b1.pk}" selected' in body and f'value="{photographed.pk}" selected' in body
+    assert "nearest visits with photos" in visible_text(body) and 'class="card pair"' in body
+    toxin = Treatment.objects.create(episode=world.episode_b1, kind="botulinum_toxin", name="botulinum_toxin",
+                                     start=photographed.taken_on + timedelta(days=1), muscle="mentalis", side="left",
+                                     units=5)
+    later = _visit(world, 20, photo=True)
+    around = client.get(f"{url}?treatment={toxin.pk}").content.decode()
+    assert f'value="{photographed.pk}" selected' in around and f'value="{later.pk}" selected' in around
+    assert "nearest visits with photos" in visible_text(around)
+    bare = _visit(world, 22, photo=False)
+    chosen = visible_text(client.get(f"{url}?a={later.pk}&b={bare.pk}").content.decode())
+    assert "No photos at this visit" in chosen
+
+
+def test_changes_are_computed_from_the_figures_shown() -> None:
+    from facenerve.web.clinic.compare import grade_change, shown_change
+
+    assert shown_change("9.4", "9.2") == "−0.2"
+    assert shown_change("7.5", "7.4") == "−0.1"
+    assert shown_change("3.8 mm", "0.8 mm") == "−3.0"  # one decimal, as the figures beside it
+    assert shown_change("44", "64") == "+20" and shown_change("9.1", "9.1") == "no change"
+    assert shown_change("—", "9.1") == "—"
+    assert grade_change(4, 2) == "2 grades better (IV → II)"
+    assert grade_change(3, 4) == "1 grade worse (III → IV)" and grade_change(3, 3) == "no change"

@@ -48,6 +48,14 @@ class PhotoCard:
         """When the landmarks were corrected, as a datetime in the clinic's time zone (stored as ISO text)."""
         return parsed_time((self.corrected or {}).get("at"))
 
+    @property
+    def scale_text(self) -> str:
+        """E.g. "0.12 mm per pixel, from both irises"."""
+        scale = self.doc.get("scale") or {}
+        if not scale:
+            return "no scale"
+        return f"{scale.get('mm_per_px')} mm per pixel, {labels.scale_source(scale.get('source'))}"
+
 
 def parsed_time(raw: Any) -> datetime | None:
     """An ISO timestamp stored in a document, as a datetime in the clinic's time zone (for ``labels.day``)."""
@@ -56,14 +64,6 @@ def parsed_time(raw: Any) -> datetime | None:
     except ValueError:
         return None
     return timezone.localtime(when) if when is not None and timezone.is_aware(when) else when
-
-    @property
-    def scale_text(self) -> str:
-        """E.g. "0.12 mm per pixel, from both irises"."""
-        scale = self.doc.get("scale") or {}
-        if not scale:
-            return "no scale"
-        return f"{scale.get('mm_per_px')} mm per pixel, {labels.scale_source(scale.get('source'))}"
 
 
 def photo_cards(assessment: Assessment) -> list[PhotoCard]:

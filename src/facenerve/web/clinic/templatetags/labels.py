@@ -80,7 +80,7 @@ def derivation(line: Any) -> SafeString:
     """A derivation line for people: its text escaped, its bracketed source keys (``[S6; V2]``) as links to the
     references page, the secondary-source tag in words."""
     text = str(conditional_escape(str(line)))
-    return mark_safe(_BRACKET.sub(lambda m: f"[{_link_keys(m.group(1))}]", text))  # noqa: S308 (escaped above)
+    return mark_safe(_BRACKET.sub(lambda m: f"[{_link_keys(m.group(1))}]", text))  # the text was escaped above
 
 
 @register.filter
