@@ -228,6 +228,30 @@ def value(key: str, raw: Any) -> str:
     return str(raw)
 
 
+def leans_within_normal(side: str | None, severity: float | None) -> bool:
+    """True when a photo names a side while its severity, as shown (one decimal), is 0: the evidence favours that
+    side, but its size lies within normal asymmetry (``facenerve.engine.asymmetry``: the side is the likeliest
+    hypothesis, the severity the weak-direction evidence beyond the normal range)."""
+    return side in ("left", "right") and round(float(severity or 0.0), 1) == 0
+
+
+def asymmetry_call(side: str | None, confidence: float | None, severity: float | None) -> str:
+    """A photo's side call and severity in one honest phrase (sides are the patient's):
+
+    >>> asymmetry_call("right", 0.676, 0.0)
+    "within normal asymmetry (severity 0); leans toward the patient's right (probability 0.68)"
+    >>> asymmetry_call("left", 0.993, 0.17)
+    "weaker side: patient's left (probability 0.99) · severity 0.2 (0 = within normal asymmetry)"
+    """
+    probability = f" (probability {confidence:.2f})" if confidence is not None else ""
+    if leans_within_normal(side, severity):
+        return f"within normal asymmetry (severity 0); leans toward the patient's {side}{probability}"
+    shown = "0" if round(float(severity or 0.0), 1) == 0 else f"{float(severity or 0.0):.1f}"
+    if side in ("left", "right"):
+        return f"weaker side: patient's {side}{probability} · severity {shown} (0 = within normal asymmetry)"
+    return f"no side beyond normal asymmetry · severity {shown} (0 = within normal asymmetry)"
+
+
 def day(raw: date | datetime | str | None) -> str:
     """The one date format of every page: ISO 8601 (``2026-03-14``), unambiguous in every country."""
     if raw is None or raw == "":

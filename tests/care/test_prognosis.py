@@ -283,3 +283,20 @@ def test_every_measure_on_record_gets_its_own_fit() -> None:
     assert asymmetry.fitted and asymmetry.plateau == pytest.approx(1.0, abs=0.7)
     assert not by_measure["house_brackmann"].fitted
     assert [f["measure"] for f in result.to_dict()["fits"]] == [f.measure for f in result.fits]
+
+
+def test_prose_names_each_chance_as_its_table_row_does() -> None:
+    """The trial's patient page: the prose called the course-updated figure "the group figure" (64%) while the table
+    gave the published figure (86%) and the updated one (64%) on two rows. Each figure is named by its row's words."""
+    values = [(3, 50), (14, 30), (30, 50), (50, 60), (70, 65), (100, 68), (130, 69.5), (160, 70), (200, 70)]
+    result = prognosis(episode(), [seen(d, sunnybrook_composite=v) for d, v in values], [med("prednisolone", 0)],
+                       day(210))
+    assert result.prior_probability_complete is not None and result.probability_complete is not None
+    published, updated = f"{result.prior_probability_complete:.0%}", f"{result.probability_complete:.0%}"
+    assert published != updated and result.headline_basis == "curve"
+    assert f"from published figures: {published} of similar patients" in result.summary
+    assert f"updated with this course: {updated}" in result.summary
+    assert f"({updated} of similar patients" not in result.summary and "group figure" not in result.summary
+    early = prognosis(episode(), [seen(d, sunnybrook_composite=v) for d, v in values[:2]], [med("prednisolone", 0)],
+                      day(20))
+    assert early.summary.startswith(f"Chance of complete recovery, from published figures: {published}")

@@ -90,7 +90,7 @@ def _workstation_posts(w: World) -> dict[str, tuple[str, dict[str, Any]]]:
     return {
         "alert_undismiss": (reverse("clinic:alert_undismiss", kwargs={"pk": w.patient_b1.pk}), {"rule": "botox_due"}),
         "landmarks": (reverse("clinic:landmarks", kwargs={"pk": w.photo_b1.pk}), {"handles": "{}"}),
-        "landmarks_reset": (reverse("clinic:landmarks_reset", kwargs={"pk": w.photo_b1.pk}), {}),
+        "landmarks_reset": (reverse("clinic:landmarks_reset", kwargs={"pk": w.photo_b1.pk}), {"confirm": "yes"}),
         **_record_posts(w),
     }
 

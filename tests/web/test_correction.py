@@ -77,10 +77,21 @@ def test_correction_measures_again_records_who_and_resets(world: World) -> None:
     assert world.assessment_b1.asymmetry_index_mm == pytest.approx(doc["asymmetry"]["index"], abs=0.05)
     shown = client.get(reverse("clinic:assessment", kwargs={"pk": world.assessment_b1.pk})).content.decode()
     assert "corrected by hand" in shown and "Landmarks corrected by clin-b" in shown
-    assert client.post(reverse("clinic:landmarks_reset", kwargs={"pk": photo.pk})).status_code == 302
+    reset = reverse("clinic:landmarks_reset", kwargs={"pk": photo.pk})
+    # The reset asks first, without JavaScript: the assessment page links to a confirmation page, and a POST
+    # without the confirmation discards nothing.
+    assert f'href="{reset}"' in shown and f'action="{reset}"' not in shown
+    confirm = client.get(reset)
+    assert confirm.status_code == 200 and b'name="confirm" value="yes"' in confirm.content
+    assert b"discards the landmark correction made by clin-b" in confirm.content
+    unconfirmed = client.post(reset)
+    assert unconfirmed.status_code == 400 and b"Confirm the reset" in unconfirmed.content
+    photo.refresh_from_db()
+    assert photo.result["corrected"]["by"] == "clin-b"
+    assert client.post(reset, {"confirm": "yes"}).status_code == 302
     photo.refresh_from_db()
     assert photo.result["metrics"] == before["metrics"] and "corrected" not in photo.result
-    assert client.post(reverse("clinic:landmarks_reset", kwargs={"pk": photo.pk})).status_code == 400
+    assert client.post(reset, {"confirm": "yes"}).status_code == 400
 
 
 @pytest.mark.parametrize(("handles_text", "scale", "message"), [
@@ -167,7 +178,8 @@ def test_a_correction_never_replaces_a_grade_that_was_not_automated(world: World
     x, y = _handle(photo, "left.commissure")
     url = reverse("clinic:landmarks", kwargs={"pk": photo.pk})
     assert client.post(url, {"handles": json.dumps({"left.commissure": [x + 4, y - 15]})}).status_code == 302
-    assert client.post(reverse("clinic:landmarks_reset", kwargs={"pk": photo.pk})).status_code == 302
+    reset = reverse("clinic:landmarks_reset", kwargs={"pk": photo.pk})
+    assert client.post(reset, {"confirm": "yes"}).status_code == 302
     assessment.refresh_from_db()
     assert (assessment.house_brackmann, assessment.sunnybrook_composite) == (2, 71.0)
     assert assessment.summary_sources.get("house_brackmann") is None

@@ -503,7 +503,8 @@ def prognosis(
         end_day = max(fit.plateau_day * 1.2, float(last_day), float(episode.days_since_onset(today)))
         curve = _curve(episode.onset_date, fit, end_day)
     includes_complete = fit.includes(chosen.complete)
-    headline = _headline(updated.probability, chosen, fit, reached, includes_complete, prior.risk_factors,
+    headline = _headline(prior.probability, updated.probability, chosen, fit, reached, includes_complete,
+                         prior.risk_factors,
                          course.automated_grade_note(known, only_if_complete=True))
     return Prognosis(
         prior_probability_complete=prior.probability,
@@ -561,33 +562,46 @@ class Headline:
     basis: str
 
 
-def _headline(probability: float | None, measure: course.Measure, fit: RecoveryFit, reached: date | None,
-              includes_complete: bool | None, risk_factors: Sequence[str], automated_note: str) -> Headline:
+def _chance(published: float, probability: float | None) -> str:
+    """The chance of complete recovery in the words of the prognosis table's rows: the published group figure and,
+    when the course changed it, the figure updated with this course. One wording, so prose and table agree."""
+    text = f"from published figures: {published:.0%} of similar patients"
+    if probability is not None and f"{probability:.0%}" != f"{published:.0%}":
+        text += f"; updated with this course: {probability:.0%}"
+    return text
+
+
+def _headline(published: float | None, probability: float | None, measure: course.Measure, fit: RecoveryFit,
+              reached: date | None, includes_complete: bool | None, risk_factors: Sequence[str],
+              automated_note: str) -> Headline:
     """One consistent line: the probability, the risk factors that lower it, then the plateau or why there is none.
 
     When the plateau interval excludes complete recovery, the line rests on the patient's own curve and says why:
-    the group figure describes similar patients at onset, the curve this patient's course since.
+    the group figure describes similar patients at onset, the curve this patient's course since. ``published`` is
+    the group figure (the table's "from published figures" row), ``probability`` that figure updated with the
+    course (the "updated with this course" row); the prose names each by the same words as its row.
     """
     factors = (f" Lower with {', '.join(risk_factors)} (size of the effect not established [S43])."
                if risk_factors else "")
     estimate = f" Not yet recovery: the {automated_note}." if automated_note else ""
-    if probability is None:
-        first = "No published recovery figure applies to this cause."
-    elif probability >= 1.0:
+    if probability is not None and probability >= 1.0:
         first = "Complete recovery is recorded by a clinician."
+    elif probability is None or published is None:
+        first = "No published recovery figure applies to this cause."
     else:
-        first = f"Group figure: {probability:.0%} of similar patients recover completely."
+        first = f"Chance of complete recovery, {_chance(published, probability)}."
     if not fit.fitted or fit.plateau is None or reached is None:
         return Headline(f"{first}{factors}{estimate} No recovery curve yet: {fit.reason}.",
                         "recorded" if probability == 1.0 else "group")
     plateau = (f"Projected {measure.label} plateau {fit.plateau:.3g} ({fit.plateau_low:.3g}–{fit.plateau_high:.3g}, "
                f"{INTERVAL_LABEL}), 95% of the way by about {reached.isoformat()}.")
-    if includes_complete is False and measure.complete is not None and probability is not None and probability < 1:
+    if (includes_complete is False and measure.complete is not None and probability is not None and probability < 1
+            and published is not None):
         return Headline(
             f"This patient's own curve points to a {measure.label} plateau of {fit.plateau:.3g} "
             f"({fit.plateau_low:.3g}–{fit.plateau_high:.3g}, {INTERVAL_LABEL}), short of complete recovery "
-            f"({measure.complete:g}), 95% of the way by about {reached.isoformat()}. The group figure "
-            f"({probability:.0%} of similar patients recover completely) describes patients at onset; this "
+            f"({measure.complete:g}), 95% of the way by about {reached.isoformat()}. The chance of complete "
+            f"recovery ({_chance(published, probability)}) describes patients at onset; this "
             f"patient's measured course since is the better guide now.{factors}{estimate}",
             "curve")
     where = ""

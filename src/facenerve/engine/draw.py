@@ -114,7 +114,8 @@ def render_annotation(rgb: np.ndarray, result: PhotoAssessment) -> Image.Image:
     if affected in ("left", "right"):
         bar_x = 0 if affected == "right" else VIEW_WIDTH_PX // 2
         draw.rectangle((bar_x, view.height - 10, bar_x + VIEW_WIDTH_PX // 2, view.height), fill=ALERT_COLOUR)
-        bar_label = f"weaker side: patient's {affected}"
+        leans = result.asymmetry is not None and labels.leans_within_normal(affected, result.asymmetry.severity)
+        bar_label = f"{'leans toward' if leans else 'weaker side:'} patient's {affected}"
         label_x = bar_x + (VIEW_WIDTH_PX // 2 - draw.textlength(bar_label, font=normal)) / 2
         draw.text((label_x, view.height - 14 - _px(16)), bar_label, fill=TEXT_COLOUR, font=normal, stroke_width=2,
                   stroke_fill=(0, 0, 0))
@@ -193,15 +194,9 @@ def _draw_panel(
     y += _px(22)
     if result.asymmetry:
         a = result.asymmetry
-        if a.affected_side in ("left", "right"):
-            side_text = f"Weaker side: patient's {a.affected_side.upper()} (probability {a.confidence:.2f})"
-            colour = ALERT_COLOUR
-        else:
-            side_text, colour = "No side beyond normal asymmetry", LINE_COLOUR
-        draw.text((x, y), side_text, fill=colour, font=font)
-        y += _px(22)
-        draw.text((x, y), f"Severity {a.severity:.1f} (0 = within normal asymmetry)", fill=TEXT_COLOUR, font=font)
-        y += _px(22)
+        for text, colour in side_lines(a.affected_side, a.confidence, a.severity):
+            draw.text((x, y), text, fill=colour, font=font)
+            y += _px(22)
         draw.text((x, y), f"Asymmetry index {a.index:.2f} mm (0 = symmetric)", fill=TEXT_COLOUR, font=font)
         y += _px(22)
         regions = ", ".join(f"{labels.region(r.region).lower()} {r.z:+.1f}" for r in a.regions if not r.two_way)
@@ -308,6 +303,19 @@ def _has_dejavu() -> bool:
 def _row_label(metric: str) -> str:
     """A table row's label, short enough for the panel (the MRDs keep their abbreviation only)."""
     return labels.measure(metric).split(" (")[0]
+
+
+def side_lines(side: str, confidence: float, severity: float) -> list[tuple[str, tuple[int, int, int]]]:
+    """The panel's side call and severity, told together: a side named while the severity is 0 only leans toward
+    it, within normal asymmetry (:func:`facenerve.labels.asymmetry_call` says the same on the pages)."""
+    if labels.leans_within_normal(side, severity):
+        return [("Within normal asymmetry (severity 0)", TEXT_COLOUR),
+                (f"leans toward patient's {side.upper()} (probability {confidence:.2f})", ALERT_COLOUR)]
+    if side in ("left", "right"):
+        return [(f"Weaker side: patient's {side.upper()} (probability {confidence:.2f})", ALERT_COLOUR),
+                (f"Severity {severity:.1f} (0 = within normal asymmetry)", TEXT_COLOUR)]
+    return [("No side beyond normal asymmetry", LINE_COLOUR),
+            (f"Severity {severity:.1f} (0 = within normal asymmetry)", TEXT_COLOUR)]
 
 
 def _wrap(text: str, width: int) -> list[str]:

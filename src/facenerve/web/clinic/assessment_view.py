@@ -9,7 +9,10 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
+
+from django.utils import timezone
 
 from facenerve import labels
 from facenerve.protocol import Expression
@@ -41,12 +44,26 @@ class PhotoCard:
         return str(self.photo.expression)
 
     @property
+    def corrected_at(self) -> datetime | None:
+        """When the landmarks were corrected, as a datetime in the clinic's time zone (stored as ISO text)."""
+        return parsed_time((self.corrected or {}).get("at"))
+
+    @property
     def scale_text(self) -> str:
         """E.g. "0.12 mm per pixel, from both irises"."""
         scale = self.doc.get("scale") or {}
         if not scale:
             return "no scale"
         return f"{scale.get('mm_per_px')} mm per pixel, {labels.scale_source(scale.get('source'))}"
+
+
+def parsed_time(raw: Any) -> datetime | None:
+    """An ISO timestamp stored in a document, as a datetime in the clinic's time zone (for ``labels.day``)."""
+    try:
+        when = datetime.fromisoformat(str(raw)) if raw else None
+    except ValueError:
+        return None
+    return timezone.localtime(when) if when is not None and timezone.is_aware(when) else when
 
 
 def photo_cards(assessment: Assessment) -> list[PhotoCard]:
@@ -91,23 +108,77 @@ def chosen(cards: list[PhotoCard], wanted: str | None) -> PhotoCard | None:
             or next((c for c in cards if c.photo.annotated_sha256), None) or cards[0])
 
 
-def auto_scores(engine_result: dict[str, Any]) -> list[dict[str, Any]]:
-    """The session's automated estimates: scale title, headline in words, missing items by label, derivation."""
+#: The scale whose items an automated estimate uses, when it is not the scale it is named after: the automated
+#: House–Brackmann grade is the quantitative method (brow and commissure movement in mm).
+AUTO_ITEMS = {"house_brackmann": "house_brackmann_quantitative"}
+#: Automated items an assessment's own record can hold: item key → the assessment's field.
+RECORDED_ITEMS = {"eye_closure_complete": "eye_closure_complete"}
+
+
+def auto_scores(engine_result: dict[str, Any], assessment: Assessment | None = None) -> list[dict[str, Any]]:
+    """The session's automated estimates: scale title, headline in words, missing items by label, derivation.
+
+    An item the photos could not measure but the clinician recorded on the assessment (eye closure) is not called
+    missing: it goes to ``recorded`` with the clinician's value, and the estimate is said to be made without it."""
     from facenerve.scales.auto import HEADLINES
 
     rows = []
     for name, doc in (engine_result.get("scores") or {}).items():
         if not isinstance(doc, dict):
             continue
+        items = AUTO_ITEMS.get(name, name)
         headline = HEADLINES.get(name, "")
         value = doc.get(headline)
+        missing, recorded = [], []
+        for key in (str(k) for k in doc.get("missing") or []):
+            field_name = RECORDED_ITEMS.get(key)
+            held = getattr(assessment, field_name, None) if assessment is not None and field_name else None
+            if held is None:
+                missing.append(labels.item(items, key))
+            else:
+                recorded.append(f"{labels.item(items, key)} (recorded by the clinician: "
+                                f"{labels.value(field_name or key, held)})")
         rows.append({
             "name": name, "title": labels.scale(name), "headline": labels.score(headline),
             "value": labels.house_brackmann(value) if name == "house_brackmann" and value is not None else value,
-            "missing": [labels.item(name, str(k)) for k in doc.get("missing") or []],
-            "derivation": readable(name, doc.get("derivation") or []), "sources": doc.get("sources") or [],
+            "missing": missing, "recorded": recorded, "partial": bool(doc.get("partial")),
+            "derivation": readable(items, doc.get("derivation") or []), "sources": doc.get("sources") or [],
         })
     return rows
+
+
+def automated_fallbacks(assessment: Assessment) -> dict[str, dict[str, Any]]:
+    """Summary figures the assessment's row leaves empty while the session's automated estimate holds one: column →
+    ``{"value", "partial"}``. The Scores block shows them marked as automated estimates, so it never says "—" next to
+    an estimate list that gives a figure."""
+    from facenerve.web.clinic.photos import AUTOMATED_COLUMNS
+
+    scores = (assessment.engine_result or {}).get("scores") or {}
+    found: dict[str, dict[str, Any]] = {}
+    for scale_name, key, column in AUTOMATED_COLUMNS:
+        doc = scores.get(scale_name) or {}
+        value = doc.get(key)
+        if getattr(assessment, column, None) is None and isinstance(value, int | float) and not isinstance(value, bool):
+            items = str(doc.get(f"{key}_items") or "")
+            shown = labels.house_brackmann(value) if column == "house_brackmann" else f"{value:g}"  # as listed below
+            found[column] = {"value": shown, "partial": bool(doc.get("partial")),
+                             "items": items.replace(" (partial)", "")}
+    return found
+
+
+def side_sources(assessment: Assessment) -> str:
+    """The affected side with each source named: what the assessment records and what the photos, pooled, found."""
+    pooled = ((assessment.engine_result or {}).get("affected_side") or {}).get("pooled") or {}
+    parts = []
+    if assessment.affected_side in ("left", "right"):
+        parts.append(f"recorded: patient's {assessment.affected_side}")
+    side = pooled.get("side")
+    if side:
+        found = f"patient's {side}" if side in ("left", "right") else "no side beyond normal asymmetry"
+        confidence = pooled.get("confidence")
+        parts.append(f"photos pooled: {found}" + (f" (probability {confidence:.2f})"
+                                                   if isinstance(confidence, int | float) else ""))
+    return " · ".join(parts) or "—"
 
 
 def scale_entries(entries: dict[str, Any]) -> list[dict[str, Any]]:
@@ -129,11 +200,13 @@ def scale_entries(entries: dict[str, Any]) -> list[dict[str, Any]]:
 
 def readable(scale: str, lines: list[str]) -> list[str]:
     """Derivation lines with the scale's item keys (``eye_closure = 3``, ``resting.eye``) and metric names replaced
-    by their labels."""
+    by their labels, sides named as the patient's, and no repository path (``docs/metrics.md``): people read these.
+    Source keys stay as written; the ``derivation`` template filter links them to the references page."""
     from facenerve.scales import SCALES
 
     spec = SCALES.get(scale)
     keys = sorted({i.key for i in spec.items} if spec else set(), key=len, reverse=True)
+    parts = _part_labels(spec.items) if spec else {}
     names = sorted(labels.MEASURES, key=len, reverse=True)
     out = []
     for line in lines:
@@ -142,11 +215,37 @@ def readable(scale: str, lines: list[str]) -> list[str]:
             pattern = rf"(?<![\w.]){re.escape(key)}(?![\w.])" if ("_" in key or "." in key) else \
                 rf"(?<![\w.]){re.escape(key)}(?= =)"
             text = re.sub(pattern, labels.item(scale, key).replace("\\", r"\\"), text)
+        for part in sorted(parts, key=len, reverse=True):  # "palpebral_fissure" of "static = mean of …"
+            text = re.sub(rf"(?<![\w.]){re.escape(part)}(?![\w.])", parts[part].replace("\\", r"\\"), text)
         for name in names:
             if "_" in name or (name.isalnum() and not name.isalpha()):
                 text = re.sub(rf"(?<![\w.]){re.escape(name)}(?![\w.])", labels.measure(name), text)
-        out.append(text)
+        out.append(plain(text))
     return out
+
+
+_REPOSITORY_PATH = re.compile(r"\s*\((?:see )?docs/[\w./-]+\)|;?\s*\bdocs/[\w./-]+\.md\b")
+
+
+def plain(text: str) -> str:
+    """An engine sentence for people: no repository path, the pooled side call in words, sides the patient's."""
+    text = _REPOSITORY_PATH.sub("", text)
+    text = re.sub(r"\bpooled: none \(", "pooled: no side beyond normal asymmetry (", text)
+    text = re.sub(r"\bpooled: (left|right) \(", r"pooled: patient's \1 (", text)
+    return re.sub(r"\bgraded side (left|right)\b", r"graded side: patient's \1", text)
+
+
+def _part_labels(items: Any) -> dict[str, str]:
+    """The last part of dotted item keys (``static.palpebral_fissure`` → ``palpebral_fissure``) with a label, for
+    derivation lines that name items within their group. A part shared by several items gets the label they share
+    after their group (``voluntary.brow_lift``, ``synkinesis.brow_lift`` → "Brow lift (forehead wrinkle)")."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for i in items:
+        if "." in i.key:
+            part = i.key.rsplit(".", 1)[1]
+            if "_" in part:
+                found[part].add(i.label.split(": ", 1)[1] if ": " in i.label else i.label)
+    return {part: next(iter(texts)) if len(texts) == 1 else labels.humanise(part) for part, texts in found.items()}
 
 
 def _flat(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:

@@ -63,12 +63,29 @@ class Event:
     kind: str
 
 
-def timeline_html(onset: date, today: date, series: list[Series], events: list[Event]) -> str:
-    """The timeline for a page: a wide and a narrow SVG (CSS shows the one that fits the screen) and the values in
-    a table a keyboard and a screen reader reach (a details/summary below the charts)."""
+#: The legend's words for each kind of treatment marked on the charts.
+EVENT_LABELS = {"medication": "medication", "therapy": "therapy", "botulinum_toxin": "botulinum toxin",
+                "procedure": "procedure"}
+
+
+def timeline_html(onset: date, today: date, series: list[Series], events: list[Event], *, table: bool = True) -> str:
+    """The timeline for a page: a wide and a narrow SVG (CSS shows the one that fits the screen), the legend of what
+    is drawn, and (unless ``table`` is False, for a page that prints its own) the values in a table a keyboard and a
+    screen reader reach (a details/summary below the charts)."""
     return (f'<div class="timeline-wide">{timeline_svg(onset, today, series, events, WIDE)}</div>'
             f'<div class="timeline-narrow">{timeline_svg(onset, today, series, events, NARROW)}</div>'
-            + values_table(onset, series))
+            + legend_html(series, events) + (values_table(onset, series) if table else ""))
+
+
+def legend_html(series: list[Series], events: list[Event]) -> str:
+    """The legend: the projected course when one is drawn, then only the kinds of treatment on the charts."""
+    entries = [("projection", "projected course (estimate)")] if any(s.projection for s in series) else []
+    kinds = {e.kind for e in events}
+    entries += [(kind, text) for kind, text in EVENT_LABELS.items() if kind in kinds]
+    entries += [(kind, escape(kind.replace("_", " "))) for kind in sorted(kinds - set(EVENT_LABELS))]
+    if not entries:
+        return ""
+    return '<p class="legend">' + " ".join(f'<span class="ev {escape(k)}">{t}</span>' for k, t in entries) + "</p>"
 
 
 def values_table(onset: date, series: list[Series]) -> str:

@@ -54,10 +54,11 @@ class EpisodeOverview:
             shown.append({**alert, "by": who or "a former user", "at": row.dismissed_at if row is not None else None})
         return shown
 
-    def chart_svg(self, today: date, *, plain: bool = False) -> str:
+    def chart_svg(self, today: date, *, plain: bool = False, table: bool = True) -> str:
         """The timeline: asymmetry index, House–Brackmann and Sunnybrook over days since onset (a wide and a narrow
         SVG, and the values as a table). ``plain`` (the patient's own page and summary): the panels named in plain
-        words, and no projected curve (the outlook is said in words instead)."""
+        words, and no projected curve (the outlook is said in words instead). ``table=False``: without the values table
+        (the report prints its own)."""
         a = self.assessments
         asym = [(x.taken_on, x.asymmetry_index_mm) for x in a if x.asymmetry_index_mm is not None]
         hb = [(x.taken_on, float(x.house_brackmann)) for x in a if x.house_brackmann is not None]
@@ -79,7 +80,7 @@ class EpisodeOverview:
                    projection=projection("sunnybrook_composite")),
         ]
         events = [Event(t.start, labels.treatment(t.name), t.kind) for t in self.treatments]
-        return timeline_html(self.episode.onset_date, today, series, events)
+        return timeline_html(self.episode.onset_date, today, series, events, table=table)
 
 
 def overview(

@@ -212,7 +212,8 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "cards": cards,
         "current": assessment_view.chosen(cards, request.GET.get("photo")),
         "identical": assessment_view.identical_photos(cards),
-        "side_basis": (engine.get("affected_side") or {}).get("basis", ""),
+        "side_sources": assessment_view.side_sources(assessment),
+        "fallbacks": assessment_view.automated_fallbacks(assessment),
         "scales": [s for s in SCALES.values() if s.kind == "clinician"],
         "questionnaires": [s for s in SCALES.values() if s.kind == "patient"],
         "can_edit": access.can_edit(request.user),
@@ -221,7 +222,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "eye_closure_complete": assessment.eye_closure_complete,
             "lagophthalmos_mm": assessment.lagophthalmos_mm,
         }),
-        "auto_scores": assessment_view.auto_scores(engine),
+        "auto_scores": assessment_view.auto_scores(engine, assessment),
         "clinician_scores": assessment_view.scale_entries(assessment.scale_scores or {}),
         "questionnaire_scores": assessment_view.scale_entries(assessment.questionnaires or {}),
     }

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from facenerve import labels
-from facenerve.web.clinic import access, correction
+from facenerve.web.clinic import access, assessment_view, correction
 from facenerve.web.clinic.models import AssessmentPhoto
 from facenerve.web.clinic.views import forbidden
 
@@ -57,18 +57,27 @@ def landmarks(request: HttpRequest, pk: int) -> HttpResponse:
         "photo": photo, "assessment": photo.assessment, "patient": photo.assessment.episode.patient,
         "label": labels.expression(photo.expression), "handles": points, "error": error,
         "scale": (photo.result or {}).get("scale") or {}, "corrected": (photo.result or {}).get("corrected"),
+        "corrected_at": assessment_view.parsed_time(((photo.result or {}).get("corrected") or {}).get("at")),
         "mirrored": bool((photo.result or {}).get("mirrored")),
     }
     return render(request, "clinic/landmarks.html", context, status=status)
 
 
 @login_required
-@require_http_methods(["POST"])
+@require_http_methods(["GET", "POST"])
 def landmarks_reset(request: HttpRequest, pk: int) -> HttpResponse:
-    """Back to the automatic landmarks and measures."""
+    """Back to the automatic landmarks and measures, after a confirmation that works without JavaScript: GET (or a
+    POST without ``confirm=yes``) shows what will be discarded; only a POST with ``confirm=yes`` discards it."""
     photo = _photo(request, pk)
     if not access.can_edit(request.user):
         return forbidden(request, "Only clinicians of the patient's care team can reset a correction.")
+    if request.method != "POST" or request.POST.get("confirm") != "yes":
+        back = reverse("clinic:assessment", kwargs={"pk": photo.assessment_id})
+        corrected = (photo.result or {}).get("corrected") or {}
+        context = {"photo": photo, "label": labels.expression(photo.expression), "corrected": corrected,
+                   "back": f"{back}?photo={photo.expression}#photo",
+                   "error": "Confirm the reset with the button below." if request.method == "POST" else ""}
+        return render(request, "clinic/landmarks_reset.html", context, status=400 if request.method == "POST" else 200)
     try:
         correction.reset(photo)
     except correction.CorrectionError as exc:

@@ -43,20 +43,28 @@ def compare_visits(request: HttpRequest, pk: int) -> HttpResponse:
     visits = {a.pk: a for e in patient.episodes.all() for a in e.assessments.all()}
     treatments = {t.pk: t for e in patient.episodes.all() for t in e.treatments.all()}
     first, second = _int(request.GET.get("a")), _int(request.GET.get("b"))
-    note = ""
+    with_photos = set(AssessmentPhoto.objects.filter(assessment_id__in=list(visits))
+                      .values_list("assessment_id", flat=True))
+    note = chosen = ""
     chosen_treatment = None
     if "treatment" in request.GET:
         chosen_treatment = treatments.get(_int(request.GET.get("treatment")) or -1)
         if chosen_treatment is None:
             raise Http404("no such treatment")
         episode_visits = [a for a in visits.values() if a.episode_id == chosen_treatment.episode_id]
-        before, after = compare.nearest_around(chosen_treatment, episode_visits)
+        before, after = compare.nearest_around(chosen_treatment, episode_visits, with_photos)
         first, second = (before.pk if before else None), (after.pk if after else None)
         if before is None or after is None:
             note = "There is no visit on both sides of this treatment yet."
+        else:
+            chosen = compare.skipped_note(before, after, episode_visits, with_photos, low=before.taken_on,
+                                          high=after.taken_on)
     ordered = sorted(visits.values(), key=lambda a: (a.taken_on, a.pk))
-    if first is None and second is None and len(ordered) >= 2:
-        first, second = ordered[-2].pk, ordered[-1].pk
+    if first is None and second is None and "treatment" not in request.GET:
+        pair = compare.latest_pair(ordered, with_photos)
+        if pair is not None:
+            first, second = pair[0].pk, pair[1].pk
+            chosen = compare.skipped_note(pair[0], pair[1], ordered, with_photos)
     for wanted in (first, second):
         if wanted is not None and wanted not in visits:
             raise Http404("no such visit")
@@ -64,6 +72,7 @@ def compare_visits(request: HttpRequest, pk: int) -> HttpResponse:
     b = _with_photos(second) if second is not None else None
     context = {
         "patient": patient, "visits": ordered, "a": a, "b": b, "note": note, "treatment": chosen_treatment,
+        "chosen": chosen, "without_photos": [v for v in (a, b) if v is not None and v.pk not in with_photos],
         "summary": compare.summary_changes(a, b) if a and b else [],
         "pairs": compare.pairs(a, b) if a and b else [], "canvas": aligned.canvas(),
     }
@@ -109,9 +118,10 @@ def _report_context(request: HttpRequest, pk: int) -> dict[str, Any]:
     is_plain = request.GET.get("version") == "patient"
     return {
         "patient": patient, "view": view, "today": today, "latest": latest, "cards": cards,
-        "chart": view.chart_svg(today, plain=is_plain) if view else "",
+        "chart": view.chart_svg(today, plain=is_plain, table=False) if view else "",  # the report prints its own table
         "comorbidities": [dict(Comorbidity.choices).get(c, c) for c in patient.comorbidities or ()],
-        "auto_scores": assessment_view.auto_scores(latest.engine_result or {}) if latest else [],
+        "auto_scores": assessment_view.auto_scores(latest.engine_result or {}, latest) if latest else [],
+        "fallbacks": assessment_view.automated_fallbacks(latest) if latest else {},
         "clinician_scores": assessment_view.scale_entries(latest.scale_scores or {}) if latest else [],
         "plain": is_plain,
         # The plain version says the alerts and the outlook in the patient's words (the same as their own page).

@@ -16,14 +16,18 @@ from datetime import date
 from typing import Any
 
 from django import template
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 from facenerve import labels
 
 register = template.Library()
 REFERENCES_URL = "/learn/references/"
 _KEY = re.compile(r"S\d{1,3}")
+#: A bracketed source note in a derivation line: ``[S10, S12; provisional]``, ``[S6; V2]``, ``[V2]``.
+_BRACKET = re.compile(r"\[([^\[\]]*\b(?:S\d{1,3}|V\d)\b[^\[\]]*)\]")
+#: The reference's tag for a value found only in a secondary summary (docs/scales.md, "Provisional").
+SECONDARY_TAG = "found only in a secondary summary or open-source code, not yet in the primary paper"
 
 register.filter("measure", labels.measure)
 register.filter("unit", labels.unit)
@@ -35,6 +39,13 @@ register.filter("scale_source", labels.scale_source)
 register.filter("backend_label", labels.backend)
 register.filter("hb", labels.house_brackmann)
 register.filter("day", labels.day)
+
+
+@register.filter
+def asymmetry_call(asymmetry: Any) -> str:
+    """``{{ doc.asymmetry|asymmetry_call }}``: a photo's side call with its severity, in one honest phrase."""
+    a = asymmetry or {}
+    return labels.asymmetry_call(a.get("affected_side"), a.get("confidence"), a.get("severity"))
 
 
 @register.filter
@@ -71,13 +82,6 @@ def source_mark(summary_sources: Any, key: str) -> SafeString:
 
 
 @register.filter
-def source_note(summary_sources: Any, key: str) -> str:
-    """``{{ a.summary_sources|source_note:"house_brackmann" }}``: " (automated estimate)" and the like, for print."""
-    found = (summary_sources or {}).get(key) if isinstance(summary_sources, dict) else None
-    return f" ({labels.source(found)})" if found in labels.SOURCES and found != "clinician" else ""
-
-
-@register.filter
 def sources(keys: str | Iterable[str] | None) -> SafeString:
     """Source keys (``"S41, S34"`` or a list) as links to their entry on the references page."""
     text = keys if isinstance(keys, str) else ", ".join(str(k) for k in keys or ())
@@ -85,6 +89,19 @@ def sources(keys: str | Iterable[str] | None) -> SafeString:
     if not found:
         return format_html("{}", text)
     return format_html_join(", ", '<a class="ref" href="{}#{}">{}</a>', ((REFERENCES_URL, k, k) for k in found))
+
+
+def _link_keys(note: str) -> str:
+    linked = _KEY.sub(lambda m: f'<a class="ref" href="{REFERENCES_URL}#{m.group(0)}">{m.group(0)}</a>', note)
+    return re.sub(r"\bV\d\b", f'<abbr title="{SECONDARY_TAG}">secondary source</abbr>', linked)
+
+
+@register.filter
+def derivation(line: Any) -> SafeString:
+    """A derivation line for people: its text escaped, its bracketed source keys (``[S6; V2]``) as links to the
+    references page, the secondary-source tag in words."""
+    text = str(conditional_escape(str(line)))
+    return mark_safe(_BRACKET.sub(lambda m: f"[{_link_keys(m.group(1))}]", text))  # the text was escaped above
 
 
 @register.filter
