@@ -12,7 +12,7 @@ import secrets
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +54,13 @@ def _force_login_past_second_factor(self: Client, user: Any, backend: str | None
 
 
 Client.force_login = _force_login_past_second_factor  # type: ignore[method-assign]
+
+def signed_in(user: Any) -> Client:
+    """A test client signed in as ``user`` (past a second factor it would need)."""
+    client = Client()
+    client.force_login(user)
+    return client
+
 
 ARTIFACTS = Path(os.environ.get("FACENERVE_TEST_ARTIFACTS", Path(__file__).resolve().parents[2] / "test-artifacts"))
 
@@ -177,3 +184,30 @@ def _world(analysed_faces: list[Any]) -> World:
         admin=make_user("admin", "admin"), episode_a1=episode_a1, episode_b1=episode_b1,
         assessment_a1=assessments["a1"], assessment_b1=assessments["b1"], photo_b1=photos["b1"],
     )
+
+
+def full_course(w: World) -> None:
+    """Give patient B1 an earlier episode, grades from a clinician and from the session, a visit without photos and
+    every kind of treatment (listed and typed names, a dose, a botulinum toxin injection)."""
+    from facenerve.web.clinic.models import Assessment, Episode, Treatment
+
+    today = date.today()
+    w.patient_b1.comorbidities = ["diabetes", "hypertension"]
+    w.patient_b1.save()
+    Episode.objects.filter(pk=w.episode_b1.pk).update(onset_time=time(7, 30))
+    a = w.assessment_b1
+    a.house_brackmann, a.sunnybrook_composite, a.eye_closure_complete, a.lagophthalmos_mm = 3, 55.0, False, 2.5
+    a.summary_sources = {"house_brackmann": "clinician", "sunnybrook_composite": "clinician"}
+    a.save()
+    Assessment.objects.create(episode=w.episode_b1, taken_on=today - timedelta(days=20), house_brackmann=4,
+                              synkinesis_score=2.0, eface_total=61.5, summary_sources={"house_brackmann": "automated"})
+    old = Episode.objects.create(patient=w.patient_b1, onset_date=date(2019, 2, 3), side="right",
+                                 cause="ramsay_hunt", complete_at_onset=False, recurrence=True)
+    Treatment.objects.create(episode=old, kind="medication", name="valaciclovir", start=date(2019, 2, 3),
+                             stop=date(2019, 2, 10), dose="1 g three times daily")
+    onset = w.episode_b1.onset_date
+    Treatment.objects.create(episode=w.episode_b1, kind="medication", name="prednisolone", start=onset,
+                             stop=onset + timedelta(days=9), dose="50 mg daily", notes="with food")
+    Treatment.objects.create(episode=w.episode_b1, kind="botulinum_toxin", name="botulinum_toxin",
+                             start=today - timedelta(days=1), muscle="mentalis", side="right", units=2.5)
+    Treatment.objects.create(episode=w.episode_b1, kind="therapy", name="other:Mirror therapy", start=onset)

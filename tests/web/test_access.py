@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from facenerve.web.clinic.models import Assessment, Treatment
 
-from .conftest import World
+from .conftest import World, signed_in
 
 #: A valid House–Brackmann entry (grade III).
 HB_ITEMS = {"gross": 3, "rest": 2, "forehead": 3, "eye_closure": 3, "mouth": 3, "secondary": 1}
@@ -154,29 +154,25 @@ API_POST_NAMES = ["treatment", "scale"]
 OUTSIDERS = ["clinician_a", "user_a1", "admin"]
 
 
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.mark.parametrize("outsider", OUTSIDERS)
 @pytest.mark.parametrize("page", PAGE_NAMES)
 def test_page_refuses_outsiders(world: World, outsider: str, page: str) -> None:
-    response = _client(getattr(world, outsider)).get(_page_urls(world)[page])
+    response = signed_in(getattr(world, outsider)).get(_page_urls(world)[page])
     assert response.status_code == 404
 
 
 @pytest.mark.parametrize("page", PAGE_NAMES)
 def test_page_allows_the_care_team(world: World, page: str) -> None:
-    response = _client(world.clinician_b).get(_page_urls(world)[page])
+    response = signed_in(world.clinician_b).get(_page_urls(world)[page])
     assert response.status_code == 200
 
 
 @pytest.mark.parametrize("page", ["patient", "assessment", "image", "annotated_image", "aligned_image", "compare",
                                   "report", "report_pdf", "report_pdf_patient", *EXPORT_PAGES])
 def test_patient_reads_only_their_own_record(world: World, page: str) -> None:
-    assert _client(world.user_b1).get(_page_urls(world)[page]).status_code == 200
+    assert signed_in(world.user_b1).get(_page_urls(world)[page]).status_code == 200
 
 
 @pytest.mark.parametrize("page", PAGE_NAMES)
@@ -191,7 +187,7 @@ def test_page_needs_login(world: World, page: str) -> None:
 def test_writes_refused_for_outsiders(world: World, outsider: str, post: str) -> None:
     url, data = _posts(world)[post]
     before = (Assessment.objects.count(), Treatment.objects.count())
-    response = _client(getattr(world, outsider)).post(url, data)
+    response = signed_in(getattr(world, outsider)).post(url, data)
     assert response.status_code == 404
     assert (Assessment.objects.count(), Treatment.objects.count()) == before
     world.assessment_b1.refresh_from_db()
@@ -201,12 +197,12 @@ def test_writes_refused_for_outsiders(world: World, outsider: str, post: str) ->
 def test_patient_fills_in_questionnaires_on_their_own_record_only(world: World) -> None:
     answers = {f"item_{i}": "3" for i in range(1, 10)}
     own = reverse("clinic:scale", kwargs={"pk": world.assessment_b1.pk, "scale": "saq"})
-    assert _client(world.user_b1).post(own, answers).status_code == 302
+    assert signed_in(world.user_b1).post(own, answers).status_code == 302
     world.assessment_b1.refresh_from_db()
     assert world.assessment_b1.questionnaires["saq"]["result"]["scores"]["total"] > 0
     other = reverse("clinic:scale", kwargs={"pk": world.assessment_a1.pk, "scale": "saq"})
-    assert _client(world.user_b1).post(other, answers).status_code == 404
-    api = _client(world.user_b1).post(f"/api/assessments/{world.assessment_a1.pk}/scales/saq",
+    assert signed_in(world.user_b1).post(other, answers).status_code == 404
+    api = signed_in(world.user_b1).post(f"/api/assessments/{world.assessment_a1.pk}/scales/saq",
                                       {"items": {k: 3 for k in answers}}, content_type="application/json")
     assert api.status_code == 404
     world.assessment_a1.refresh_from_db()
@@ -216,30 +212,30 @@ def test_patient_fills_in_questionnaires_on_their_own_record_only(world: World) 
 @pytest.mark.parametrize("post", POST_NAMES)
 def test_patient_cannot_write_own_record(world: World, post: str) -> None:
     url, data = _posts(world)[post]
-    response = _client(world.user_b1).post(url, data)
+    response = signed_in(world.user_b1).post(url, data)
     assert response.status_code == 403
 
 
 def test_dashboard_lists_only_the_clinicians_team(world: World) -> None:
-    body = _client(world.clinician_a).get(reverse("clinic:dashboard")).content.decode()
+    body = signed_in(world.clinician_a).get(reverse("clinic:dashboard")).content.decode()
     assert "A-001" in body and "A-002" in body
     assert "B-001" not in body
 
 
 @pytest.mark.parametrize("user", ["user_a1", "admin"])
 def test_dashboard_is_for_clinicians(world: World, user: str) -> None:
-    assert _client(getattr(world, user)).get(reverse("clinic:dashboard")).status_code == 403
+    assert signed_in(getattr(world, user)).get(reverse("clinic:dashboard")).status_code == 403
 
 
 @pytest.mark.parametrize("outsider", OUTSIDERS)
 @pytest.mark.parametrize("endpoint", API_GET_NAMES)
 def test_api_get_refuses_outsiders(world: World, outsider: str, endpoint: str) -> None:
-    assert _client(getattr(world, outsider)).get(_api_gets(world)[endpoint]).status_code == 404
+    assert signed_in(getattr(world, outsider)).get(_api_gets(world)[endpoint]).status_code == 404
 
 
 @pytest.mark.parametrize("endpoint", API_GET_NAMES)
 def test_api_get_allows_the_care_team(world: World, endpoint: str) -> None:
-    assert _client(world.clinician_b).get(_api_gets(world)[endpoint]).status_code == 200
+    assert signed_in(world.clinician_b).get(_api_gets(world)[endpoint]).status_code == 200
 
 
 @pytest.mark.parametrize("endpoint", API_GET_NAMES)
@@ -252,7 +248,7 @@ def test_api_needs_login(world: World, endpoint: str) -> None:
 def test_api_writes_refused_for_outsiders(world: World, outsider: str, endpoint: str) -> None:
     url, data = _api_posts(world)[endpoint]
     before = Treatment.objects.count()
-    response = _client(getattr(world, outsider)).post(url, data, content_type="application/json")
+    response = signed_in(getattr(world, outsider)).post(url, data, content_type="application/json")
     assert response.status_code == 404
     assert Treatment.objects.count() == before
     world.assessment_b1.refresh_from_db()
@@ -262,7 +258,7 @@ def test_api_writes_refused_for_outsiders(world: World, outsider: str, endpoint:
 @pytest.mark.parametrize("endpoint", API_POST_NAMES)
 def test_api_patient_cannot_write(world: World, endpoint: str) -> None:
     url, data = _api_posts(world)[endpoint]
-    assert _client(world.user_b1).post(url, data, content_type="application/json").status_code == 403
+    assert signed_in(world.user_b1).post(url, data, content_type="application/json").status_code == 403
 
 
 def _api_write(client: Client, method: str, url: str, body: dict[str, Any] | None) -> Any:
@@ -283,7 +279,7 @@ def _b1_state(w: World) -> tuple[Any, ...]:
 def test_api_record_edits_refused_for_outsiders(world: World, outsider: str, endpoint: str) -> None:
     method, url, body = _api_record_writes(world)[endpoint]
     before = _b1_state(world)
-    assert _api_write(_client(getattr(world, outsider)), method, url, body).status_code == 404
+    assert _api_write(signed_in(getattr(world, outsider)), method, url, body).status_code == 404
     assert _b1_state(world) == before
 
 
@@ -291,10 +287,10 @@ def test_api_record_edits_refused_for_outsiders(world: World, outsider: str, end
 def test_api_record_edits_patient_refused_care_team_allowed(world: World, endpoint: str) -> None:
     method, url, body = _api_record_writes(world)[endpoint]
     before = _b1_state(world)
-    assert _api_write(_client(world.user_b1), method, url, body).status_code == 403
+    assert _api_write(signed_in(world.user_b1), method, url, body).status_code == 403
     assert _b1_state(world) == before
     assert Client().generic(method.upper(), url).status_code == 401
-    response = _api_write(_client(world.clinician_b), method, url, body)
+    response = _api_write(signed_in(world.clinician_b), method, url, body)
     assert response.status_code == (204 if method == "delete" else 200), response.content
     assert _b1_state(world) != before
 
@@ -303,23 +299,23 @@ def test_api_record_edits_patient_refused_care_team_allowed(world: World, endpoi
 def test_record_pages_change_for_the_care_team(world: World, page: str) -> None:
     url, data = _record_posts(world)[page]
     before = _b1_state(world)
-    assert _client(world.clinician_b).post(url, data).status_code == 302
+    assert signed_in(world.clinician_b).post(url, data).status_code == 302
     assert _b1_state(world) != before
 
 
 def test_api_patient_list_is_scoped(world: World) -> None:
-    ids = {p["identifier"] for p in _client(world.clinician_a).get("/api/patients").json()}
+    ids = {p["identifier"] for p in signed_in(world.clinician_a).get("/api/patients").json()}
     assert ids == {"A-001", "A-002"}
-    ids = {p["identifier"] for p in _client(world.user_b1).get("/api/patients").json()}
+    ids = {p["identifier"] for p in signed_in(world.user_b1).get("/api/patients").json()}
     assert ids == {"B-001"}
-    assert _client(world.admin).get("/api/patients").json() == []
+    assert signed_in(world.admin).get("/api/patients").json() == []
 
 
 @pytest.mark.parametrize("post", ["treatment_new", "scale", "observations"])
 def test_care_team_can_write(world: World, post: str) -> None:
     """The positive control for the refusals above: the same writes succeed for B1's own clinician."""
     url, data = _posts(world)[post]
-    response = _client(world.clinician_b).post(url, data)
+    response = signed_in(world.clinician_b).post(url, data)
     assert response.status_code == 302
     world.assessment_b1.refresh_from_db()
     changed = {
@@ -333,13 +329,13 @@ def test_care_team_can_write(world: World, post: str) -> None:
 @pytest.mark.parametrize("endpoint", API_POST_NAMES)
 def test_api_care_team_can_write(world: World, endpoint: str) -> None:
     url, data = _api_posts(world)[endpoint]
-    response = _client(world.clinician_b).post(url, data, content_type="application/json")
+    response = signed_in(world.clinician_b).post(url, data, content_type="application/json")
     assert response.status_code in (200, 201), response.content
 
 
 def test_foreign_episode_ids_are_refused(world: World) -> None:
     """An episode of another team's patient cannot be reached through one's own patient's pages."""
-    client = _client(world.clinician_a)
+    client = signed_in(world.clinician_a)
     foreign = world.episode_b1.pk
     own = world.patient_a1.pk
     assert client.get(reverse("clinic:patient", kwargs={"pk": own}) + f"?episode={foreign}").status_code == 404
@@ -355,9 +351,9 @@ def test_foreign_episode_ids_are_refused(world: World) -> None:
 
 @pytest.mark.parametrize("user", ["clinician_a", "user_a1"])
 def test_django_admin_is_for_administrators_only(world: World, user: str) -> None:
-    response = _client(getattr(world, user)).get("/admin/clinic/patient/")
+    response = signed_in(getattr(world, user)).get("/admin/clinic/patient/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
-    assert _client(world.admin).get("/admin/clinic/patient/").status_code == 200
+    assert signed_in(world.admin).get("/admin/clinic/patient/").status_code == 200
 
 
 #: Pages for administrators only (the audit trail and its export).
@@ -367,14 +363,14 @@ ADMIN_ONLY_URLS = ["/admin/audit/auditevent/", "/admin/audit/auditevent/export.c
 @pytest.mark.parametrize("url", ADMIN_ONLY_URLS)
 @pytest.mark.parametrize("user", ["clinician_b", "user_b1", None])
 def test_admin_only_pages_refuse_everyone_else(world: World, url: str, user: str | None) -> None:
-    client = _client(getattr(world, user)) if user else Client()
+    client = signed_in(getattr(world, user)) if user else Client()
     response = client.get(url)
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
 
 @pytest.mark.parametrize("url", ADMIN_ONLY_URLS)
 def test_admin_only_pages_open_for_administrators(world: World, url: str) -> None:
-    assert _client(world.admin).get(url).status_code == 200
+    assert signed_in(world.admin).get(url).status_code == 200
 
 
 #: Account pages for a signed-in user (their own account only: nothing here takes another user's id).
@@ -395,7 +391,7 @@ def test_second_step_pages_need_the_password_first(db: Any, name: str) -> None:
 
 @pytest.mark.parametrize("user", ["clinician_b", "user_b1", "admin"])
 def test_every_role_reaches_its_own_security_page(world: World, user: str) -> None:
-    assert _client(getattr(world, user)).get(reverse("accounts:security")).status_code == 200
+    assert signed_in(getattr(world, user)).get(reverse("accounts:security")).status_code == 200
 
 
 # --- the patient library (/learn/): public reading, logged-in writing, editor-only pages -----------------------
@@ -425,7 +421,7 @@ def _library(w: World) -> Any:
 @pytest.mark.parametrize("reader", [None, *LIBRARY_READERS])
 def test_library_reading_is_open_to_everyone(world: World, url: str, reader: str | None) -> None:
     _library(world)
-    c = _client(getattr(world, reader)) if reader else Client()
+    c = signed_in(getattr(world, reader)) if reader else Client()
     assert c.get(url).status_code == 200
 
 
@@ -435,8 +431,8 @@ def test_library_editor_pages_refuse_everyone_but_editors(world: World, url: str
     anonymous = Client().get(url)
     assert anonymous.status_code == 302 and anonymous["Location"].startswith(reverse("accounts:login"))
     for reader in LIBRARY_READERS:
-        assert _client(getattr(world, reader)).get(url).status_code == 403, reader
-    assert _client(editor).get(url).status_code == 200
+        assert signed_in(getattr(world, reader)).get(url).status_code == 403, reader
+    assert signed_in(editor).get(url).status_code == 200
 
 
 def test_library_moderation_refuses_non_editors(world: World) -> None:
@@ -444,10 +440,10 @@ def test_library_moderation_refuses_non_editors(world: World) -> None:
     url = f"/learn/moderation/comments/{comment.pk}/"
     assert Client().post(url, {"action": "hide"}).status_code == 302
     for reader in LIBRARY_READERS:
-        assert _client(getattr(world, reader)).post(url, {"action": "hide"}).status_code == 403
+        assert signed_in(getattr(world, reader)).post(url, {"action": "hide"}).status_code == 403
     comment.refresh_from_db()
     assert comment.status == "visible"
-    assert _client(editor).post(url, {"action": "hide"}).status_code == 302
+    assert signed_in(editor).post(url, {"action": "hide"}).status_code == 302
 
 
 @pytest.mark.parametrize("action", ["edit", "delete"])
@@ -458,12 +454,12 @@ def test_library_comment_changes_are_for_their_author_only(world: World, action:
     url = f"/learn/comments/{comment.pk}/{action}/"
     assert Client().post(url, {"body": "x"}).status_code == 302
     for outsider in [world.clinician_a, world.user_a1, world.admin, editor]:
-        assert _client(outsider).post(url, {"body": "x"}).status_code == 403
+        assert signed_in(outsider).post(url, {"body": "x"}).status_code == 403
     comment.refresh_from_db()
     assert comment.body == "mine" and not comment.deleted
     Comment.objects.filter(pk=comment.pk).update(status="pending")  # not visible to others: not found
-    assert _client(world.user_a1).post(url, {"body": "x"}).status_code == 404
-    assert _client(world.user_b1).post(url, {"body": "mine, edited"}).status_code == 302
+    assert signed_in(world.user_a1).post(url, {"body": "x"}).status_code == 404
+    assert signed_in(world.user_b1).post(url, {"body": "mine, edited"}).status_code == 302
 
 
 def test_library_comment_and_report_need_a_login_and_a_commenting_role(world: World) -> None:
@@ -472,8 +468,8 @@ def test_library_comment_and_report_need_a_login_and_a_commenting_role(world: Wo
                 "/learn/display-name/"):
         response = Client().post(url, {"body": "x", "display_name": "Someone New"})
         assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
-    assert _client(world.admin).post("/learn/display-name/", {"display_name": "Someone New"}).status_code == 403
-    assert _client(world.admin).post("/learn/articles/aftereffects/comments/", {"body": "x"}).status_code == 403
+    assert signed_in(world.admin).post("/learn/display-name/", {"display_name": "Someone New"}).status_code == 403
+    assert signed_in(world.admin).post("/learn/articles/aftereffects/comments/", {"body": "x"}).status_code == 403
 
 
 def test_library_notices_are_their_recipients_only(world: World) -> None:
@@ -485,8 +481,8 @@ def test_library_notices_are_their_recipients_only(world: World) -> None:
     notice = Notice.objects.create(recipient=world.user_b1, reply=reply)
     url = f"/learn/notices/{notice.pk}/read/"
     for outsider in [world.user_a1, world.clinician_b, world.admin, editor]:
-        assert _client(outsider).post(url).status_code == 404
-    assert _client(world.user_b1).post(url).status_code == 302
+        assert signed_in(outsider).post(url).status_code == 404
+    assert signed_in(world.user_b1).post(url).status_code == 302
 
 
 def test_health_is_public_and_holds_no_patient_data(world: World) -> None:

@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
 from django.test import Client
 from django.urls import reverse
 
 from facenerve.web.clinic.models import AlertDismissal, Treatment
 
-from .conftest import World
-
-
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from .conftest import World, signed_in
 
 
 def _rules(client: Client, world: World) -> list[str]:
@@ -32,7 +25,7 @@ def test_dismissed_alert_leaves_the_page_and_the_dashboard(world: World) -> None
     world.episode_a1.onset_date = date.today() - timedelta(days=200)
     world.episode_a1.save()
     _inject(world, 13)
-    client = _client(world.clinician_a)
+    client = signed_in(world.clinician_a)
     assert "botox_due" in _rules(client, world)
     assert 'data-rule="botox_due"' in client.get(reverse("clinic:dashboard")).content.decode()
     url = reverse("clinic:alert_dismiss", kwargs={"pk": world.patient_a1.pk})
@@ -49,7 +42,7 @@ def test_dismissed_alert_leaves_the_page_and_the_dashboard(world: World) -> None
 def test_red_flags_cannot_be_dismissed(world: World) -> None:
     world.episode_a1.side = "bilateral"
     world.episode_a1.save()
-    client = _client(world.clinician_a)
+    client = signed_in(world.clinician_a)
     alerts = client.get(f"/api/patients/{world.patient_a1.pk}/alerts").json()["alerts"]
     red = [a for a in alerts if a["severity"] == "red_flag"]
     assert red and not any(a["dismissible"] for a in red)
@@ -74,19 +67,19 @@ def test_dismiss_is_for_the_care_team_only(world: World) -> None:
     url = reverse("clinic:alert_dismiss", kwargs={"pk": world.patient_b1.pk})
     api = f"/api/patients/{world.patient_b1.pk}/alerts/botox_due/dismiss"
     for outsider in (world.clinician_a, world.user_a1, world.admin):
-        assert _client(outsider).post(url, {"rule": "botox_due"}).status_code == 404
-        assert _client(outsider).post(api).status_code == 404
-    assert _client(world.user_b1).post(url, {"rule": "botox_due"}).status_code == 403
-    assert _client(world.user_b1).post(api).status_code == 403
+        assert signed_in(outsider).post(url, {"rule": "botox_due"}).status_code == 404
+        assert signed_in(outsider).post(api).status_code == 404
+    assert signed_in(world.user_b1).post(url, {"rule": "botox_due"}).status_code == 403
+    assert signed_in(world.user_b1).post(api).status_code == 403
     assert not AlertDismissal.objects.exists()
-    assert _client(world.clinician_b).post(api).status_code == 204
+    assert signed_in(world.clinician_b).post(api).status_code == 204
     assert AlertDismissal.objects.filter(episode=world.episode_b1, rule="botox_due").exists()
 
 
 def test_alerts_resting_on_automated_grades_are_provisional(world: World) -> None:
     """An automated House–Brackmann IV raises eye protection flagged provisional; the clinician's own IV does not."""
     assessment = world.assessment_a1
-    client = _client(world.clinician_a)
+    client = signed_in(world.clinician_a)
     for source, provisional in (("automated", True), ("clinician", False)):
         assessment.house_brackmann = 4
         assessment.eye_closure_complete = None

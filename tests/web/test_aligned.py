@@ -17,7 +17,7 @@ from facenerve.web.clinic import aligned
 from facenerve.web.clinic.models import Assessment, AssessmentPhoto
 from facenerve.web.storage import default_store
 
-from .conftest import World
+from .conftest import World, signed_in
 
 #: A face in millimetres (x toward the patient's left, y down, origin midway between the pupils): the patient's
 #: right pupil, left pupil and a mark on the chin, each drawn in its own colour channel.
@@ -155,10 +155,6 @@ def _fresh_cache() -> Any:
     aligned.clear_cache()
 
 
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _later_visit(world: World, *, with_landmarks: bool = True) -> AssessmentPhoto:
@@ -178,7 +174,7 @@ def test_the_comparison_shows_both_photos_aligned_and_they_load(world: World) ->
     from PIL import Image
 
     later = _later_visit(world)
-    client = _client(world.clinician_b)
+    client = signed_in(world.clinician_b)
     body = client.get(reverse("clinic:compare", kwargs={"pk": world.patient_b1.pk})).content.decode()
     urls = [reverse("clinic:photo_aligned", kwargs={"pk": p.pk}) for p in (world.photo_b1, later)]
     for url in urls:
@@ -189,8 +185,8 @@ def test_the_comparison_shows_both_photos_aligned_and_they_load(world: World) ->
         assert picture.size == aligned.CANVAS_PX
         assert response["Cache-Control"] == "no-store" and not response.has_header("ETag")  # patient data
         for outsider in (world.clinician_a, world.user_a1, world.admin):
-            assert _client(outsider).get(url).status_code == 404
-        assert _client(world.user_b1).get(url).status_code == 200  # the patient sees their own
+            assert signed_in(outsider).get(url).status_code == 404
+        assert signed_in(world.user_b1).get(url).status_code == 200  # the patient sees their own
     assert "Overlay the two visits" in body and 'type="range"' in body
     assert f'href="{reverse("clinic:image", kwargs={"sha256": world.photo_b1.image_sha256})}"' in body  # raw photo
     assert "Not aligned" not in body
@@ -198,7 +194,7 @@ def test_the_comparison_shows_both_photos_aligned_and_they_load(world: World) ->
 
 def test_a_photo_without_pupils_is_shown_as_stored_with_a_note(world: World) -> None:
     later = _later_visit(world, with_landmarks=False)
-    client = _client(world.clinician_b)
+    client = signed_in(world.clinician_b)
     body = client.get(reverse("clinic:compare", kwargs={"pk": world.patient_b1.pk})).content.decode()
     assert "Not aligned: this photo was not measured" in body
     assert reverse("clinic:photo_aligned", kwargs={"pk": later.pk}) not in body
@@ -219,8 +215,8 @@ def test_a_photo_marked_as_a_mirror_image_is_aligned_as_it_is_read(world: World)
         assert reply.status_code == 200
         return np.asarray(Image.open(io.BytesIO(reply.content)).convert("L"), dtype=float)
 
-    astronaut = picture(_client(world.clinician_a), AssessmentPhoto.objects.get(assessment=world.assessment_a1))
-    client = _client(world.clinician_b)
+    astronaut = picture(signed_in(world.clinician_a), AssessmentPhoto.objects.get(assessment=world.assessment_a1))
+    client = signed_in(world.clinician_b)
     as_stored = picture(client, world.photo_b1)
     correction.correct(world.photo_b1, {}, None, world.clinician_b, mirrored=True)
     world.photo_b1.refresh_from_db()
@@ -233,7 +229,7 @@ def test_the_server_keeps_drawn_pictures_and_checks_access_first(world: World) -
     """A picture drawn once is served again without the stored photo (removed here, so only the cache can answer),
     to whoever may see the photo; anyone else still gets 404; another scale of the same photo is drawn anew."""
     later = _later_visit(world)  # the same stored photo, its scale 5% larger
-    client = _client(world.clinician_b)
+    client = signed_in(world.clinician_b)
     url = reverse("clinic:photo_aligned", kwargs={"pk": world.photo_b1.pk})
     first = client.get(url)
     assert first.status_code == 200
@@ -241,9 +237,9 @@ def test_the_server_keeps_drawn_pictures_and_checks_access_first(world: World) -
     again = client.get(url)
     assert again.status_code == 200 and again.content == first.content
     assert again["Cache-Control"] == "no-store"
-    assert _client(world.user_b1).get(url).content == first.content  # the patient sees their own
+    assert signed_in(world.user_b1).get(url).content == first.content  # the patient sees their own
     for outsider in (world.clinician_a, world.user_a1, world.admin):
-        assert _client(outsider).get(url).status_code == 404
+        assert signed_in(outsider).get(url).status_code == 404
     assert client.get(reverse("clinic:photo_aligned", kwargs={"pk": later.pk})).status_code == 404  # not kept
     aligned.clear_cache()
     assert client.get(url).status_code == 404

@@ -7,13 +7,7 @@ from typing import Any
 
 from django.test import Client
 
-from .conftest import World
-
-
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from .conftest import World, signed_in
 
 
 def test_openapi_document_lists_the_endpoints(db: Any) -> None:
@@ -26,7 +20,7 @@ def test_openapi_document_lists_the_endpoints(db: Any) -> None:
 
 
 def test_patient_data_alerts_and_prognosis(world: World) -> None:
-    client = _client(world.clinician_a)
+    client = signed_in(world.clinician_a)
     pk = world.patient_a1.pk
     assert client.get(f"/api/patients/{pk}").json()["identifier"] == "A-001"
     assessments = client.get(f"/api/patients/{pk}/assessments").json()
@@ -45,7 +39,7 @@ def test_patient_data_alerts_and_prognosis(world: World) -> None:
 
 
 def test_create_treatment_and_validation_errors(world: World) -> None:
-    client = _client(world.clinician_a)
+    client = signed_in(world.clinician_a)
     url = f"/api/patients/{world.patient_a1.pk}/treatments"
     today = date.today().isoformat()
     created = client.post(url, {"kind": "therapy", "name": "physiotherapy", "start": today},
@@ -59,7 +53,7 @@ def test_create_treatment_and_validation_errors(world: World) -> None:
 
 
 def test_score_a_scale_through_the_api(world: World) -> None:
-    client = _client(world.clinician_a)
+    client = signed_in(world.clinician_a)
     url = f"/api/assessments/{world.assessment_a1.pk}/scales/house_brackmann"
     items = {"gross": 2, "rest": 2, "forehead": 2, "eye_closure": 2, "mouth": 2, "secondary": 1}
     result = client.post(url, {"items": items}, content_type="application/json")

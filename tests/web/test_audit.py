@@ -16,7 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from facenerve.web.audit.models import AppendOnlyError, AuditEvent
 from facenerve.web.audit.routes import ROUTES
 
-from .conftest import World
+from .conftest import World, signed_in
 from .test_access import HB_ITEMS
 
 #: Routes in the audited namespaces that hold no patient data.
@@ -25,10 +25,6 @@ NOT_PATIENT_DATA = {("clinic", "home"), ("clinic", "favicon"),
                     ("api", "api-root")}
 
 
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _requests(w: World) -> dict[tuple[str, str], tuple[str, str, dict[str, Any] | None, str, str]]:
@@ -125,7 +121,7 @@ def test_every_clinic_and_api_route_is_audited_or_holds_no_patient_data() -> Non
 @pytest.mark.parametrize("route", sorted(ROUTES))
 def test_each_patient_data_route_adds_exactly_one_event(world: World, route: tuple[str, str]) -> None:
     method, url, body, object_type, object_id = _requests(world)[route]
-    client = _client(world.clinician_b)
+    client = signed_in(world.clinician_b)
     before = AuditEvent.objects.count()
     if method == "GET":
         response = client.get(url)
@@ -149,27 +145,27 @@ def test_each_patient_data_route_adds_exactly_one_event(world: World, route: tup
 
 def test_refused_reads_are_recorded_with_their_status(world: World) -> None:
     url = reverse("clinic:patient", kwargs={"pk": world.patient_b1.pk})
-    assert _client(world.clinician_a).get(url).status_code == 404
+    assert signed_in(world.clinician_a).get(url).status_code == 404
     event = AuditEvent.objects.get()
     assert (event.username, event.object_id, event.status) == ("clin-a", str(world.patient_b1.pk), 404)
 
 
 def test_anonymous_and_non_patient_requests_add_nothing(world: World) -> None:
     Client().get(reverse("clinic:patient", kwargs={"pk": world.patient_b1.pk}))
-    _client(world.clinician_b).get("/api/scales")
-    _client(world.clinician_b).get(reverse("clinic:patient_new"))
+    signed_in(world.clinician_b).get("/api/scales")
+    signed_in(world.clinician_b).get(reverse("clinic:patient_new"))
     assert not AuditEvent.objects.exists()
 
 
 def test_admin_pages_of_patient_data_are_audited(world: World) -> None:
-    client = _client(world.admin)
+    client = signed_in(world.admin)
     assert client.get(f"/admin/clinic/patient/{world.patient_b1.pk}/change/").status_code == 200
     event = AuditEvent.objects.get()
     assert (event.username, event.object_type, event.object_id) == ("admin", "patient", str(world.patient_b1.pk))
 
 
 def test_the_app_cannot_change_or_delete_an_event(world: World) -> None:
-    _client(world.clinician_b).get(reverse("clinic:patient", kwargs={"pk": world.patient_b1.pk}))
+    signed_in(world.clinician_b).get(reverse("clinic:patient", kwargs={"pk": world.patient_b1.pk}))
     event = AuditEvent.objects.get()
     event.username = "someone-else"
     for attempt in (event.save, event.delete, AuditEvent.objects.all().delete,
@@ -185,7 +181,7 @@ def test_on_postgresql_a_trigger_refuses_update_delete_and_truncate(world: World
         pytest.skip("the trigger is PostgreSQL's (this test runs in the PostgreSQL pass of the web suite)")
     from django.db import DatabaseError
 
-    _client(world.clinician_b).get(reverse("clinic:patient", kwargs={"pk": world.patient_b1.pk}))
+    signed_in(world.clinician_b).get(reverse("clinic:patient", kwargs={"pk": world.patient_b1.pk}))
     for sql in ("UPDATE audit_auditevent SET username = 'x'", "DELETE FROM audit_auditevent",
                 "TRUNCATE audit_auditevent"):
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
@@ -194,10 +190,10 @@ def test_on_postgresql_a_trigger_refuses_update_delete_and_truncate(world: World
 
 
 def test_admin_sees_filters_and_exports_the_trail(world: World) -> None:
-    clinician = _client(world.clinician_b)
+    clinician = signed_in(world.clinician_b)
     clinician.get(reverse("clinic:patient", kwargs={"pk": world.patient_b1.pk}))
     clinician.get(f"/api/assessments/{world.assessment_b1.pk}")
-    admin = _client(world.admin)
+    admin = signed_in(world.admin)
     page = admin.get("/admin/audit/auditevent/?object_type__exact=assessment")
     assert page.status_code == 200 and b"Export CSV" in page.content
     exported = admin.get("/admin/audit/auditevent/export.csv?object_type__exact=assessment")
@@ -213,7 +209,7 @@ def test_admin_sees_filters_and_exports_the_trail(world: World) -> None:
 @pytest.mark.parametrize("user", ["clinician_b", "user_b1"])
 def test_only_administrators_see_the_trail(world: World, user: str) -> None:
     for url in ("/admin/audit/auditevent/", "/admin/audit/auditevent/export.csv"):
-        response = _client(getattr(world, user)).get(url)
+        response = signed_in(getattr(world, user)).get(url)
         assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
 

@@ -11,26 +11,19 @@ from typing import Any
 import numpy as np
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
 from facenerve.web.clinic.models import Assessment, AssessmentPhoto, Episode, Patient, Treatment
 from tests.synth.faces import face_photo
 
-from .conftest import World
-
-
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from .conftest import World, signed_in
 
 
 def _upload(world: World, data: dict[str, Any], *, xhr: bool) -> Any:
     extra = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"} if xhr else {}
     url = reverse("clinic:assessment_new", kwargs={"pk": world.patient_a1.pk})
-    return _client(world.clinician_a).post(url, data, **extra)
+    return signed_in(world.clinician_a).post(url, data, **extra)
 
 
 def _jpeg(rgb: np.ndarray, quality: int = 90) -> bytes:
@@ -82,7 +75,7 @@ def test_two_faces_are_measured_with_a_visible_warning(world: World) -> None:
     response = _upload(world, {"taken_on": date.today().isoformat(),
                                "photo_rest": SimpleUploadedFile("pair.jpg", _jpeg(pair))}, xhr=False)
     assert response.status_code == 302
-    page = _client(world.clinician_a).get(response["Location"]).content.decode()
+    page = signed_in(world.clinician_a).get(response["Location"]).content.decode()
     assert "2 faces found; measured the largest" in page
 
 
@@ -106,7 +99,7 @@ def test_wrong_form_data_is_a_400_naming_the_field(world: World, data: dict[str,
 
 def test_garbage_content_length_does_not_crash(world: World) -> None:
     url = reverse("clinic:assessment_new", kwargs={"pk": world.patient_a1.pk})
-    response = _client(world.clinician_a).post(url, {"taken_on": date.today().isoformat()},
+    response = signed_in(world.clinician_a).post(url, {"taken_on": date.today().isoformat()},
                                                HTTP_X_REQUESTED_WITH="XMLHttpRequest", CONTENT_LENGTH="lots")
     assert 400 <= response.status_code < 500
 
@@ -121,17 +114,17 @@ def test_garbage_content_length_does_not_crash(world: World) -> None:
 )
 def test_wrong_query_values_are_404(world: World, path: str, query: str) -> None:
     url = reverse(path, kwargs={"pk": world.patient_a1.pk}) + query
-    assert _client(world.clinician_a).get(url).status_code == 404
+    assert signed_in(world.clinician_a).get(url).status_code == 404
 
 
 @pytest.mark.parametrize("url", ["/images/not-a-digest", "/images/" + "0" * 64, "/patients/99999999/",
                                  "/assessments/99999999/", "/assessments/1/scales/no_such_scale/"])
 def test_unknown_records_are_404(world: World, url: str) -> None:
-    assert _client(world.clinician_a).get(url).status_code == 404
+    assert signed_in(world.clinician_a).get(url).status_code == 404
 
 
 def test_dashboard_with_a_wrong_page_number_still_answers(world: World) -> None:
-    client = _client(world.clinician_a)
+    client = signed_in(world.clinician_a)
     for page in ("abc", "-3", "999999"):
         assert client.get(reverse("clinic:dashboard") + f"?page={page}").status_code == 200
 
@@ -146,7 +139,7 @@ def test_dashboard_with_a_wrong_page_number_still_answers(world: World) -> None:
 )
 def test_scale_form_errors_are_400(world: World, data: dict[str, str], message: str) -> None:
     url = reverse("clinic:scale", kwargs={"pk": world.assessment_a1.pk, "scale": "sunnybrook"})
-    response = _client(world.clinician_a).post(url, data)
+    response = signed_in(world.clinician_a).post(url, data)
     assert response.status_code == 400
     assert message in response.content.decode()
     world.assessment_a1.refresh_from_db()
@@ -155,7 +148,7 @@ def test_scale_form_errors_are_400(world: World, data: dict[str, str], message: 
 
 def test_observation_form_errors_are_400(world: World) -> None:
     url = reverse("clinic:observations", kwargs={"pk": world.assessment_a1.pk})
-    response = _client(world.clinician_a).post(url, {"eye_closure_complete": "false", "lagophthalmos_mm": "-4"})
+    response = signed_in(world.clinician_a).post(url, {"eye_closure_complete": "false", "lagophthalmos_mm": "-4"})
     assert response.status_code == 400 and "lagophthalmos_mm" in response.content.decode()
     world.assessment_a1.refresh_from_db()
     assert world.assessment_a1.lagophthalmos_mm is None
@@ -163,7 +156,7 @@ def test_observation_form_errors_are_400(world: World) -> None:
 
 def test_dismiss_without_a_rule_is_a_404_with_its_reason(world: World) -> None:
     url = reverse("clinic:alert_dismiss", kwargs={"pk": world.patient_a1.pk})
-    response = _client(world.clinician_a).post(url, {})
+    response = signed_in(world.clinician_a).post(url, {})
     assert response.status_code == 404 and response.content.decode() == "no open alert '' for this episode"
 
 
@@ -171,7 +164,7 @@ def test_dismiss_without_a_rule_is_a_404_with_its_reason(world: World) -> None:
 
 
 def _api(world: World, method: str, url: str, body: str | None = None) -> Any:
-    client = _client(world.clinician_a)
+    client = signed_in(world.clinician_a)
     if method == "get":
         return client.get(url)
     return client.post(url, body or "", content_type="application/json")

@@ -12,13 +12,7 @@ from django.urls import reverse
 
 from facenerve.web.clinic.clock import clinic_today
 
-from .conftest import make_patient, make_user
-
-
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from .conftest import make_patient, make_user, signed_in
 
 
 @pytest.fixture
@@ -29,7 +23,7 @@ def clinic(db: Any) -> tuple[Any, Any, Any, Client]:
     clinician = make_user("clin-eye", "clinician")
     CareTeamMember.objects.create(team=team, user=clinician, role="neurologist")
     patient, episode = make_patient("E-001", team, onset_days_ago=70)
-    return team, patient, episode, _client(clinician)
+    return team, patient, episode, signed_in(clinician)
 
 
 def _alerts(client: Client, patient: Any) -> dict[str, dict[str, Any]]:

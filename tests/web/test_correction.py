@@ -4,24 +4,16 @@ are measured again with no detection, the session graded again, the automatic re
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import numpy as np
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from facenerve.engine.remeasure import anatomy_from_dict, anatomy_to_dict, photo_from_documents
 from facenerve.web.clinic.correction import apply_moves, handles
 from facenerve.web.clinic.models import AssessmentPhoto
 
-from .conftest import World
-
-
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from .conftest import World, signed_in
 
 
 def _handle(photo: AssessmentPhoto, handle_id: str) -> tuple[float, float]:
@@ -54,7 +46,7 @@ def test_moving_the_mouth_corner_bends_the_lips_with_it(world: World) -> None:
 
 
 def test_correction_measures_again_records_who_and_resets(world: World) -> None:
-    client = _client(world.clinician_b)
+    client = signed_in(world.clinician_b)
     photo = world.photo_b1
     before, picture_before = photo.result, photo.annotated_sha256
     page = client.get(reverse("clinic:landmarks", kwargs={"pk": photo.pk}))
@@ -107,7 +99,7 @@ def test_correction_measures_again_records_who_and_resets(world: World) -> None:
 def test_bad_corrections_answer_400_and_change_nothing(world: World, handles_text: str, scale: str,
                                                        message: str) -> None:
     before = world.photo_b1.result
-    reply = _client(world.clinician_b).post(reverse("clinic:landmarks", kwargs={"pk": world.photo_b1.pk}),
+    reply = signed_in(world.clinician_b).post(reverse("clinic:landmarks", kwargs={"pk": world.photo_b1.pk}),
                                             {"handles": handles_text, "mm_per_px": scale})
     assert reply.status_code == 400 and message in reply.content.decode()
     world.photo_b1.refresh_from_db()
@@ -117,7 +109,7 @@ def test_bad_corrections_answer_400_and_change_nothing(world: World, handles_tex
 def test_a_given_scale_replaces_the_photos_scale(world: World) -> None:
     photo = world.photo_b1
     old = photo.result["scale"]["mm_per_px"]
-    reply = _client(world.clinician_b).post(reverse("clinic:landmarks", kwargs={"pk": photo.pk}),
+    reply = signed_in(world.clinician_b).post(reverse("clinic:landmarks", kwargs={"pk": photo.pk}),
                                             {"handles": "{}", "mm_per_px": str(old * 2)})
     assert reply.status_code == 302
     photo.refresh_from_db()
@@ -129,7 +121,7 @@ def test_a_given_scale_replaces_the_photos_scale(world: World) -> None:
 def test_marking_a_photo_as_a_mirror_image_swaps_the_patients_sides_and_back(world: World) -> None:
     """The mirrored flag is edited like the scale: ticked, each side's measures become the other side's (the
     session is graded again and the annotated picture redrawn); unticked again, the first reading returns."""
-    client = _client(world.clinician_b)
+    client = signed_in(world.clinician_b)
     photo = world.photo_b1
     before, picture_before = photo.result, photo.annotated_sha256
     url = reverse("clinic:landmarks", kwargs={"pk": photo.pk})
@@ -158,7 +150,7 @@ def test_moves_are_placed_on_the_picture_as_shown_then_the_sides_swap(world: Wor
     it was placed, then the image is read flipped, so that pupil is the other side's, at width − x."""
     photo = world.photo_b1
     x, y = _handle(photo, "right.pupil")
-    reply = _client(world.clinician_b).post(reverse("clinic:landmarks", kwargs={"pk": photo.pk}), {
+    reply = signed_in(world.clinician_b).post(reverse("clinic:landmarks", kwargs={"pk": photo.pk}), {
         "handles": json.dumps({"right.pupil": [x + 3, y + 2]}), "mirror_shown": "1", "mirrored": "1"})
     assert reply.status_code == 302
     photo.refresh_from_db()
@@ -173,7 +165,7 @@ def test_a_correction_never_replaces_a_grade_that_was_not_automated(world: World
     assessment.house_brackmann, assessment.sunnybrook_composite = 2, 71.0
     assessment.summary_sources = {"sunnybrook_composite": "clinician"}
     assessment.save()
-    client = _client(world.clinician_b)
+    client = signed_in(world.clinician_b)
     photo = world.photo_b1
     x, y = _handle(photo, "left.commissure")
     url = reverse("clinic:landmarks", kwargs={"pk": photo.pk})

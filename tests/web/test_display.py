@@ -7,10 +7,9 @@ import re
 from datetime import timedelta
 from typing import Any
 
-from django.test import Client
 from django.urls import reverse
 
-from .conftest import World
+from .conftest import World, signed_in
 from .test_workstation import visible_text
 
 #: The automated part of a demo session (assessment of 2026-11-22 in the trial), as the engine stores it.
@@ -48,10 +47,6 @@ ENGINE: dict[str, Any] = {
 }
 
 
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _assessment_page(world: World, **fields: Any) -> str:
@@ -62,7 +57,7 @@ def _assessment_page(world: World, **fields: Any) -> str:
         setattr(assessment, name, value)
     assessment.save()
     url = reverse("clinic:assessment", kwargs={"pk": assessment.pk})
-    return str(_client(world.clinician_b).get(url).content.decode())
+    return str(signed_in(world.clinician_b).get(url).content.decode())
 
 
 def test_recorded_eye_closure_is_not_called_missing(world: World) -> None:
@@ -113,7 +108,7 @@ def test_correction_time_in_the_one_date_format(world: World) -> None:
     photo = world.photo_b1
     photo.result = {**photo.result, "corrected": {"by": "dr-x", "at": "2026-12-07T04:11:41+00:00"}}
     photo.save()
-    text = visible_text(_client(world.clinician_b).get(
+    text = visible_text(signed_in(world.clinician_b).get(
         reverse("clinic:assessment", kwargs={"pk": world.assessment_b1.pk})).content.decode())
     assert "T04:11" not in text and "+00:00" not in text
     assert re.search(r"scale [\d.]+ mm per pixel, from", text)  # the photo's scale is still told
@@ -140,7 +135,7 @@ def test_report_prints_the_timeline_table_the_whole_derivation_and_one_footer(wo
     assessment.save()
     Treatment.objects.create(episode=world.episode_b1, kind="medication", name="prednisolone",
                              start=world.episode_b1.onset_date)
-    page = _client(world.clinician_b).get(reverse("clinic:report", kwargs={"pk": world.patient_b1.pk})) \
+    page = signed_in(world.clinician_b).get(reverse("clinic:report", kwargs={"pk": world.patient_b1.pk})) \
         .content.decode()
     text = visible_text(page)
     assert text.count("Decision support only") == 1
@@ -155,7 +150,7 @@ def test_timeline_legend_lists_only_what_is_drawn(world: World) -> None:
 
     Treatment.objects.create(episode=world.episode_b1, kind="medication", name="prednisolone",
                              start=world.episode_b1.onset_date)
-    page = _client(world.clinician_b).get(reverse("clinic:patient", kwargs={"pk": world.patient_b1.pk})) \
+    page = signed_in(world.clinician_b).get(reverse("clinic:patient", kwargs={"pk": world.patient_b1.pk})) \
         .content.decode()
     legend = re.search(r'<p class="legend">(.*?)</p>', page)
     assert legend is not None
@@ -193,7 +188,7 @@ def test_side_and_severity_are_told_together_on_the_page_and_the_panel(world: Wo
     photo.result = {**photo.result, "asymmetry": {**(photo.result.get("asymmetry") or {}), "index": 1.2,
                                                   "affected_side": "right", "confidence": 0.676, "severity": 0.0}}
     photo.save()
-    page = _client(world.clinician_b).get(reverse("clinic:assessment", kwargs={"pk": world.assessment_b1.pk}))
+    page = signed_in(world.clinician_b).get(reverse("clinic:assessment", kwargs={"pk": world.assessment_b1.pk}))
     line = re.search(r'<p class="photo-asymmetry">(.*?)</p>', page.content.decode(), re.S)
     assert line is not None
     text = visible_text(line.group(1))
@@ -228,7 +223,7 @@ def test_comparison_prefers_the_nearest_visits_with_photos_and_says_so(world: Wo
     photographed = _visit(world, 10, photo=True)
     _visit(world, 14, photo=False)
     _visit(world, 16, photo=False)
-    client = _client(world.clinician_b)
+    client = signed_in(world.clinician_b)
     url = reverse("clinic:compare", kwargs={"pk": world.patient_b1.pk})
     body = client.get(url).content.decode()
     assert f'value="{world.assessment_b1.pk}" selected' in body and f'value="{photographed.pk}" selected' in body

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from facenerve.interop.fhir_import import read_bundle
@@ -21,42 +20,11 @@ from facenerve.web.clinic.models import Assessment, Episode, Patient, Treatment
 from facenerve.web.clinic.services import InputError
 from tests.interop.test_fhir import COURSE, normalised, validate
 
-from .conftest import World
-
-
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def _full_course(w: World) -> None:
-    """Give patient B1 an earlier episode, grades from a clinician and from the session, a visit without photos and
-    every kind of treatment (listed and typed names, a dose, a botulinum toxin injection)."""
-    today = date.today()
-    w.patient_b1.comorbidities = ["diabetes", "hypertension"]
-    w.patient_b1.save()
-    Episode.objects.filter(pk=w.episode_b1.pk).update(onset_time=time(7, 30))
-    a = w.assessment_b1
-    a.house_brackmann, a.sunnybrook_composite, a.eye_closure_complete, a.lagophthalmos_mm = 3, 55.0, False, 2.5
-    a.summary_sources = {"house_brackmann": "clinician", "sunnybrook_composite": "clinician"}
-    a.save()
-    Assessment.objects.create(episode=w.episode_b1, taken_on=today - timedelta(days=20), house_brackmann=4,
-                              synkinesis_score=2.0, eface_total=61.5, summary_sources={"house_brackmann": "automated"})
-    old = Episode.objects.create(patient=w.patient_b1, onset_date=date(2019, 2, 3), side="right",
-                                 cause="ramsay_hunt", complete_at_onset=False, recurrence=True)
-    Treatment.objects.create(episode=old, kind="medication", name="valaciclovir", start=date(2019, 2, 3),
-                             stop=date(2019, 2, 10), dose="1 g three times daily")
-    onset = w.episode_b1.onset_date
-    Treatment.objects.create(episode=w.episode_b1, kind="medication", name="prednisolone", start=onset,
-                             stop=onset + timedelta(days=9), dose="50 mg daily", notes="with food")
-    Treatment.objects.create(episode=w.episode_b1, kind="botulinum_toxin", name="botulinum_toxin",
-                             start=today - timedelta(days=1), muscle="mentalis", side="right", units=2.5)
-    Treatment.objects.create(episode=w.episode_b1, kind="therapy", name="other:Mirror therapy", start=onset)
+from .conftest import World, full_course, signed_in
 
 
 def _fhir(w: World) -> dict[str, Any]:
-    response = _client(w.clinician_b).get(f"/api/patients/{w.patient_b1.pk}/fhir")
+    response = signed_in(w.clinician_b).get(f"/api/patients/{w.patient_b1.pk}/fhir")
     assert response.status_code == 200
     doc: dict[str, Any] = response.json()
     return doc
@@ -69,7 +37,7 @@ def _rows(patient: Patient) -> tuple[int, int, int]:
 
 
 def test_the_bundle_of_a_real_patient_validates(world: World) -> None:
-    _full_course(world)
+    full_course(world)
     parsed = validate(_fhir(world))
     kinds = [type(e.resource).__name__ for e in parsed.entry]
     assert kinds.count("Condition") == 2 and kinds.count("DiagnosticReport") == 2
@@ -80,7 +48,7 @@ def test_the_bundle_of_a_real_patient_validates(world: World) -> None:
 
 
 def test_round_trip_through_an_empty_database(world: World) -> None:
-    _full_course(world)
+    full_course(world)
     first = _fhir(world)
     counts = _rows(world.patient_b1)
     Patient.objects.filter(pk=world.patient_b1.pk).delete()
@@ -94,14 +62,14 @@ def test_round_trip_through_an_empty_database(world: World) -> None:
     assert patient.comorbidities == ["diabetes", "hypertension"]
     episodes = Episode.objects.filter(patient=patient).order_by("onset_date")
     assert [(e.onset_time, e.recurrence) for e in episodes] == [(None, True), (time(7, 30), False)]
-    client = _client(world.clinician_b)  # the imported records show (no photos: their measures are in the exports)
+    client = signed_in(world.clinician_b)  # the imported records show (no photos: their measures are in the exports)
     assert client.get(reverse("clinic:patient", kwargs={"pk": patient.pk})).status_code == 200
     for assessment in Assessment.objects.filter(episode__patient=patient):
         assert client.get(reverse("clinic:assessment", kwargs={"pk": assessment.pk})).status_code == 200
 
 
 def test_import_refuses_a_taken_identifier_and_writes_nothing_on_a_bad_record(world: World) -> None:
-    _full_course(world)
+    full_course(world)
     course = read_bundle(_fhir(world))
     with pytest.raises(InputError, match="already exists in care team 'Team B'") as caught:
         import_course(course, world.team_b)
@@ -189,7 +157,7 @@ def test_imported_figures_show_their_provenance_and_stay_estimates_for_the_care_
     settles a concern), a clinician's imported grade a clinician's; the export gives the original methods back."""
     from facenerve.web.clinic.care_bridge import assessment_facts
 
-    _full_course(world)
+    full_course(world)
     patient = import_course(_one_assessment(world), world.team_b)
     rows = {a.taken_on: a for a in Assessment.objects.filter(episode__patient=patient)}
     earlier, later = sorted(rows.values(), key=lambda a: a.taken_on)
@@ -200,7 +168,7 @@ def test_imported_figures_show_their_provenance_and_stay_estimates_for_the_care_
     assert assessment_facts(earlier).automated == {"house_brackmann", "synkinesis_score", "eface_total"}
     assert "house_brackmann" not in assessment_facts(later).automated
     assert {"eye_closure_complete", "lagophthalmos_mm"} <= assessment_facts(later).automated
-    client = _client(world.clinician_b)
+    client = signed_in(world.clinician_b)
     page = client.get(reverse("clinic:assessment", kwargs={"pk": earlier.pk})).content.decode()
     assert "imported from another record; derivation not available" in page and "automated estimate</span>" not in page
     listing = client.get(reverse("clinic:patient", kwargs={"pk": patient.pk})).content.decode()

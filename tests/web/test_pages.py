@@ -17,13 +17,7 @@ from facenerve.web.clinic.models import Assessment, AssessmentPhoto, Treatment
 from facenerve.web.storage import default_store
 
 from ..conftest import png_header_only
-from .conftest import World
-
-
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from .conftest import World, signed_in
 
 
 def _upload(client: Client, world: World, files: dict[str, tuple[str, bytes]], *, xhr: bool = False,
@@ -36,7 +30,7 @@ def _upload(client: Client, world: World, files: dict[str, tuple[str, bytes]], *
 
 
 def test_upload_analyses_stores_and_shows_the_result(world: World, face_jpeg: bytes) -> None:
-    client = _client(world.clinician_a)
+    client = signed_in(world.clinician_a)
     files = {"photo_smile_open": ("smile.jpg", face_jpeg), "photo_rest": ("rest.jpg", face_jpeg)}
     response = _upload(client, world, files)
     assert response.status_code == 302
@@ -73,16 +67,16 @@ def test_upload_analyses_stores_and_shows_the_result(world: World, face_jpeg: by
 
 def test_landmark_passes_follow_the_setting(world: World, settings: Any, face_jpeg: bytes) -> None:
     settings.FACENERVE_LANDMARK_PASSES = 1
-    response = _upload(_client(world.clinician_a), world, {"photo_rest": ("rest.jpg", face_jpeg)})
+    response = _upload(signed_in(world.clinician_a), world, {"photo_rest": ("rest.jpg", face_jpeg)})
     assert response.status_code == 302
     photo = Assessment.objects.latest("id").photos.get()
     assert photo.result["landmark_passes"] == 1
-    body = _client(world.clinician_a).get(response["Location"]).content.decode()
+    body = signed_in(world.clinician_a).get(response["Location"]).content.decode()
     assert "Landmarks by MediaPipe Face Mesh (478 points), 1 pass per region" in body
 
 
 def test_upload_by_xhr_answers_json(world: World, face_jpeg: bytes) -> None:
-    response = _upload(_client(world.clinician_a), world, {"photo_rest": ("r.jpg", face_jpeg)}, xhr=True)
+    response = _upload(signed_in(world.clinician_a), world, {"photo_rest": ("r.jpg", face_jpeg)}, xhr=True)
     assert response.status_code == 201
     assert response.json()["redirect"] == reverse("clinic:assessment", kwargs={"pk": response.json()["assessment"]})
 
@@ -99,7 +93,7 @@ def test_upload_by_xhr_answers_json(world: World, face_jpeg: bytes) -> None:
 def test_wrong_uploads_are_refused_with_a_message(world: World, files: dict[str, Any], status: int,
                                                  message: str) -> None:
     before = (Assessment.objects.count(), AssessmentPhoto.objects.count())
-    response = _upload(_client(world.clinician_a), world, files, xhr=True)
+    response = _upload(signed_in(world.clinician_a), world, files, xhr=True)
     assert response.status_code == status
     assert message in response.json()["error"]
     assert (Assessment.objects.count(), AssessmentPhoto.objects.count()) == before
@@ -109,7 +103,7 @@ def test_gif_and_tiny_images_are_refused(world: World) -> None:
     gif, tiny = io.BytesIO(), io.BytesIO()
     Image.new("RGB", (200, 200)).save(gif, format="GIF")
     Image.new("RGB", (8, 8)).save(tiny, format="PNG")
-    client = _client(world.clinician_a)
+    client = signed_in(world.clinician_a)
     assert "unsupported image format GIF" in _upload(client, world, {"photo_rest": ("a.gif", gif.getvalue())},
                                                      xhr=True).json()["error"]
     tiny_reply = _upload(client, world, {"photo_rest": ("t.png", tiny.getvalue())}, xhr=True)
@@ -119,7 +113,7 @@ def test_gif_and_tiny_images_are_refused(world: World) -> None:
 def test_photo_without_a_face_is_422(world: World) -> None:
     blank = io.BytesIO()
     Image.new("RGB", (640, 480), (120, 130, 140)).save(blank, format="JPEG")
-    response = _upload(_client(world.clinician_a), world, {"photo_rest": ("wall.jpg", blank.getvalue())}, xhr=True)
+    response = _upload(signed_in(world.clinician_a), world, {"photo_rest": ("wall.jpg", blank.getvalue())}, xhr=True)
     assert response.status_code == 422
     assert "no photo could be measured" in response.json()["error"]
     # Nothing is kept on disk for a refused upload: no patient photo without its assessment.
@@ -130,13 +124,13 @@ def test_photo_without_a_face_is_422(world: World) -> None:
 
 def test_upload_larger_than_the_limit_is_413(world: World, settings: Any, face_jpeg: bytes) -> None:
     settings.FACENERVE_MAX_UPLOAD_BYTES = 50_000
-    response = _upload(_client(world.clinician_a), world, {"photo_rest": ("big.jpg", face_jpeg)}, xhr=True)
+    response = _upload(signed_in(world.clinician_a), world, {"photo_rest": ("big.jpg", face_jpeg)}, xhr=True)
     assert response.status_code == 413
     assert "larger than" in response.json()["error"]
 
 
 def test_future_date_and_form_page_errors(world: World, face_jpeg: bytes) -> None:
-    client = _client(world.clinician_a)
+    client = signed_in(world.clinician_a)
     future = (date.today() + timedelta(days=3)).isoformat()
     response = _upload(client, world, {"photo_rest": ("r.jpg", face_jpeg)}, taken_on=future)
     assert response.status_code == 400
@@ -146,7 +140,7 @@ def test_future_date_and_form_page_errors(world: World, face_jpeg: bytes) -> Non
 
 
 def test_add_treatment_and_its_validation(world: World) -> None:
-    client = _client(world.clinician_a)
+    client = signed_in(world.clinician_a)
     url = reverse("clinic:treatment_new", kwargs={"pk": world.patient_a1.pk})
     start = world.episode_a1.onset_date.isoformat()
     good = {"kind": "botulinum_toxin", "name": "botulinum_toxin", "start": start, "muscle": "mentalis",
@@ -174,7 +168,7 @@ def test_add_treatment_and_its_validation(world: World) -> None:
 def test_scale_form_is_generated_from_the_scale_items(world: World) -> None:
     from facenerve.scales import SCALES
 
-    client = _client(world.clinician_a)
+    client = signed_in(world.clinician_a)
     url = reverse("clinic:scale", kwargs={"pk": world.assessment_a1.pk, "scale": "sunnybrook"})
     body = client.get(url).content.decode()
     for item in SCALES["sunnybrook"].items:
@@ -196,7 +190,7 @@ def test_scale_form_is_generated_from_the_scale_items(world: World) -> None:
 
 
 def test_questionnaire_is_stored_apart_from_clinician_scales(world: World) -> None:
-    client = _client(world.clinician_a)
+    client = signed_in(world.clinician_a)
     url = reverse("clinic:scale", kwargs={"pk": world.assessment_a1.pk, "scale": "saq"})
     assert client.post(url, {f"item_{i}": "2" for i in range(1, 10)}).status_code == 302
     world.assessment_a1.refresh_from_db()
@@ -204,7 +198,7 @@ def test_questionnaire_is_stored_apart_from_clinician_scales(world: World) -> No
 
 
 def test_house_brackmann_feeds_the_timeline(world: World) -> None:
-    client = _client(world.clinician_a)
+    client = signed_in(world.clinician_a)
     url = reverse("clinic:scale", kwargs={"pk": world.assessment_a1.pk, "scale": "house_brackmann"})
     assert client.post(url, {"gross": 4, "rest": 2, "forehead": 4, "eye_closure": 4, "mouth": 4,
                              "secondary": 0}).status_code == 302
@@ -221,22 +215,23 @@ def test_patient_page_shows_alerts_with_sources(world: World) -> None:
     world.episode_a1.save()
     world.assessment_a1.taken_on = date.today()
     world.assessment_a1.save()
-    page = _client(world.clinician_a).get(reverse("clinic:patient", kwargs={"pk": world.patient_a1.pk}))
+    page = signed_in(world.clinician_a).get(reverse("clinic:patient", kwargs={"pk": world.patient_a1.pk}))
     body = page.content.decode()
     assert 'data-rule="steroid_window"' in body
     assert "Sources: " in body and "S28" in body
 
 
 def test_dashboard_paginates_and_searches(world: World) -> None:
-    client = _client(world.clinician_a)
+    client = signed_in(world.clinician_a)
     body = client.get(reverse("clinic:dashboard") + "?q=002").content.decode()
     assert "A-002" in body and "A-001" not in body
 
 
 def test_home_sends_each_role_to_its_page(world: World) -> None:
-    assert _client(world.clinician_a).get("/")["Location"] == reverse("clinic:dashboard")
-    assert _client(world.user_a1).get("/")["Location"] == reverse("clinic:patient", kwargs={"pk": world.patient_a1.pk})
-    assert _client(world.admin).get("/")["Location"] == reverse("admin:index")
+    assert signed_in(world.clinician_a).get("/")["Location"] == reverse("clinic:dashboard")
+    own_page = reverse("clinic:patient", kwargs={"pk": world.patient_a1.pk})
+    assert signed_in(world.user_a1).get("/")["Location"] == own_page
+    assert signed_in(world.admin).get("/")["Location"] == reverse("admin:index")
 
 
 def test_full_session_upload_fills_automated_grades(world: World) -> None:
@@ -249,7 +244,7 @@ def test_full_session_upload_fills_automated_grades(world: World) -> None:
         buffer = io.BytesIO()
         Image.fromarray(rgb).save(buffer, format="JPEG", quality=92)
         files[f"photo_{expression.value}"] = (f"{expression.value}.jpg", buffer.getvalue())
-    client = _client(world.clinician_a)
+    client = signed_in(world.clinician_a)
     assert _upload(client, world, files).status_code == 302
     assessment = Assessment.objects.latest("id")
     assert assessment.photos.count() == 9
@@ -271,7 +266,7 @@ def test_dashboard_and_patient_page_queries_do_not_grow_with_data(world: World, 
     """No N+1: the same number of queries for 3 patients as for 40 with 10 assessments and 2 treatments each."""
     from .conftest import make_patient
 
-    client = _client(world.clinician_a)
+    client = signed_in(world.clinician_a)
     with django_assert_max_num_queries(10) as few:
         client.get(reverse("clinic:dashboard"))
     for i in range(40):
@@ -290,7 +285,7 @@ def test_dashboard_and_patient_page_queries_do_not_grow_with_data(world: World, 
 
 
 def test_observations_are_saved_and_shown_selected(world: World) -> None:
-    client = _client(world.clinician_a)
+    client = signed_in(world.clinician_a)
     url = reverse("clinic:observations", kwargs={"pk": world.assessment_a1.pk})
     assert client.post(url, {"eye_closure_complete": "false", "lagophthalmos_mm": "3.5"}).status_code == 302
     world.assessment_a1.refresh_from_db()

@@ -10,14 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from facenerve.care import pathway
 from facenerve.web.clinic import plain
 from facenerve.web.clinic.demo import DEMO_PATIENT, DEMO_PATIENT_USER, load_demo
 
-from .conftest import World
+from .conftest import World, signed_in
 from .test_report_pdf import _pdf_text, requires_poppler
 
 #: Words of the clinician's page that must not reach the patient's own page or summary.
@@ -26,10 +25,6 @@ JARGON = ("Sunnybrook", "House–Brackmann", "House-Brackmann", "eFACE", "platea
           "overdue", "asymmetry index")
 
 
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _text(html: str) -> str:
@@ -54,7 +49,7 @@ def _demo() -> tuple[Any, Any]:
 
 def test_patient_sees_their_own_plain_page(db: Any) -> None:
     patient, user = _demo()
-    response = _client(user).get(reverse("clinic:patient", kwargs={"pk": patient.pk}))
+    response = signed_in(user).get(reverse("clinic:patient", kwargs={"pk": patient.pk}))
     assert response.status_code == 200
     assert response.templates[0].name == "clinic/patient_own.html"
     html = response.content.decode()
@@ -112,7 +107,7 @@ def test_urgent_alerts_are_shown_prominently_to_the_patient(world: World) -> Non
     episode.save()
     Assessment.objects.create(episode=episode, taken_on=date.today() - timedelta(days=1), eye_closure_complete=False,
                               house_brackmann=4, summary_sources={"house_brackmann": "clinician"})
-    html = _client(world.user_a1).get(reverse("clinic:patient", kwargs={"pk": world.patient_a1.pk})).content.decode()
+    html = signed_in(world.user_a1).get(reverse("clinic:patient", kwargs={"pk": world.patient_a1.pk})).content.decode()
     assert 'id="contact"' in html and ">Contact your clinic</h2>" in html
     assert "both sides of your face are affected" in html
     assert "Protect your eye" in html and "Contact your clinic today if the eye becomes red" in html
@@ -128,14 +123,14 @@ def test_urgent_alerts_are_shown_prominently_to_the_patient(world: World) -> Non
 
 
 def test_clinician_still_sees_the_clinician_page(world: World) -> None:
-    response = _client(world.clinician_a).get(reverse("clinic:patient", kwargs={"pk": world.patient_a1.pk}))
+    response = signed_in(world.clinician_a).get(reverse("clinic:patient", kwargs={"pk": world.patient_a1.pk}))
     assert response.status_code == 200
     assert response.templates[0].name == "clinic/patient.html"
     assert "Your course" not in response.content.decode()
 
 
 def test_another_patient_gets_404(world: World) -> None:
-    client = _client(world.user_a1)
+    client = signed_in(world.user_a1)
     assert client.get(reverse("clinic:patient", kwargs={"pk": world.patient_b1.pk})).status_code == 404
     assert client.get(reverse("clinic:patient", kwargs={"pk": world.patient_a2.pk})).status_code == 404
 
@@ -145,7 +140,7 @@ def test_patient_page_read_is_audited_once(world: World) -> None:
 
     before = AuditEvent.objects.count()
     url = reverse("clinic:patient", kwargs={"pk": world.patient_a1.pk})
-    assert _client(world.user_a1).get(url).status_code == 200
+    assert signed_in(world.user_a1).get(url).status_code == 200
     events = list(AuditEvent.objects.order_by("pk")[before:])
     assert len(events) == 1
     assert (events[0].object_type, events[0].object_id, events[0].username) == ("patient", str(world.patient_a1.pk),
@@ -154,7 +149,7 @@ def test_patient_page_read_is_audited_once(world: World) -> None:
 
 def test_patient_without_episode_sees_a_plain_note(world: World) -> None:
     world.episode_a1.delete()
-    html = _client(world.user_a1).get(reverse("clinic:patient", kwargs={"pk": world.patient_a1.pk})).content.decode()
+    html = signed_in(world.user_a1).get(reverse("clinic:patient", kwargs={"pk": world.patient_a1.pk})).content.decode()
     assert "has not recorded your facial palsy here yet" in html
 
 
@@ -163,21 +158,21 @@ def test_plain_report_is_plain_and_the_clinical_one_unchanged(db: Any) -> None:
 
     patient, user = _demo()
     url = reverse("clinic:report", kwargs={"pk": patient.pk})
-    html = _client(user).get(url + "?version=patient").content.decode()
+    html = signed_in(user).get(url + "?version=patient").content.decode()
     text = _text(html)
     _assert_plain(text)
     assert "Your latest photos" not in text
     assert "Your latest visit" in text and "What to expect" in text
     assert "the muscle that closes the eye" in text
     clinician = get_user_model().objects.get(username="demo-clinician")
-    clinical = _text(_client(clinician).get(url).content.decode())
+    clinical = _text(signed_in(clinician).get(url).content.decode())
     assert "Sunnybrook composite" in clinical and "House–Brackmann" in clinical and "Latest assessment" in clinical
 
 
 @requires_poppler
 def test_plain_report_pdf_text_is_plain(db: Any, tmp_path: Path) -> None:
     patient, user = _demo()
-    response = _client(user).get(reverse("clinic:report_pdf", kwargs={"pk": patient.pk}) + "?version=patient")
+    response = signed_in(user).get(reverse("clinic:report_pdf", kwargs={"pk": patient.pk}) + "?version=patient")
     assert response.status_code == 200
     text = re.sub(r"\s+", " ", _pdf_text(response.content, tmp_path))
     _assert_plain(text)
@@ -188,7 +183,7 @@ def test_patient_page_queries_do_not_grow_with_visits(world: World, django_asser
     from facenerve.web.clinic.models import Assessment
 
     url = reverse("clinic:patient", kwargs={"pk": world.patient_a1.pk})
-    client = _client(world.user_a1)
+    client = signed_in(world.user_a1)
     with django_assert_max_num_queries(100) as few:
         client.get(url)
     for days in range(3, 15):

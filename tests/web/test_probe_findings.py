@@ -8,13 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from .conftest import World
-
-
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from .conftest import World, signed_in
 
 
 @pytest.mark.parametrize("kind", ["page", "api", "image"])
@@ -22,14 +16,14 @@ def test_patient_data_is_never_cached(world: World, kind: str) -> None:
     url = {"page": reverse("clinic:patient", kwargs={"pk": world.patient_b1.pk}),
            "api": f"/api/patients/{world.patient_b1.pk}",
            "image": reverse("clinic:image", kwargs={"sha256": world.photo_b1.image_sha256})}[kind]
-    reply = _client(world.clinician_b).get(url)
+    reply = signed_in(world.clinician_b).get(url)
     assert reply.status_code == 200 and reply["Cache-Control"] == "no-store"
 
 
 # -- medium: a treatment in 2062 / 9999 or an onset in 2000 gave 500 (StopIteration in the chart's ticks) ----------
 
 def _treatment(world: World, start: str) -> Any:
-    return _client(world.clinician_b).post(f"/api/patients/{world.patient_b1.pk}/treatments",
+    return signed_in(world.clinician_b).post(f"/api/patients/{world.patient_b1.pk}/treatments",
                                            {"kind": "medication", "name": "prednisolone", "start": start},
                                            content_type="application/json")
 
@@ -47,7 +41,7 @@ def test_a_timeline_of_decades_draws(world: World, user: str) -> None:
     world.episode_b1.onset_date = date(2000, 1, 1)
     world.episode_b1.save(update_fields=["onset_date"])
     assert _treatment(world, "2000-02-01").status_code == 201
-    reply = _client(getattr(world, user)).get(reverse("clinic:patient", kwargs={"pk": world.patient_b1.pk}))
+    reply = signed_in(getattr(world, user)).get(reverse("clinic:patient", kwargs={"pk": world.patient_b1.pk}))
     assert reply.status_code == 200 and b"<svg" in reply.content
 
 
@@ -80,7 +74,7 @@ def test_a_lone_surrogate_is_a_4xx(world: World) -> None:
     import json
 
     body = json.dumps(_new_patient(world, identifier="\ud800"))  # ASCII JSON with the escape "\ud800"
-    client = _client(world.clinician_b)
+    client = signed_in(world.clinician_b)
     assert 400 <= client.post("/api/patients", body, content_type="application/json").status_code < 500
     notes = json.dumps({"kind": "medication", "name": "prednisolone", "start": world.episode_b1.onset_date.isoformat(),
                         "notes": "\udc00"})
@@ -90,11 +84,11 @@ def test_a_lone_surrogate_is_a_4xx(world: World) -> None:
 
 
 def test_a_huge_offset_is_a_4xx(world: World) -> None:
-    assert _client(world.clinician_b).get("/api/patients?offset=99999999999999999999").status_code == 422
+    assert signed_in(world.clinician_b).get("/api/patients?offset=99999999999999999999").status_code == 422
 
 
 def test_a_utf16_form_is_a_4xx(world: World) -> None:
-    client = _client(world.clinician_b)
+    client = signed_in(world.clinician_b)
     client.raise_request_exception = False
     reply = client.post(reverse("clinic:patient_new"), "identifier=x",  # the test client encodes it as UTF-16
                         content_type="application/x-www-form-urlencoded; charset=utf-16")
@@ -106,7 +100,7 @@ def test_a_utf16_form_is_a_4xx(world: World) -> None:
 def test_api_bodies_and_lists_are_bounded(world: World) -> None:
     import json
 
-    client = _client(world.clinician_b)
+    client = signed_in(world.clinician_b)
     huge = json.dumps(_new_patient(world, comorbidities=["diabetes"] * 3_000_000))
     assert client.post("/api/patients", huge, content_type="application/json").status_code == 413
     many = json.dumps(_new_patient(world, comorbidities=["diabetes"] * 17))
@@ -122,7 +116,7 @@ def test_api_bodies_and_lists_are_bounded(world: World) -> None:
 def test_identifiers_refuse_invisible_characters(world: World, identifier: str) -> None:
     import json
 
-    reply = _client(world.clinician_b).post("/api/patients", json.dumps(_new_patient(world, identifier=identifier)),
+    reply = signed_in(world.clinician_b).post("/api/patients", json.dumps(_new_patient(world, identifier=identifier)),
                                             content_type="application/json")
     assert reply.status_code == 400 and "identifier" in reply.json()["detail"]
 
@@ -135,7 +129,7 @@ def test_identifiers_refuse_invisible_characters(world: World, identifier: str) 
 def test_json_types_are_strict(world: World, path: str, body: dict[str, Any]) -> None:
     if path == "treatments":
         body = {**body, "start": world.episode_b1.onset_date.isoformat()}
-    reply = _client(world.clinician_b).post(f"/api/patients/{world.patient_b1.pk}/{path}", body,
+    reply = signed_in(world.clinician_b).post(f"/api/patients/{world.patient_b1.pk}/{path}", body,
                                             content_type="application/json")
     assert reply.status_code == 422
 
@@ -190,7 +184,7 @@ def test_stored_originals_lose_metadata_and_client_file_names(world: World, face
 
     upload = _with_metadata(face_jpeg)
     assert b"SERIAL-4711" in upload
-    client = _client(world.clinician_b)
+    client = signed_in(world.clinician_b)
     reply = client.post(reverse("clinic:assessment_new", kwargs={"pk": world.patient_b1.pk}),
                         {"taken_on": world.episode_b1.onset_date.isoformat(),
                          "photo_rest": SimpleUploadedFile("Jane_Smith_1980-01-01_rest.jpg", upload, "image/jpeg")})
@@ -240,7 +234,7 @@ def _upload(world: World, photos: dict[str, bytes]) -> Any:
 
     data: dict[str, Any] = {"taken_on": world.episode_b1.onset_date.isoformat()}
     data.update({f"photo_{e}": SimpleUploadedFile(f"{e}.png", blob, "image/png") for e, blob in photos.items()})
-    return _client(world.clinician_b).post(reverse("clinic:assessment_new", kwargs={"pk": world.patient_b1.pk}),
+    return signed_in(world.clinician_b).post(reverse("clinic:assessment_new", kwargs={"pk": world.patient_b1.pk}),
                                            data, HTTP_X_REQUESTED_WITH="XMLHttpRequest")
 
 
@@ -279,7 +273,7 @@ def test_identifiers_are_per_care_team_so_registering_reveals_nothing(world: Wor
 
     body = {"identifier": "A-001", "birth_date": "1980-01-01", "care_team": world.team_b.pk,
             "onset_date": "2026-01-01", "side": "left", "severity_at_onset": "complete"}
-    client = _client(world.clinician_b)  # A-001 is team A's patient
+    client = signed_in(world.clinician_b)  # A-001 is team A's patient
     created = client.post("/api/patients", json.dumps(body), content_type="application/json")
     assert created.status_code == 201 and created.json()["care_team"] == "Team B"
     again = client.post("/api/patients", json.dumps(body), content_type="application/json")

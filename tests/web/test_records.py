@@ -24,14 +24,8 @@ from facenerve.web.clinic.models import (
 )
 from facenerve.web.storage import default_store
 
-from .conftest import World
+from .conftest import World, signed_in
 from .test_access import b1_treatment
-
-
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _tomorrow() -> str:
@@ -39,7 +33,7 @@ def _tomorrow() -> str:
 
 
 def test_edit_forms_show_the_stored_values(world: World) -> None:
-    client = _client(world.clinician_b)
+    client = signed_in(world.clinician_b)
     body = client.get(reverse("clinic:patient_edit", kwargs={"pk": world.patient_b1.pk})).content.decode()
     assert 'value="B-001"' in body and 'value="1970-05-01"' in body
     body = client.get(reverse("clinic:episode_edit", kwargs={"pk": world.episode_b1.pk})).content.decode()
@@ -59,14 +53,14 @@ def test_edits_refuse_future_dates(world: World, page: str, field: str) -> None:
             "episode_edit": {"onset_date": onset, "side": "left", "cause": "bells", "severity_at_onset": "complete"},
             "assessment_edit": {"taken_on": onset},
             "treatment_edit": {"kind": "medication", "name": "prednisolone", "start": onset}}[page]
-    response = _client(world.clinician_b).post(reverse(f"clinic:{page}", kwargs={"pk": target}),
+    response = signed_in(world.clinician_b).post(reverse(f"clinic:{page}", kwargs={"pk": target}),
                                                {**data, field: _tomorrow()})
     assert response.status_code == 400
     assert b"future" in response.content
 
 
 def test_edits_keep_the_course_in_order(world: World) -> None:
-    client = _client(world.clinician_b)
+    client = signed_in(world.clinician_b)
     onset = world.episode_b1.onset_date
     b1_treatment(world)
     later = (onset + timedelta(days=5)).isoformat()
@@ -87,7 +81,7 @@ def test_edits_keep_the_course_in_order(world: World) -> None:
 def test_patient_moves_between_own_teams_only(world: World) -> None:
     team_c = CareTeam.objects.create(name="Team C")
     CareTeamMember.objects.create(team=team_c, user=world.clinician_b, role="ent")
-    client = _client(world.clinician_b)
+    client = signed_in(world.clinician_b)
     url = reverse("clinic:patient_edit", kwargs={"pk": world.patient_b1.pk})
     data = {"identifier": "B-001", "birth_date": "1970-05-01", "sex": "female"}
     assert client.post(url, {**data, "care_team": world.team_a.pk}).status_code == 400
@@ -104,7 +98,7 @@ def test_identifier_taken_in_the_team_is_a_conflict(world: World) -> None:
 
     make_patient("B-002", world.team_b)
     data = {"identifier": "B-002", "birth_date": "1970-05-01", "sex": "female", "care_team": world.team_b.pk}
-    client = _client(world.clinician_b)
+    client = signed_in(world.clinician_b)
     response = client.post(reverse("clinic:patient_edit", kwargs={"pk": world.patient_b1.pk}), data)
     assert response.status_code == 409
     api = client.put(f"/api/patients/{world.patient_b1.pk}", data, content_type="application/json")
@@ -113,7 +107,7 @@ def test_identifier_taken_in_the_team_is_a_conflict(world: World) -> None:
 
 def test_delete_asks_first_and_needs_csrf(world: World) -> None:
     url = reverse("clinic:assessment_delete", kwargs={"pk": world.assessment_b1.pk})
-    client = _client(world.clinician_b)
+    client = signed_in(world.clinician_b)
     page = client.get(url)
     assert page.status_code == 200 and b"1 photo" in page.content and b"cannot be undone" in page.content
     assert Assessment.objects.filter(pk=world.assessment_b1.pk).exists()  # showing the question deletes nothing
@@ -133,7 +127,7 @@ def test_deleting_an_assessment_removes_its_photos_and_unshared_images(world: Wo
     twin = Assessment.objects.create(episode=world.episode_b1, taken_on=world.assessment_b1.taken_on)
     AssessmentPhoto.objects.create(assessment=twin, expression=photo.expression, image_sha256=photo.image_sha256,
                                    annotated_sha256="", width_px=1, height_px=1, result={})
-    client = _client(world.clinician_b)
+    client = signed_in(world.clinician_b)
     response = client.post(reverse("clinic:assessment_delete", kwargs={"pk": world.assessment_b1.pk}),
                            {"confirm": "yes"})
     assert response.status_code == 302
@@ -147,7 +141,7 @@ def test_deleting_an_assessment_removes_its_photos_and_unshared_images(world: Wo
 
 
 def test_deleting_a_patient_keeps_their_login_unlinked(world: World) -> None:
-    client = _client(world.clinician_b)
+    client = signed_in(world.clinician_b)
     page = client.get(reverse("clinic:patient_delete", kwargs={"pk": world.patient_b1.pk}))
     assert b"1 episode" in page.content and b"1 assessment" in page.content
     response = client.post(reverse("clinic:patient_delete", kwargs={"pk": world.patient_b1.pk}), {"confirm": "yes"})
@@ -156,14 +150,15 @@ def test_deleting_a_patient_keeps_their_login_unlinked(world: World) -> None:
     assert not Episode.objects.filter(pk=world.episode_b1.pk).exists()
     world.user_b1.refresh_from_db()
     assert world.user_b1.profile.patient_id is None
-    assert _client(world.user_b1).get(reverse("clinic:patient", kwargs={"pk": world.patient_b1.pk})).status_code == 404
+    page = reverse("clinic:patient", kwargs={"pk": world.patient_b1.pk})
+    assert signed_in(world.user_b1).get(page).status_code == 404
 
 
 def test_free_text_drug_is_labelled_and_not_a_listed_steroid(world: World) -> None:
     from facenerve.care.course import STEROIDS, steroid_started
     from facenerve.web.clinic.care_bridge import treatment_facts
 
-    client = _client(world.clinician_b)
+    client = signed_in(world.clinician_b)
     onset = world.episode_b1.onset_date
     data = {"kind": "medication", "name": "other", "other_name": "  prednisolone ", "start": onset.isoformat(),
             "episode": world.episode_b1.pk}
@@ -187,7 +182,7 @@ def test_free_text_drug_is_labelled_and_not_a_listed_steroid(world: World) -> No
     ({"name": "aspirin"}, "must be one of"),
 ])
 def test_bad_treatment_names_are_refused(world: World, body: dict[str, Any], needle: str) -> None:
-    client = _client(world.clinician_b)
+    client = signed_in(world.clinician_b)
     data = {"kind": "medication", "start": world.episode_b1.onset_date.isoformat(), **body}
     api = client.put(f"/api/treatments/{b1_treatment(world).pk}", data, content_type="application/json")
     assert api.status_code in (400, 422) and needle in api.content.decode()
@@ -207,12 +202,12 @@ def test_api_edits_answer_bad_input_with_4xx(world: World, url: str, body: dict[
     url = url.format(e=world.episode_b1.pk, a=world.assessment_b1.pk, p=world.patient_b1.pk)
     if "care_team" in body:
         body = {**body, "care_team": world.team_b.pk}
-    response = _client(world.clinician_b).put(url, body, content_type="application/json")
+    response = signed_in(world.clinician_b).put(url, body, content_type="application/json")
     assert 400 <= response.status_code < 500, response.content
 
 
 def test_unknown_records_are_not_found(world: World) -> None:
-    client = _client(world.clinician_b)
+    client = signed_in(world.clinician_b)
     for name in ("patient", "episode", "assessment", "treatment"):
         assert client.get(reverse(f"clinic:{name}_edit", kwargs={"pk": 999999})).status_code == 404
         assert client.delete(f"/api/{name}s/999999").status_code == 404

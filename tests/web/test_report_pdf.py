@@ -20,7 +20,7 @@ from facenerve.web.clinic import report_pdf
 from facenerve.web.clinic.clock import clinic_today
 from facenerve.web.storage import default_store
 
-from .conftest import ARTIFACTS, World
+from .conftest import ARTIFACTS, World, signed_in
 from .test_access import HB_ITEMS
 from .test_workstation import INTERNAL
 
@@ -30,10 +30,6 @@ requires_poppler = pytest.mark.skipif(
 )
 
 
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _pdf_text(pdf: bytes, tmp_path: Path) -> str:
@@ -67,14 +63,14 @@ def _images(pdf: bytes, tmp_path: Path) -> int:
 def _graded(world: World) -> None:
     """B1's assessment gets a House–Brackmann grade (III) from the clinician's scale entry."""
     url = reverse("clinic:scale", kwargs={"pk": world.assessment_b1.pk, "scale": "house_brackmann"})
-    assert _client(world.clinician_b).post(url, HB_ITEMS).status_code == 302
+    assert signed_in(world.clinician_b).post(url, HB_ITEMS).status_code == 302
 
 
 @requires_poppler
 def test_the_clinical_pdf_holds_identifier_photo_measures_grades_and_timeline(world: World, tmp_path: Path) -> None:
     _graded(world)
     url = reverse("clinic:report_pdf", kwargs={"pk": world.patient_b1.pk})
-    response = _client(world.clinician_b).get(url)
+    response = signed_in(world.clinician_b).get(url)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == (
         f'attachment; filename="facenerve-report-B-001-{clinic_today().isoformat()}.pdf"')
@@ -104,7 +100,7 @@ def test_the_clinical_pdf_holds_identifier_photo_measures_grades_and_timeline(wo
 def test_the_patient_summary_pdf_has_no_internal_keys(world: World, tmp_path: Path) -> None:
     _graded(world)
     url = reverse("clinic:report_pdf", kwargs={"pk": world.patient_b1.pk}) + "?version=patient"
-    response = _client(world.user_b1).get(url)  # the patient downloads their own summary
+    response = signed_in(world.user_b1).get(url)  # the patient downloads their own summary
     assert response.status_code == 200
     assert response["Content-Disposition"] == (
         f'attachment; filename="facenerve-summary-B-001-{clinic_today().isoformat()}.pdf"')
@@ -123,7 +119,7 @@ def test_the_patient_summary_pdf_has_no_internal_keys(world: World, tmp_path: Pa
 def test_other_teams_and_strangers_get_no_pdf(world: World) -> None:
     url = reverse("clinic:report_pdf", kwargs={"pk": world.patient_b1.pk})
     for user in (world.clinician_a, world.user_a1, world.admin):
-        assert _client(user).get(url).status_code == 404
+        assert signed_in(user).get(url).status_code == 404
     assert Client().get(url).status_code == 302
 
 
@@ -133,7 +129,7 @@ def test_the_file_name_is_sanitised(world: World) -> None:
     assert report_pdf.file_name("...", date(2026, 3, 4), plain=True) == "facenerve-summary-patient-2026-03-04.pdf"
     world.patient_b1.identifier = 'Ünïcode "quoted"\\name'
     world.patient_b1.save()
-    response = _client(world.clinician_b).get(reverse("clinic:report_pdf", kwargs={"pk": world.patient_b1.pk}))
+    response = signed_in(world.clinician_b).get(reverse("clinic:report_pdf", kwargs={"pk": world.patient_b1.pk}))
     assert response["Content-Disposition"] == (
         f'attachment; filename="facenerve-report-Unicode-quoted-name-{clinic_today().isoformat()}.pdf"')
 
@@ -200,7 +196,7 @@ def test_pdfs_beyond_the_cap_answer_503_with_retry_after(world: World, settings:
     try:
         hold_all(limits.PDFS)
         for user in (world.user_b1, world.clinician_b):
-            reply = _client(user).get(url)
+            reply = signed_in(user).get(url)
             assert reply.status_code == 503 and reply["Retry-After"].isdigit(), reply.status_code
             assert reply["Content-Type"].startswith("text/plain") and "try again" in reply.content.decode()
             assert "\n" not in reply.content.decode().strip()
@@ -208,7 +204,7 @@ def test_pdfs_beyond_the_cap_answer_503_with_retry_after(world: World, settings:
         for slots in [s for s in held if s is limits.PDFS.semaphore()]:
             slots.release()
             held.remove(slots)
-        reply = _client(world.clinician_b).get(url)
+        reply = signed_in(world.clinician_b).get(url)
         assert reply.status_code == 200 and reply.content.startswith(b"%PDF")
     finally:
         for slots in held:
@@ -238,7 +234,7 @@ def test_without_weasyprint_or_pango_the_pdf_is_a_one_line_503(world: World, mon
         for name in [n for n in sys.modules if n == "weasyprint" or n.startswith("weasyprint.")]:
             monkeypatch.delitem(sys.modules, name)
         monkeypatch.setattr(sys, "meta_path", [_RefuseImport(), *sys.meta_path])
-    client = _client(world.clinician_b)
+    client = signed_in(world.clinician_b)
     reply = client.get(reverse("clinic:report_pdf", kwargs={"pk": world.patient_b1.pk}))
     assert reply.status_code == 503 and reply["Content-Type"].startswith("text/plain")
     assert reply.content.decode() == "PDF reports need Pango (see docs)"
@@ -253,7 +249,7 @@ def test_after_a_pdf_a_cut_photo_is_still_refused(world: World, face_jpeg: bytes
     from facenerve.errors import ImageError
     from facenerve.io.images import load_image
 
-    reply = _client(world.clinician_b).get(reverse("clinic:report_pdf", kwargs={"pk": world.patient_b1.pk}))
+    reply = signed_in(world.clinician_b).get(reverse("clinic:report_pdf", kwargs={"pk": world.patient_b1.pk}))
     assert reply.status_code == 200
     with pytest.raises(ImageError):
         load_image(face_jpeg[: len(face_jpeg) // 3], name="cut.jpg")

@@ -15,8 +15,7 @@ from django.urls import reverse
 from facenerve.web.clinic.models import Patient
 from facenerve.web.filenames import safe_file_stem
 
-from .conftest import World
-from .test_fhir_exchange import _client, _full_course
+from .conftest import World, full_course, signed_in
 
 # --- the series as CSV and XLSX ------------------------------------------------------------------------------------
 
@@ -38,10 +37,10 @@ def _xlsx(client: Client, pk: int) -> list[dict[str, Any]]:
 
 
 def test_series_csv_and_xlsx_hold_the_assessments(world: World) -> None:
-    _full_course(world)
+    full_course(world)
     photo = world.photo_b1.result["metrics"]
     onset = world.episode_b1.onset_date
-    for client in (_client(world.clinician_b), _client(world.user_b1)):  # the care team and the patient themself
+    for client in (signed_in(world.clinician_b), signed_in(world.user_b1)):  # the care team and the patient themself
         rows = _csv(client, world.patient_b1.pk)
         assert [r["Date"] for r in rows] == [(date.today() - timedelta(days=d)).isoformat() for d in (20, 2)]
         latest = rows[-1]
@@ -68,7 +67,7 @@ def test_series_cells_never_run_as_formulas(world: World) -> None:
     from openpyxl import load_workbook
 
     Patient.objects.filter(pk=world.patient_b1.pk).update(identifier="=HYPERLINK(\"http://x\")")
-    client = _client(world.clinician_b)
+    client = signed_in(world.clinician_b)
     (row,) = _csv(client, world.patient_b1.pk)
     assert row["Patient"] == "'=HYPERLINK(\"http://x\")"
     response = client.get(reverse("clinic:export_xlsx", kwargs={"pk": world.patient_b1.pk}))
@@ -78,7 +77,7 @@ def test_series_cells_never_run_as_formulas(world: World) -> None:
 
 
 def test_patient_page_links_the_downloads(world: World) -> None:
-    body = _client(world.user_b1).get(reverse("clinic:patient", kwargs={"pk": world.patient_b1.pk})).content.decode()
+    body = signed_in(world.user_b1).get(reverse("clinic:patient", kwargs={"pk": world.patient_b1.pk})).content.decode()
     assert reverse("clinic:export_csv", kwargs={"pk": world.patient_b1.pk}) in body
     assert reverse("clinic:export_xlsx", kwargs={"pk": world.patient_b1.pk}) in body
 
@@ -98,5 +97,5 @@ def test_safe_file_stem_keeps_only_safe_characters() -> None:
 
 def test_an_identifier_with_nothing_safe_falls_back_to_the_record_number(world: World) -> None:
     Patient.objects.filter(pk=world.patient_b1.pk).update(identifier="日本語")
-    response = _client(world.clinician_b).get(reverse("clinic:export_csv", kwargs={"pk": world.patient_b1.pk}))
+    response = signed_in(world.clinician_b).get(reverse("clinic:export_csv", kwargs={"pk": world.patient_b1.pk}))
     assert response["Content-Disposition"] == f'attachment; filename="patient-{world.patient_b1.pk}-series.csv"'

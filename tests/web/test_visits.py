@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from django.test import Client
 from django.urls import reverse
 
 from facenerve.web.clinic.models import Assessment, AssessmentPhoto, Treatment
 
-from .conftest import World
+from .conftest import World, signed_in
 from .test_workstation import visible_text
-
-
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _second_visit(world: World, days_later: int = 1, *, hb: int = 3) -> Assessment:
@@ -40,16 +33,16 @@ def _second_visit(world: World, days_later: int = 1, *, hb: int = 3) -> Assessme
 def test_compare_two_visits_shows_each_change_with_sign_and_unit(world: World) -> None:
     later = _second_visit(world)
     url = reverse("clinic:compare", kwargs={"pk": world.patient_b1.pk})
-    body = _client(world.clinician_b).get(url).content.decode()  # default: the last two visits
+    body = signed_in(world.clinician_b).get(url).content.decode()  # default: the last two visits
     text = visible_text(body)
     assert "House–Brackmann grade V III 2 grades better (V → III)" in text
     assert "Sunnybrook composite 30 52.5 +22.5 points" in text
     assert "Brow height, patient's left" in text and "+1.0 mm" in text and "Brow height, patient's right" in text
     assert body.count('class="card pair"') == 1 and body.count('<figure class="visit-photo">') == 2
-    explicit = _client(world.clinician_b).get(f"{url}?a={world.assessment_b1.pk}&b={later.pk}")
+    explicit = signed_in(world.clinician_b).get(f"{url}?a={world.assessment_b1.pk}&b={later.pk}")
     assert explicit.status_code == 200
     for bad in ("?a=999999&b=1", "?a=x", "?treatment=999999", f"?a={world.assessment_a1.pk}&b={later.pk}"):
-        assert _client(world.clinician_b).get(url + bad).status_code == 404, bad
+        assert signed_in(world.clinician_b).get(url + bad).status_code == 404, bad
 
 
 def test_a_treatment_opens_the_visits_around_it(world: World) -> None:
@@ -57,7 +50,7 @@ def test_a_treatment_opens_the_visits_around_it(world: World) -> None:
     toxin = Treatment.objects.create(episode=world.episode_b1, kind="botulinum_toxin", name="botulinum_toxin",
                                      start=world.assessment_b1.taken_on + timedelta(days=3), muscle="mentalis",
                                      side="left", units=5)
-    client = _client(world.clinician_b)
+    client = signed_in(world.clinician_b)
     patient_page = client.get(reverse("clinic:patient", kwargs={"pk": world.patient_b1.pk})).content.decode()
     link = f"/patients/{world.patient_b1.pk}/compare/?treatment={toxin.pk}"
     assert link in patient_page
@@ -74,7 +67,7 @@ def test_printable_report_has_the_record_and_a_print_stylesheet(world: World) ->
     _second_visit(world)
     Treatment.objects.create(episode=world.episode_b1, kind="medication", name="vitamin_b1",
                              start=world.episode_b1.onset_date, dose="100 mg")
-    client = _client(world.user_b1)  # the patient reads their own report
+    client = signed_in(world.user_b1)  # the patient reads their own report
     body = client.get(reverse("clinic:report", kwargs={"pk": world.patient_b1.pk})).content.decode()
     text = visible_text(body)
     assert "Facial palsy report — B-001" in text and "Latest assessment" in text and "Vitamin B1" in text
@@ -88,7 +81,7 @@ def test_printable_report_has_the_record_and_a_print_stylesheet(world: World) ->
 
 def test_fhir_export_of_the_patients_course(world: World) -> None:
     _second_visit(world)
-    reply = _client(world.clinician_b).get(f"/api/patients/{world.patient_b1.pk}/fhir")
+    reply = signed_in(world.clinician_b).get(f"/api/patients/{world.patient_b1.pk}/fhir")
     assert reply.status_code == 200
     doc = reply.json()
     kinds = [e["resource"]["resourceType"] for e in doc["entry"]]
@@ -99,4 +92,4 @@ def test_fhir_export_of_the_patients_course(world: World) -> None:
     for entry in doc["entry"]:
         subject = entry["resource"].get("subject")
         assert subject is None or subject["reference"] in urls
-    assert _client(world.clinician_a).get(f"/api/patients/{world.patient_b1.pk}/fhir").status_code == 404
+    assert signed_in(world.clinician_a).get(f"/api/patients/{world.patient_b1.pk}/fhir").status_code == 404

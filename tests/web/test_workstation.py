@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 from html import unescape
-from typing import Any
 
 import pytest
 from django.test import Client
@@ -17,7 +16,7 @@ from facenerve.engine.metrics import METRICS
 from facenerve.scales import SCALES
 from facenerve.web.clinic.models import AlertDismissal, Treatment
 
-from .conftest import World
+from .conftest import World, signed_in
 from .test_access import HB_ITEMS
 
 #: Keys that must never reach a person (the issue's examples).
@@ -25,10 +24,6 @@ INTERNAL = ("house_brackmann", "sunnybrook_composite", "brow_height", "mrd1", "m
             "house_brackmann:", "eye_closure", "smile_open")
 
 
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def visible_text(html: str) -> str:
@@ -51,7 +46,7 @@ def test_every_measure_scale_item_and_drug_has_a_label() -> None:
 
 
 def test_no_internal_key_on_the_patient_and_assessment_pages(world: World) -> None:
-    client = _client(world.clinician_b)
+    client = signed_in(world.clinician_b)
     url = reverse("clinic:scale", kwargs={"pk": world.assessment_b1.pk, "scale": "house_brackmann"})
     assert client.post(url, HB_ITEMS).status_code == 302
     Treatment.objects.create(episode=world.episode_b1, kind="medication", name="vitamin_b1",
@@ -73,7 +68,7 @@ def test_no_internal_key_on_the_patient_and_assessment_pages(world: World) -> No
 
 
 def test_source_keys_link_to_the_references_page(world: World) -> None:
-    client = _client(world.clinician_b)
+    client = signed_in(world.clinician_b)
     url = reverse("clinic:scale", kwargs={"pk": world.assessment_b1.pk, "scale": "house_brackmann"})
     client.post(url, HB_ITEMS)
     page = client.get(reverse("clinic:assessment", kwargs={"pk": world.assessment_b1.pk})).content.decode()
@@ -83,11 +78,11 @@ def test_source_keys_link_to_the_references_page(world: World) -> None:
 
 
 def test_styled_403_and_404_pages_and_favicon(world: World) -> None:
-    patient = _client(world.user_b1)
+    patient = signed_in(world.user_b1)
     refused = patient.get(reverse("clinic:dashboard"))
     body = refused.content.decode()
     assert refused.status_code == 403 and "<h1>You cannot do this here</h1>" in body and 'href="/"' in body
-    missing = _client(world.clinician_a).get(reverse("clinic:patient", kwargs={"pk": world.patient_b1.pk}))
+    missing = signed_in(world.clinician_a).get(reverse("clinic:patient", kwargs={"pk": world.patient_b1.pk}))
     assert missing.status_code == 404 and "<h1>Page not found</h1>" in missing.content.decode()
     assert "skip-link" in body and 'rel="icon"' in body
     icon = Client().get("/favicon.ico", follow=True)
@@ -96,7 +91,7 @@ def test_styled_403_and_404_pages_and_favicon(world: World) -> None:
 
 
 def test_search_with_no_match_says_so(world: World) -> None:
-    body = _client(world.clinician_a).get(reverse("clinic:dashboard") + "?q=ZZZ-404").content.decode()
+    body = signed_in(world.clinician_a).get(reverse("clinic:dashboard") + "?q=ZZZ-404").content.decode()
     assert "No patient matches “ZZZ-404”" in body and "No patients in your care teams" not in body
 
 
@@ -109,7 +104,7 @@ def _botox_alert(world: World, weeks_ago: int) -> None:
 
 def test_overdue_advisory_is_marked(world: World) -> None:
     _botox_alert(world, 20)  # reinjection due at 12 weeks: 8 weeks overdue
-    page = _client(world.clinician_a).get(reverse("clinic:patient", kwargs={"pk": world.patient_a1.pk}))
+    page = signed_in(world.clinician_a).get(reverse("clinic:patient", kwargs={"pk": world.patient_a1.pk}))
     body = page.content.decode()
     assert re.search(r'class="alert sev-\w+ overdue" data-rule="botox_due"', body)
     assert '<span class="badge overdue">overdue</span>' in body
@@ -117,15 +112,15 @@ def test_overdue_advisory_is_marked(world: World) -> None:
 
 def test_dismissed_alert_shows_who_and_when_and_can_be_undone(world: World) -> None:
     _botox_alert(world, 13)
-    client = _client(world.clinician_a)
+    client = signed_in(world.clinician_a)
     page_url = reverse("clinic:patient", kwargs={"pk": world.patient_a1.pk})
     assert client.post(reverse("clinic:alert_dismiss", kwargs={"pk": world.patient_a1.pk}),
                        {"rule": "botox_due"}).status_code == 302
     body = client.get(page_url).content.decode()
     assert f"dismissed by clin-a on {date.today().isoformat()}" in body
     undo = reverse("clinic:alert_undismiss", kwargs={"pk": world.patient_a1.pk})
-    assert _client(world.user_a1).post(undo, {"rule": "botox_due"}).status_code == 403
-    assert _client(world.clinician_b).post(undo, {"rule": "botox_due"}).status_code == 404
+    assert signed_in(world.user_a1).post(undo, {"rule": "botox_due"}).status_code == 403
+    assert signed_in(world.clinician_b).post(undo, {"rule": "botox_due"}).status_code == 404
     assert AlertDismissal.objects.count() == 1
     assert client.post(undo, {"rule": "botox_due"}).status_code == 302
     assert AlertDismissal.objects.count() == 0
@@ -136,7 +131,7 @@ def test_dismissed_alert_shows_who_and_when_and_can_be_undone(world: World) -> N
 @pytest.mark.parametrize("days", [1, 30])
 def test_a_treatment_starting_in_the_future_is_refused(world: World, days: int) -> None:
     start = (date.today() + timedelta(days=days)).isoformat()
-    reply = _client(world.clinician_a).post(reverse("clinic:treatment_new", kwargs={"pk": world.patient_a1.pk}),
+    reply = signed_in(world.clinician_a).post(reverse("clinic:treatment_new", kwargs={"pk": world.patient_a1.pk}),
                                             {"kind": "medication", "name": "prednisolone", "start": start})
     assert reply.status_code == 400 and "in the future" in reply.content.decode()
     assert not Treatment.objects.exists()
