@@ -9,6 +9,8 @@ from __future__ import annotations
 import io
 import os
 import secrets
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -54,6 +56,14 @@ def _force_login_past_second_factor(self: Client, user: Any, backend: str | None
 
 
 Client.force_login = _force_login_past_second_factor  # type: ignore[method-assign]
+
+def run_web(args: list[str], data_dir: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """``facenerve web ARGS`` in a child process on the data folder ``data_dir`` (its own SQLite database)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    env["FACENERVE_DATA_DIR"] = str(data_dir)
+    return subprocess.run([sys.executable, "-m", "facenerve", "web", *args], input=stdin, env=env,
+                          capture_output=True, text=True, timeout=300, check=False)
+
 
 def signed_in(user: Any) -> Client:
     """A test client signed in as ``user`` (past a second factor it would need)."""

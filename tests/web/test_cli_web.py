@@ -9,29 +9,26 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import run_web
+
 PASSWORD = "a sufficiently long pass phrase 7"
 
 
-def _facenerve(args: list[str], data_dir: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
-    env["FACENERVE_DATA_DIR"] = str(data_dir)
-    return subprocess.run([sys.executable, "-m", "facenerve", "web", *args], input=stdin, env=env,
-                          capture_output=True, text=True, timeout=300, check=False)
 
 
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("cli-web")
-    assert _facenerve(["migrate"], folder).returncode == 0
+    assert run_web(["migrate"], folder).returncode == 0
     return folder
 
 
 def test_createuser_reads_the_password_from_stdin(data_dir: Path) -> None:
-    done = _facenerve(["createuser", "dr-house", "--role", "clinician", "--team", "ENT clinic", "--team-role", "ent",
+    done = run_web(["createuser", "dr-house", "--role", "clinician", "--team", "ENT clinic", "--team-role", "ent",
                        "--password-stdin"], data_dir, PASSWORD + "\n")
     assert done.returncode == 0, done.stderr
     assert "created clinician dr-house in care team ENT clinic" in done.stdout
-    again = _facenerve(["createuser", "dr-house", "--role", "clinician", "--password-stdin"], data_dir, PASSWORD)
+    again = run_web(["createuser", "dr-house", "--role", "clinician", "--password-stdin"], data_dir, PASSWORD)
     assert again.returncode == 2
     assert again.stderr.strip() == "error: user 'dr-house' already exists"
 
@@ -49,22 +46,22 @@ def test_createuser_reads_the_password_from_stdin(data_dir: Path) -> None:
     ],
 )
 def test_createuser_errors_are_one_line(data_dir: Path, args: list[str], stdin: str, message: str) -> None:
-    done = _facenerve(args, data_dir, stdin)
+    done = run_web(args, data_dir, stdin)
     assert done.returncode == 2
     assert message in done.stderr
     assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
 
 
 def test_demo_is_idempotent_and_passwords_are_generated(data_dir: Path) -> None:
-    first = _facenerve(["demo"], data_dir)
-    second = _facenerve(["demo"], data_dir)
+    first = run_web(["demo"], data_dir)
+    second = run_web(["demo"], data_dir)
     assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
 
     def passwords(text: str) -> list[str]:
         return [line.split("password")[-1].strip() for line in text.splitlines() if " password " in line]
 
     assert len(passwords(first.stdout)) == 2 and len(set(passwords(first.stdout) + passwords(second.stdout))) == 4
-    patient = _facenerve(["createuser", "pat-1", "--role", "patient", "--patient", "DEMO-001", "--password-stdin"],
+    patient = run_web(["createuser", "pat-1", "--role", "patient", "--patient", "DEMO-001", "--password-stdin"],
                          data_dir, PASSWORD)
     assert patient.returncode == 2
     assert patient.stderr.strip() == "error: patient 'DEMO-001' already has a user account (demo-patient)"
@@ -82,7 +79,7 @@ def test_bad_database_url_is_one_line(tmp_path: Path) -> None:
 
 def test_createuser_on_a_fresh_data_folder(tmp_path: Path) -> None:
     """No separate migrate step is needed before the first user."""
-    done = _facenerve(["createuser", "first-admin", "--role", "admin", "--password-stdin"], tmp_path / "fresh",
+    done = run_web(["createuser", "first-admin", "--role", "admin", "--password-stdin"], tmp_path / "fresh",
                       PASSWORD)
     assert done.returncode == 0, done.stderr
     assert "created admin first-admin" in done.stdout
@@ -91,7 +88,7 @@ def test_createuser_on_a_fresh_data_folder(tmp_path: Path) -> None:
 @pytest.mark.parametrize("command", ["serve", "run"])
 @pytest.mark.parametrize("port", ["0", "99999"])
 def test_a_port_out_of_range_is_a_usage_error(data_dir: Path, command: str, port: str) -> None:
-    done = _facenerve([command, "--port", port], data_dir)
+    done = run_web([command, "--port", port], data_dir)
     assert done.returncode == 2
     assert done.stderr.strip() == f"error: --port must be between 1 and 65535, got {port}"
     assert done.stdout == ""  # refused before the demo logins are (re)generated
@@ -103,7 +100,7 @@ def test_a_port_in_use_is_one_line_and_no_hang(data_dir: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
-        done = _facenerve(["serve", "--port", str(taken.getsockname()[1])], data_dir)
+        done = run_web(["serve", "--port", str(taken.getsockname()[1])], data_dir)
     assert done.returncode != 0
     assert "already in use" in done.stderr and "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1

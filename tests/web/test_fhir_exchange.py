@@ -4,9 +4,6 @@ database gives the same records; ``facenerve web import-fhir`` and its one-line 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,7 +17,7 @@ from facenerve.web.clinic.models import Assessment, Episode, Patient, Treatment
 from facenerve.web.clinic.services import InputError
 from tests.interop.test_fhir import COURSE, normalised, validate
 
-from .conftest import World, full_course, signed_in
+from .conftest import World, full_course, run_web, signed_in
 
 
 def _fhir(w: World) -> dict[str, Any]:
@@ -181,18 +178,13 @@ def test_imported_figures_show_their_provenance_and_stay_estimates_for_the_care_
 
 # --- the command line ----------------------------------------------------------------------------------------------
 
-def _facenerve(args: list[str], data_dir: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
-    env["FACENERVE_DATA_DIR"] = str(data_dir)
-    return subprocess.run([sys.executable, "-m", "facenerve", "web", *args], input=stdin, env=env,
-                          capture_output=True, text=True, timeout=300, check=False)
 
 
 @pytest.fixture(scope="module")
 def cli_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated database with the care team "ENT clinic"."""
     folder = tmp_path_factory.mktemp("import-fhir")
-    done = _facenerve(["createuser", "dr-x", "--role", "clinician", "--team", "ENT clinic", "--password-stdin"],
+    done = run_web(["createuser", "dr-x", "--role", "clinician", "--team", "ENT clinic", "--password-stdin"],
                       folder, "a sufficiently long pass phrase 7\n")
     assert done.returncode == 0, done.stderr
     return folder
@@ -203,10 +195,10 @@ def test_import_fhir_command(cli_db: Path) -> None:
 
     path = cli_db / "course.json"
     path.write_text(json.dumps(bundle(COURSE)))
-    done = _facenerve(["import-fhir", str(path), "--team", "ENT clinic"], cli_db)
+    done = run_web(["import-fhir", str(path), "--team", "ENT clinic"], cli_db)
     assert done.returncode == 0, done.stderr
     assert "imported patient DEMO-001 into care team ENT clinic: 2 episodes, 1 assessments, 3 treatments" in done.stdout
-    again = _facenerve(["import-fhir", str(path), "--team", "ENT clinic"], cli_db)
+    again = run_web(["import-fhir", str(path), "--team", "ENT clinic"], cli_db)
     assert again.returncode == 2
     assert again.stderr.strip().endswith("a patient with identifier 'DEMO-001' already exists in care team "
                                          "'ENT clinic'")
@@ -230,7 +222,7 @@ def test_import_fhir_errors_are_one_line(cli_db: Path, content: str | None, team
     if content in ("OVERFLOW", "NAN"):  # a float() OverflowError (400 digits), a NaN
         content = other.replace('"value": 44.0', '"value": ' + ("1" + "0" * 400 if content == "OVERFLOW" else "NaN"))
     path.write_text(content if content is not None else other)
-    done = _facenerve(["import-fhir", str(path), "--team", team], cli_db)
+    done = run_web(["import-fhir", str(path), "--team", team], cli_db)
     assert done.returncode == 2
     assert message in done.stderr and done.stderr.startswith("error: import-fhir: ")
     assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
