@@ -15,6 +15,7 @@ from typing import Any
 
 from facenerve import labels
 from facenerve.care import course
+from facenerve.care import evidence as ev
 from facenerve.web.education import links, references
 
 #: Severities the patient must act on: shown first and prominently, never hidden.
@@ -34,15 +35,17 @@ class PlainAlert:
 _RED_FLAG_ACT = ("Contact your clinic soon if they have not already talked to you about this: your care team needs "
                  "to check for another cause, for example with tests or a scan.")
 
-#: Alert code → the patient's wording. A code may also be keyed ``code@severity`` when its wording depends on the
+#: Alert code → the patient's wording, its periods the care pathway's own (:mod:`facenerve.care.evidence`). A code
+#: may also be keyed ``code@severity`` when its wording depends on the
 #: severity; ``red_flag`` covers any red flag without its own entry.
 ALERTS: dict[str, PlainAlert] = {
     "steroid_window": PlainAlert(
         "Ask about steroid tablets now",
-        "Steroid tablets help most when they are started within 3 days (72 hours) of the weakness beginning, and "
+        f"Steroid tablets help most when they are started within {ev.STEROID_WINDOW_DAYS} days "
+        f"({ev.STEROID_WINDOW_DAYS * 24} hours) of the weakness beginning, and "
         "your record shows none yet.",
         "Contact your clinic or a doctor today to ask whether you should take them.",
-        "The 3 days end on {due}."),
+        f"The {ev.STEROID_WINDOW_DAYS} days end on {{due}}."),
     "eye_protection": PlainAlert(
         "Protect your eye",
         "Your eye may not close fully, so it can dry out and be hurt without you noticing.",
@@ -62,14 +65,15 @@ ALERTS: dict[str, PlainAlert] = {
         "When a facial palsy comes back on the same side as before, doctors look for another cause.",
         _RED_FLAG_ACT),
     "red_flag.progressing": PlainAlert(
-        "Contact your clinic: your face is still getting weaker after 3 weeks",
-        "Most facial palsies stop getting worse within the first weeks; weakness that keeps growing after 3 weeks "
+        f"Contact your clinic: your face is still getting weaker after {ev.PROGRESSION_RED_FLAG_DAYS // 7} weeks",
+        f"Most facial palsies stop getting worse within the first weeks; weakness that keeps growing after "
+        f"{ev.PROGRESSION_RED_FLAG_DAYS // 7} weeks "
         "can have another cause.",
         _RED_FLAG_ACT),
     "red_flag.no_improvement": PlainAlert(
-        "Contact your clinic: no improvement 4 months after it began",
-        "Most people start to get better within a few weeks or months. When no improvement is recorded after 4 "
-        "months, doctors check for another cause.",
+        f"Contact your clinic: no improvement {ev.NO_IMPROVEMENT_RED_FLAG_MONTHS} months after it began",
+        f"Most people start to get better within a few weeks or months. When no improvement is recorded after "
+        f"{ev.NO_IMPROVEMENT_RED_FLAG_MONTHS} months, doctors check for another cause.",
         _RED_FLAG_ACT),
     "reassess_worsening": PlainAlert(
         "Contact your clinic: your face moved less well at your latest visit",
@@ -78,23 +82,27 @@ ALERTS: dict[str, PlainAlert] = {
         "problems."),
     "reanimation_window@urgent": PlainAlert(
         "Contact your clinic: ask about treatment to restore movement",
-        "No return of movement is recorded 6 months after the palsy began. Operations that connect a working nerve "
-        "to the face work best within the first year.",
+        f"No return of movement is recorded {ev.REANIMATION_NO_RECOVERY_MONTHS} months after the palsy began. "
+        "Operations that connect a working nerve to the face work best within the first "
+        f"{ev.NERVE_TRANSFER_BEFORE_MONTHS} months.",
         "Contact your clinic to talk about whether such treatment could help you, if they have not already.",
         "The best time for it ends around {due}."),
     "reanimation_window": PlainAlert(
         "Your clinic may discuss treatment to restore movement",
-        "No return of movement is recorded a year after the palsy began. Operations that bring a new muscle to the "
+        f"No return of movement is recorded {ev.NERVE_TRANSFER_BEFORE_MONTHS} months after the palsy began. "
+        "Operations that bring a new muscle to the "
         "face can still help after this time.",
         "Your clinic may discuss this with you."),
     "early_review": PlainAlert(
         "Your clinic may want to see you again",
-        "No improvement is recorded yet 3 weeks after the palsy began. Many people start to get better by now, but "
+        f"No improvement is recorded yet {ev.EARLY_REVIEW_DAYS // 7} weeks after the palsy began. "
+        "Many people start to get better by now, but "
         "not everyone does.",
         "Your clinic may review your recovery with you and take new photos."),
     "specialist_referral": PlainAlert(
         "Your clinic may discuss seeing a specialist",
-        "Your face has not fully recovered 3 months after the palsy began. Guidelines suggest a fresh check at this "
+        f"Your face has not fully recovered {ev.REFERRAL_MONTHS} months after the palsy began. "
+        "Guidelines suggest a fresh check at this "
         "point.",
         "Your clinic may discuss a check-up or a referral to a specialist in facial nerve problems with you."),
     "synkinesis": PlainAlert(
@@ -105,17 +113,19 @@ ALERTS: dict[str, PlainAlert] = {
         "relax the over-active muscles (botulinum toxin)."),
     "botox_due": PlainAlert(
         "Your clinic may discuss your next injection",
-        "Your last botulinum toxin injection was at least 12 weeks ago; its effect usually wears off after about 3 "
-        "months.",
+        f"Your last botulinum toxin injection was at least {ev.BOTOX_MIN_INTERVAL.days // 7} weeks ago; its effect "
+        "usually wears off after about 3 months.",
         "If you notice the effect wearing off, your clinic may discuss another injection with you."),
     "botox_interval_short": PlainAlert(
         "Your clinic may check the dates of your injections",
-        "Two of your botulinum toxin injections are recorded less than 12 weeks apart, which is sooner than usual.",
+        f"Two of your botulinum toxin injections are recorded less than {ev.BOTOX_MIN_INTERVAL.days // 7} weeks apart, "
+        "which is sooner than usual.",
         "Your clinic may check these dates with you."),
     "electrodiagnostics": PlainAlert(
         "Your clinic may offer a nerve test",
         "Your face could not move at all on the affected side early on. A test of the facial nerve "
-        "(electroneurography, or ENoG) in the first two weeks can help tell how well the nerve may recover.",
+        f"(electroneurography, or ENoG) in the first {ev.ENOG_LAST_DAY} days can help tell how well the nerve may "
+        "recover.",
         "Your clinic may discuss this test with you.",
         "It is useful until about {due}."),
 }
