@@ -139,8 +139,8 @@ def test_only_a_taken_identifier_is_already_exists(world: World, monkeypatch: py
     with pytest.raises(InputError) as caught:
         import_course(course, world.team_b)
     assert caught.value.status == 400 and "already exists" not in str(caught.value)
-    assert str(caught.value) == ("a record breaks a rule of the database (NOT NULL constraint failed: "
-                                 "clinic_episode.side)")
+    assert str(caught.value).startswith("a record breaks a rule of the database")
+    assert "clinic_episode" not in str(caught.value)  # the database's own names go to the log, not to the person
     monkeypatch.setattr(Patient.objects, "create", broken)
     with pytest.raises(InputError, match="breaks a rule") as caught:
         import_course(course, world.team_b)

@@ -191,3 +191,58 @@ def test_patient_page_queries_do_not_grow_with_visits(world: World, django_asser
                                   sunnybrook_composite=20.0 + days)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_an_urgent_alert_a_clinician_dismissed_still_reaches_the_patient(world: World) -> None:
+    """Dismissing "protect the eye" clears the clinician's list; the patient still reads it, marked as reviewed."""
+    from facenerve.web.clinic import services
+    from facenerve.web.clinic.clock import clinic_today
+    from facenerve.web.clinic.models import Assessment
+
+    Assessment.objects.create(episode=world.episode_a1, taken_on=date.today() - timedelta(days=1),
+                              eye_closure_complete=False, house_brackmann=4,
+                              summary_sources={"house_brackmann": "clinician"})
+    services.dismiss_alert(world.patient_a1, world.episode_a1, "eye_protection", world.clinician_a, clinic_today())
+    url = reverse("clinic:patient", kwargs={"pk": world.patient_a1.pk})
+    clinician = signed_in(world.clinician_a).get(url).content.decode()
+    assert "Protect the eye: closure is incomplete — dismissed by clin-a" in clinician
+    html = signed_in(world.user_a1).get(url).content.decode()
+    assert 'data-rule="eye_protection"' in html and "Your clinic has already looked at this" in html
+
+
+def test_the_outlook_says_the_published_figure_then_the_updated_one() -> None:
+    """The patient reads the published chance as published, and the course-updated one as theirs (as the clinician's
+    table does), never the updated figure called "published"."""
+    from facenerve.web.clinic import plain
+
+    said = plain.outlook({"prior_probability_complete": 0.86, "probability_complete": 0.64, "sources": []},
+                         date.today())
+    assert said is not None
+    assert said.sentences[0].startswith("Most people with a palsy like yours recover fully: about 86 in 100")
+    assert said.sentences[1] == "Taking your visits so far into account, the estimate for you is about 64 in 100."
+    half = plain.outlook({"prior_probability_complete": 0.5, "probability_complete": 0.5}, date.today())
+    assert half is not None and half.sentences[0].startswith("About 50 in 100")
+
+
+def test_when_the_advice_cannot_be_worked_out_nothing_reassures(world: World) -> None:
+    """If the care rules refuse the record (here a stored grade outside I–VI, which no form lets in), the patient's
+    page and summary say so and send them to the clinic; neither says there is nothing to do."""
+    from facenerve.web.clinic.models import Assessment
+
+    Assessment.objects.create(episode=world.episode_a1, taken_on=date.today() - timedelta(days=1), house_brackmann=9)
+    for path in (reverse("clinic:patient", kwargs={"pk": world.patient_a1.pk}),
+                 reverse("clinic:report", kwargs={"pk": world.patient_a1.pk}) + "?version=patient"):
+        html = signed_in(world.user_a1).get(path).content.decode()
+        assert "could not be worked out" in html and "Contact your clinic to ask" in html, path
+        assert "Nothing for you to do" not in html, path
+
+
+def test_a_recurrence_whose_earlier_side_is_unknown_is_not_called_same_side() -> None:
+    from facenerve.web.clinic import plain
+
+    alert = {"rule": "red_flag.recurrent_ipsilateral", "severity": "red_flag", "provisional": True,
+             "sources": ["S39"]}
+    (shown,) = plain.patient_alerts([alert])
+    assert shown.contact and "has come back" in shown.heading and "same side as before" not in shown.heading
+    (known,) = plain.patient_alerts([{**alert, "provisional": False}])
+    assert "came back on the same side" in known.heading

@@ -46,7 +46,7 @@ def context(patient: Patient, view: EpisodeOverview | None, today: date) -> dict
     """What ``clinic/patient_own.html`` shows."""
     if view is None:
         return {"patient": patient, "view": None, "today": today}
-    alerts = plain.patient_alerts(view.care.alerts)
+    alerts = plain.patient_alerts(view.care.alerts, view.care.dismissed)
     return {
         "patient": patient,
         "view": view,

@@ -64,6 +64,11 @@ ALERTS: dict[str, PlainAlert] = {
         "Contact your clinic: the palsy came back on the same side",
         "When a facial palsy comes back on the same side as before, doctors look for another cause.",
         _RED_FLAG_ACT),
+    "red_flag.recurrent_ipsilateral@provisional": PlainAlert(
+        "Contact your clinic: your palsy has come back",
+        "When a facial palsy comes back, doctors check whether it is on the same side as before and look for another "
+        "cause. Your record does not yet say which side the earlier palsy was on.",
+        _RED_FLAG_ACT),
     "red_flag.progressing": PlainAlert(
         f"Contact your clinic: your face is still getting weaker after {ev.PROGRESSION_RED_FLAG_DAYS // 7} weeks",
         f"Most facial palsies stop getting worse within the first weeks; weakness that keeps growing after "
@@ -181,18 +186,24 @@ class PatientAlert:
     provisional: bool
     sources: list[SourceLink]
     article: links.ArticleLink | None
+    reviewed: bool = False
 
 
-def patient_alerts(alerts: Sequence[dict[str, Any]]) -> list[PatientAlert]:
-    """Every alert the patient's episode shows, in their words; those to act on (red flag, urgent) first."""
+def patient_alerts(alerts: Sequence[dict[str, Any]], dismissed: Sequence[dict[str, Any]] = ()
+                   ) -> list[PatientAlert]:
+    """Every alert the patient's episode shows, in their words; those to act on (red flag, urgent) first. An urgent
+    alert a clinician has dismissed (``dismissed``) still reaches the patient, marked as reviewed by the clinic:
+    what it asks of them (e.g. protecting the eye) may still hold."""
     shown = []
-    for alert in alerts:
+    reviewed = [a for a in dismissed if str(a.get("severity", "")) in CONTACT_SEVERITIES]
+    for alert, was_reviewed in [*((a, False) for a in alerts), *((a, True) for a in reviewed)]:
         severity = str(alert.get("severity", ""))
-        words = wording(str(alert["rule"]), severity)
+        unsure = ALERTS.get(f"{alert['rule']}@provisional") if alert.get("provisional") else None
+        words = unsure or wording(str(alert["rule"]), severity)
         when = words.due.format(due=labels.day(alert["due"])) if words.due and alert.get("due") else ""
         shown.append(PatientAlert(str(alert["rule"]), severity in CONTACT_SEVERITIES, words.heading, words.why,
                                   words.act, when, bool(alert.get("provisional")), source_links(alert["sources"]),
-                                  links.for_rule(str(alert["rule"]))))
+                                  links.for_rule(str(alert["rule"])), was_reviewed))
     return sorted(shown, key=lambda a: not a.contact)
 
 
@@ -204,7 +215,7 @@ def _date(on: str | None) -> str:
 def _factor(text: str) -> str:
     """A poor prognostic factor of the prognosis (``"age 64 (over 60)"``, ``"hypertension"``) in plain words."""
     if text.startswith("age "):
-        return "being over 60"
+        return f"being over {ev.POOR_PROGNOSIS_AGE_YEARS}"
     return {"hypertension": "high blood pressure"}.get(text, text.replace("_", " "))
 
 
@@ -223,20 +234,24 @@ def outlook(prognosis: dict[str, Any] | None, today: date) -> Outlook | None:
         return None
     p = prognosis
     said: list[str] = []
-    chance = p.get("probability_complete")
-    if chance is None:
+    chance = p.get("probability_complete")  # the published figure updated with this course
+    published = p.get("prior_probability_complete")
+    if chance is not None and chance >= 1.0:
+        said.append("Your clinician has recorded that your face has recovered fully.")
+    elif published is None:
         said.append("There are no published figures on full recovery from this kind of facial palsy, so no number "
                     "can be given.")
-    elif chance >= 1.0:
-        said.append("Your clinician has recorded that your face has recovered fully.")
     else:
-        n = round(chance * 100)
-        if n >= 50:
+        n = round(published * 100)
+        if n > 50:
             said.append(f"Most people with a palsy like yours recover fully: about {n} in 100, according to "
                         "published studies.")
         else:
             said.append(f"About {n} in 100 people with a palsy like yours recover fully, according to published "
                         "studies.")
+        if chance is not None and round(chance * 100) != n:
+            said.append(f"Taking your visits so far into account, the estimate for you is about "
+                        f"{round(chance * 100)} in 100.")
     factors = [_factor(f) for f in p.get("risk_factors") or ()]
     if factors and chance is not None and chance < 1.0:
         said.append(f"Some things in your record can make recovery slower or less complete ({', '.join(factors)}); "

@@ -51,7 +51,6 @@ def _weasyprint() -> Any:
     a missing library is an ``OSError`` there); :class:`PdfUnavailableError` when it cannot be loaded."""
     from PIL import ImageFile
 
-    truncated = ImageFile.LOAD_TRUNCATED_IMAGES
     try:
         import weasyprint
     except (ImportError, OSError) as exc:
@@ -59,8 +58,8 @@ def _weasyprint() -> Any:
         raise PdfUnavailableError("PDF reports need Pango (see docs)") from exc
     finally:
         # WeasyPrint's import turns on Pillow's process-wide LOAD_TRUNCATED_IMAGES; uploads must still refuse a cut
-        # file, and a report embeds only whole pictures from the app's own store.
-        ImageFile.LOAD_TRUNCATED_IMAGES = truncated
+        # file, and a report embeds only whole pictures from the app's own store. The app never wants it on.
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
     return weasyprint
 
 

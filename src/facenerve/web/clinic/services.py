@@ -6,6 +6,7 @@ Each function validates its input and raises :class:`InputError` (one line, answ
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 from datetime import date, time, timedelta
 from typing import Any
@@ -22,6 +23,8 @@ from facenerve.web.clinic.clock import clinic_today
 from facenerve.web.clinic.models import AlertDismissal, Assessment, AssessmentPhoto, Episode, Patient, Treatment
 from facenerve.web.clinic.photos import AUTOMATED_COLUMNS, UploadError, analyse_session
 from facenerve.web.storage import default_store
+
+log = logging.getLogger(__name__)
 
 #: How far ahead a medication course may be planned to stop (a later date is a typo, and stretched the timeline by
 #: decades); a start date is never in the future.
@@ -324,9 +327,11 @@ def store_patient(team: Any, fields: dict[str, Any]) -> Patient:
 
 
 def broken_rule(exc: IntegrityError) -> InputError:
-    """A database rule other than the unique identifier, broken (a NOT NULL or CHECK constraint): one line, 400."""
+    """A database rule other than the unique identifier, broken (a NOT NULL or CHECK constraint): one line, 400.
+    The database's own wording (table and constraint names) goes to the log, not to the person."""
     first = str(exc).strip().splitlines()[0][:160] if str(exc).strip() else type(exc).__name__
-    return InputError(f"a record breaks a rule of the database ({first})")
+    log.warning("record refused by the database: %s", first)
+    return InputError("a record breaks a rule of the database (a required value is missing or out of range)")
 
 
 def create_patient(user: Any, data: dict[str, Any]) -> Patient:

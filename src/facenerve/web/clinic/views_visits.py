@@ -125,7 +125,7 @@ def _report_context(request: HttpRequest, pk: int) -> dict[str, Any]:
         "clinician_scores": assessment_view.scale_entries(latest.scale_scores or {}) if latest else [],
         "plain": is_plain,
         # The plain version says the alerts and the outlook in the patient's words (the same as their own page).
-        "plain_alerts": plain.patient_alerts(view.care.alerts) if is_plain and view else [],
+        "plain_alerts": plain.patient_alerts(view.care.alerts, view.care.dismissed) if is_plain and view else [],
         "plain_outlook": plain.outlook(view.care.prognosis, today) if is_plain and view else None,
     }
 

@@ -23,7 +23,7 @@
     stage.style.height = height + "px";
     stage.style.transform = "translate(" + panX + "px," + panY + "px) scale(" + fit * zoom + ")";
     viewer.style.height = height * fit + "px";
-    var r = HANDLE_RADIUS_PX / (fit * zoom);
+    var r = HANDLE_RADIUS_PX / Math.max(fit * zoom, 0.001);  // a hidden viewer has no width yet
     svg.querySelectorAll("circle").forEach(function (c) { c.setAttribute("r", r); });
   }
 
