@@ -246,3 +246,11 @@ def test_a_recurrence_whose_earlier_side_is_unknown_is_not_called_same_side() ->
     assert shown.contact and "has come back" in shown.heading and "same side as before" not in shown.heading
     (known,) = plain.patient_alerts([{**alert, "provisional": False}])
     assert "came back on the same side" in known.heading
+
+
+def test_the_summary_says_how_each_figure_was_found() -> None:
+    from facenerve.web.clinic.plain import own_source
+
+    assert own_source({"eface_total": "automated"}, "eface_total") == " (measured automatically from your photos)"
+    assert own_source({"eface_total": "imported_unstated"}, "eface_total") == " (from another clinic's record)"
+    assert own_source({"eface_total": "clinician"}, "eface_total") == "" == own_source(None, "eface_total")

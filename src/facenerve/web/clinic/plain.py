@@ -228,6 +228,16 @@ class Outlook:
     sources: list[SourceLink]
 
 
+def own_source(summary_sources: dict[str, Any] | None, key: str) -> str:
+    """How a figure on the patient's summary was found, in their words ("" for a clinician's entry)."""
+    found = (summary_sources or {}).get(key)
+    if found == "automated":
+        return " (measured automatically from your photos)"
+    if found in ("imported", "imported_unstated"):
+        return " (from another clinic's record)"
+    return ""
+
+
 def outlook(prognosis: dict[str, Any] | None, today: date) -> Outlook | None:
     """The prognosis document in the patient's words, from its own figures (no curve, no scale names)."""
     if not prognosis:
@@ -317,8 +327,10 @@ def visit_sentence(visit: Any, earlier: Sequence[Any]) -> str:
             how = "about the same as"
         first = ("your first visit" if base is earlier[0]
                  else f"your first visit with this figure ({labels.day(base.taken_on)})")
-        auto = (" (measured automatically from your photos; your care team checks it)"
-                if "automated" in (sources.get(key), (base.summary_sources or {}).get(key)) else "")
+        said_sources = {sources.get(key), (base.summary_sources or {}).get(key)}
+        auto = (" (measured automatically from your photos; your care team checks it)" if "automated" in said_sources
+                else " (from another clinic's record; your care team checks it)"
+                if said_sources & {"imported", "imported_unstated"} else "")
         lead, again, tail = _SAID[key]
         return (f"Your face moved {how} at {first}: {lead}{_figure(key, float(now))}, against "
                 f"{again}{_figure(key, float(before))} then{tail}{auto}.")

@@ -37,6 +37,14 @@ register.filter("scale_title", labels.scale)
 register.filter("score_label", labels.score)
 register.filter("scale_source", labels.scale_source)
 register.filter("backend_label", labels.backend)
+
+
+@register.filter
+def own_source(summary_sources: Any, key: str) -> str:
+    """``{{ a.summary_sources|own_source:"eface_total" }}``: how a figure was found, in the patient's words."""
+    from facenerve.web.clinic.plain import own_source as said
+
+    return said(summary_sources if isinstance(summary_sources, dict) else None, key)
 register.filter("hb", labels.house_brackmann)
 register.filter("day", labels.day)
 
