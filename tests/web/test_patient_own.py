@@ -254,3 +254,19 @@ def test_the_summary_says_how_each_figure_was_found() -> None:
     assert own_source({"eface_total": "automated"}, "eface_total") == " (measured automatically from your photos)"
     assert own_source({"eface_total": "imported_unstated"}, "eface_total") == " (from another clinic's record)"
     assert own_source({"eface_total": "clinician"}, "eface_total") == "" == own_source(None, "eface_total")
+
+
+def test_a_setback_since_the_last_visit_is_said_even_when_better_than_the_first() -> None:
+    from types import SimpleNamespace
+
+    from facenerve.web.clinic import plain
+
+    def visit(day: int, score: float) -> Any:
+        return SimpleNamespace(taken_on=date(2026, 1, day), summary_sources={}, sunnybrook_composite=score,
+                               house_brackmann=None, eface_total=None, asymmetry_index_mm=None)
+
+    first, best, latest = visit(1, 20.0), visit(10, 80.0), visit(20, 50.0)
+    said = plain.visit_sentence(latest, [first, best])
+    assert said.startswith("Your face moved better than at your first visit: a movement score of 50")
+    assert "It moved less well than at your visit of 2026-01-10, though: 80 then." in said
+    assert "less well" not in plain.visit_sentence(visit(20, 78.0), [first, best])

@@ -307,7 +307,8 @@ _SAID = {
 
 def visit_sentence(visit: Any, earlier: Sequence[Any]) -> str:
     """One sentence on how the face moved at ``visit`` compared with the first earlier visit that has the same
-    figure (``earlier`` oldest first); the change must reach the figure's change threshold to count."""
+    figure (``earlier`` oldest first), and a second when it moved less well than at the latest earlier one; a change
+    must reach the figure's change threshold to count."""
     sources = visit.summary_sources or {}
     for key in _VISIT_MEASURES:
         now = getattr(visit, key)
@@ -332,8 +333,14 @@ def visit_sentence(visit: Any, earlier: Sequence[Any]) -> str:
                 else " (from another clinic's record; your care team checks it)"
                 if said_sources & {"imported", "imported_unstated"} else "")
         lead, again, tail = _SAID[key]
-        return (f"Your face moved {how} at {first}: {lead}{_figure(key, float(now))}, against "
+        said = (f"Your face moved {how} at {first}: {lead}{_figure(key, float(now))}, against "
                 f"{again}{_figure(key, float(before))} then{tail}{auto}.")
+        previous = next((v for v in reversed(earlier) if getattr(v, key) is not None), base)
+        if previous is not base and measure.better_by(float(now), float(getattr(previous, key))) <= (
+                -measure.change + 1e-9):  # a setback since the last visit is said too, not hidden by the first
+            said += (f" It moved less well than at your visit of {labels.day(previous.taken_on)}, though: "
+                     f"{again}{_figure(key, float(getattr(previous, key)))} then.")
+        return said
     if not earlier:
         return "Your first visit: later visits are compared with this one."
     return "No figure from this visit can be compared with an earlier one."
