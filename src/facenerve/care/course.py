@@ -282,12 +282,19 @@ def worsenings(assessments: Sequence[AssessmentFacts]) -> list[Worsening]:
     """
     found: list[Worsening] = []
     for measure, pts in _series_views(assessments):
+        best = pts[0] if pts else None  # the best so far (the first of equals), kept as the series is walked
         for j in range(1, len(pts)):
-            best = max(pts[:j], key=lambda p: measure.goodness(p.value))
+            assert best is not None
             following = pts[j + 1] if j + 1 < len(pts) else None
             if _worse(measure, best, pts[j], following):
                 found.append(Worsening(measure, best, pts[j], following if pts[j].automated else None))
+            best = _better_of(measure, best, pts[j])
     return sorted(found, key=lambda w: w.worse.on)
+
+
+def _better_of(measure: Measure, best: Point, point: Point) -> Point:
+    """``point`` when it is strictly better than ``best``, else ``best`` (so the first of equal values stays)."""
+    return point if measure.goodness(point.value) > measure.goodness(best.value) else best
 
 
 def progressing_after(episode: EpisodeFacts, assessments: Sequence[AssessmentFacts], day: int) -> Finding:
@@ -297,15 +304,14 @@ def progressing_after(episode: EpisodeFacts, assessments: Sequence[AssessmentFac
     for measure, pts in _series_views(assessments):
         before = [p for p in pts if episode.days_since_onset(p.on) <= day]
         after = [p for p in pts if episode.days_since_onset(p.on) > day]
-        reference = before[-1:]
+        best = before[-1] if before else None  # the best of the last value on or before the day and every one since
         for k, point in enumerate(after):
-            if reference:
-                best = max(reference, key=lambda p: measure.goodness(p.value))
+            if best is not None:
                 following = after[k + 1] if k + 1 < len(after) else None
                 if _worse(measure, best, point, following):
                     w = Worsening(measure, best, point, following if point.automated else None)
                     return Finding(True, w.describe(episode), measure.name, measure.provisional or point.automated)
-            reference.append(point)
+            best = point if best is None else _better_of(measure, best, point)
     return Finding(False, f"no worsening recorded after day {day}")
 
 
