@@ -36,7 +36,7 @@ def test_compare_two_visits_shows_each_change_with_sign_and_unit(world: World) -
     body = signed_in(world.clinician_b).get(url).content.decode()  # default: the last two visits
     text = visible_text(body)
     assert "House–Brackmann grade V III 2 grades better (V → III)" in text
-    assert "Sunnybrook composite 30 52.5 +22.5 points" in text
+    assert "Sunnybrook composite (higher is better) 30 52.5 +22.5 points" in text
     assert "Brow height, patient's left" in text and "+1.0 mm" in text and "Brow height, patient's right" in text
     assert body.count('class="card pair"') == 1 and body.count('<figure class="visit-photo">') == 2
     explicit = signed_in(world.clinician_b).get(f"{url}?a={world.assessment_b1.pk}&b={later.pk}")

@@ -15,6 +15,11 @@ from facenerve.web.clinic.models import Assessment, AssessmentPhoto, Treatment
 
 SUMMARY_KEYS = ("asymmetry_index_mm", "house_brackmann", "sunnybrook_composite", "eface_total", "synkinesis_score",
                 "lagophthalmos_mm")
+#: Which way each summary figure improves, by its definition (a grade's change says it in words instead): more
+#: asymmetry, synkinesis or lid gap is worse; a higher Sunnybrook composite or eFACE total is better.
+BETTER_WHEN = {"asymmetry_index_mm": "lower is better", "sunnybrook_composite": "higher is better",
+               "eface_total": "higher is better", "synkinesis_score": "lower is better",
+               "lagophthalmos_mm": "lower is better"}
 
 
 @dataclass(frozen=True)
@@ -103,7 +108,7 @@ def summary_changes(a: Assessment, b: Assessment) -> list[Change]:
             continue
         unit = labels.unit(labels.SUMMARY_UNITS.get(key, ""))
         before, after = labels.value(key, first), labels.value(key, second)
-        rows.append(Change(labels.measure(key), before, after, shown_change(before, after),
+        rows.append(Change(f"{labels.measure(key)} ({BETTER_WHEN[key]})", before, after, shown_change(before, after),
                            unit if unit in ("mm", "mm²") else "points"))
     return rows
 
