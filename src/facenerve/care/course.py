@@ -282,9 +282,10 @@ def worsenings(assessments: Sequence[AssessmentFacts]) -> list[Worsening]:
     """
     found: list[Worsening] = []
     for measure, pts in _series_views(assessments):
-        best = pts[0] if pts else None  # the best so far (the first of equals), kept as the series is walked
+        if not pts:
+            continue
+        best = pts[0]  # the best so far (the first of equals), kept as the series is walked
         for j in range(1, len(pts)):
-            assert best is not None
             following = pts[j + 1] if j + 1 < len(pts) else None
             if _worse(measure, best, pts[j], following):
                 found.append(Worsening(measure, best, pts[j], following if pts[j].automated else None))
